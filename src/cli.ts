@@ -1,0 +1,100 @@
+#!/usr/bin/env node
+import { createRequire } from 'node:module';
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { EXIT } from './errors.js';
+import type { InitOptions } from './commands/init.js';
+import type { ResetOptions } from './commands/reset.js';
+import type { Outcome } from './report/output.js';
+
+/** Options every command takes. */
+interface Common {
+  config?: string;
+  json?: boolean;
+  verbose?: boolean;
+  debug?: boolean;
+}
+
+const { version } = createRequire(import.meta.url)('../package.json') as { version: string };
+
+/** Runs a command lazily (so --help loads nothing else), prints its outcome, sets the exit code. */
+async function execute(options: Common, command: () => Promise<Outcome>): Promise<void> {
+  const { printOutcome, errorLines, errorReport } = await import('./report/output.js');
+  const output = { json: options.json ?? false, debug: options.debug ?? false, secrets: [process.env.DEVDB_ADMIN_PASSWORD ?? ''] };
+  try {
+    const outcome = await command();
+    printOutcome(outcome, output);
+    process.exitCode = outcome.exitCode;
+  } catch (error) {
+    const report = errorReport(error);
+    printOutcome({ exitCode: report.exitCode, report: { ok: false, error: report }, summary: errorLines(error, output.debug) }, output);
+    process.exitCode = report.exitCode;
+  }
+}
+
+const withCommon = (command: Command): Command =>
+  command
+    .option('--config <file>', 'devdb.json to use (default: the nearest one above the current folder)')
+    .option('--json', 'print one JSON object with the result instead of progress')
+    .option('--verbose', "stream the tools' output")
+    .option('--debug', 'show stack traces of unexpected errors');
+
+const jsonArray = (value: string): string[] => {
+  try {
+    const parsed: unknown = JSON.parse(value);
+    if (Array.isArray(parsed) && parsed.length > 0 && parsed.every((p) => typeof p === 'string')) return parsed as string[];
+  } catch {
+    // reported below
+  }
+  throw new InvalidArgumentError('give the command as a JSON array of strings, e.g. \'["python","-m","app.setup","{config}"]\'.');
+};
+
+const program = new Command('devdb')
+  .description("Runs an Alembic project's schema-change loop (Kallithea's first) on throwaway databases.")
+  .version(version, '-V, --version')
+  .showHelpAfterError('(see devdb --help)')
+  .exitOverride()
+  .configureOutput({ outputError: (message, write) => write(`devdb: ${message.replace(/^error: /, '')}`) });
+
+withCommon(
+  program
+    .command('init')
+    .description('write devdb.json for this project from detected defaults and flags')
+    .option('-y, --yes', 'do not ask; use detected defaults and the flags given')
+    .option('--force', 'replace an existing devdb.json')
+    .addOption(new Option('--preset <name>', 'how the project builds databases').choices(['kallithea', 'kallithea-gearbox', 'alembic']))
+    .option('--python <path>', "the project's Python (default: .venv or venv beside the project, else python3)")
+    .option('--dev-ini <file>', 'the development INI (default: development.ini or alembic.ini)')
+    .option('--throwaway-ini <file>', 'the throwaway INI (default: temp.ini)')
+    .option('--throwaway-db <path|url>', 'the throwaway database (default: temp.db)')
+    .option('--admin-user <name>', 'admin user setup-db creates (default: admin)')
+    .option('--admin-email <email>', 'admin email (default: admin@example.com)')
+    .option('--store-password', 'store the value of DEVDB_ADMIN_PASSWORD in devdb.json (otherwise it is read at run time)')
+    .option('--repos <dir>', 'repositories folder for setup-db and repo-scan (default: .devdb/repos)')
+    .option('--public-access', 'let anonymous users read (setup-db --public-access)')
+    .option('--no-public-access', 'no anonymous access (the default)')
+    .option('--setup-command <json>', 'alembic preset: the command that builds a database, as a JSON array; {config} and {url} are filled in', jsonArray),
+).action(async (options: Common & InitOptions) => {
+  await execute(options, async () => (await import('./commands/init.js')).init(options));
+});
+
+withCommon(
+  program
+    .command('reset')
+    .description('recreate the throwaway database from the current models (make-config, point-db, drop-db, setup-db, repo-scan)')
+    .option('--dry-run', 'print the commands and edits, change nothing')
+    .option('--force', 'delete the throwaway database even if devdb did not create it')
+    .option('--fresh-config', 'recreate the throwaway INI (the old one is kept in .devdb/backups)')
+    .addOption(new Option('--sql-log <state>', 'turn SQL logging in the throwaway INI on or off').choices(['on', 'off'])),
+).action(async (options: ResetOptions) => {
+  await execute(options, async () => (await import('./commands/reset.js')).reset(options));
+});
+
+try {
+  await program.parseAsync(process.argv);
+} catch (error) {
+  if (error instanceof CommanderError) {
+    process.exitCode = error.exitCode === 0 ? EXIT.ok : EXIT.usage;
+  } else {
+    throw error;
+  }
+}

@@ -1,0 +1,84 @@
+import path from 'node:path';
+import fs from 'fs-extra';
+import { detectDevIni, detectPreset } from '../config/detect.js';
+import { CONFIG_FILE, type DevdbConfigInput, type PresetName } from '../config/schema.js';
+import { validateConfig } from '../config/load.js';
+import { PASSWORD_ENV } from '../context.js';
+import { EXIT, usageError } from '../errors.js';
+import { presetFor } from '../presets/index.js';
+import { checkPython, detectPython, requireTool } from '../python/locate.js';
+import type { Outcome } from '../report/output.js';
+
+export interface InitOptions {
+  yes?: boolean;
+  force?: boolean;
+  preset?: PresetName;
+  python?: string;
+  devIni?: string;
+  throwawayIni?: string;
+  throwawayDb?: string;
+  adminUser?: string;
+  adminEmail?: string;
+  storePassword?: boolean;
+  repos?: string;
+  publicAccess?: boolean;
+  setupCommand?: string[];
+}
+
+/** A path as stored in devdb.json: relative to the root when inside it. */
+const stored = (root: string, file: string): string => {
+  const relative = path.relative(root, path.resolve(root, file));
+  return relative.startsWith('..') && path.isAbsolute(file) ? file : relative || '.';
+};
+
+/**
+ * Writes devdb.json in the current folder from what can be detected (preset,
+ * Python, development INI) and the flags given; checks it as a run would before
+ * writing, and never overwrites an existing config without --force.
+ */
+export async function init(options: InitOptions): Promise<Outcome> {
+  const root = process.cwd();
+  const file = path.join(root, CONFIG_FILE);
+  if (!options.yes) {
+    throw usageError('The interactive wizard is not available yet; run "devdb init --yes" with flags for the settings to change (see "devdb init --help").');
+  }
+  if (fs.existsSync(file) && !options.force) {
+    throw usageError(`${file} exists already; pass --force to replace it.`);
+  }
+  const python = options.python ?? detectPython(root);
+  if (!python) throw usageError('No Python found (no .venv or venv beside the project, no python3 on PATH); pass --python PATH.');
+  const devIni = options.devIni ?? detectDevIni(root);
+  if (!devIni) throw usageError(`No development.ini or alembic.ini in ${root}; pass --dev-ini FILE.`);
+  if (!fs.existsSync(path.resolve(root, devIni))) throw usageError(`The development INI ${devIni} does not exist; pass --dev-ini with an existing file.`);
+  const preset = options.preset ?? detectPreset(root, checkPython(python, root));
+  const password = options.storePassword ? process.env[PASSWORD_ENV] : undefined;
+  if (options.storePassword && !password) throw usageError(`--store-password stores the value of ${PASSWORD_ENV}, which is not set; set it first.`);
+  const input: DevdbConfigInput = {
+    preset,
+    python: stored(root, python),
+    devIni: stored(root, devIni),
+    throwawayIni: options.throwawayIni ?? 'temp.ini',
+    throwawayDb: options.throwawayDb ?? 'temp.db',
+    admin: {
+      user: options.adminUser ?? 'admin',
+      email: options.adminEmail ?? 'admin@example.com',
+      ...(password ? { password } : {}),
+    },
+    repos: options.repos ? stored(root, options.repos) : '.devdb/repos',
+    publicAccess: options.publicAccess ?? false,
+    ...(options.setupCommand ? { setupCommand: options.setupCommand } : {}),
+  };
+  const config = validateConfig(input, file);
+  const resolvedPython = checkPython(config.python, root);
+  for (const tool of presetFor(config).tools) requireTool(resolvedPython, tool, config.preset);
+  if (presetFor(config).needsAdmin && config.repos === '.devdb/repos') await fs.ensureDir(path.join(root, '.devdb', 'repos'));
+  await fs.writeFile(file, `${JSON.stringify(input, null, 2)}\n`);
+  return {
+    exitCode: EXIT.ok,
+    report: { ok: true, command: 'init', config: file, settings: { ...input, admin: { ...input.admin, ...(password ? { password: '***' } : {}) } } },
+    summary: [
+      `devdb init: wrote ${CONFIG_FILE} (preset ${config.preset}, Python ${config.python}, development INI ${config.devIni}).`,
+      ...(presetFor(config).needsAdmin && !password ? [`Set ${PASSWORD_ENV} before "devdb reset": the admin password is not stored.`] : []),
+    ],
+  };
+}

@@ -1,0 +1,34 @@
+import { z } from 'zod';
+
+export const CONFIG_FILE = 'devdb.json';
+
+export const PRESET_NAMES = ['kallithea', 'kallithea-gearbox', 'alembic'] as const;
+export type PresetName = (typeof PRESET_NAMES)[number];
+
+const relativeOrAbsolutePath = z.string().min(1, 'must not be empty');
+
+/** devdb.json: every path is relative to the folder that holds it (the project root). */
+export const configSchema = z
+  .object({
+    $schema: z.string().optional(),
+    preset: z.enum(PRESET_NAMES),
+    python: relativeOrAbsolutePath.describe("the project's Python (a virtualenv's bin/python)"),
+    devIni: relativeOrAbsolutePath.describe('the development INI (development.ini, alembic.ini)'),
+    throwawayIni: relativeOrAbsolutePath.default('temp.ini'),
+    throwawayDb: relativeOrAbsolutePath.default('temp.db').describe('a SQLite path or a database URL'),
+    admin: z
+      .object({
+        user: z.string().regex(/^[\w.@+-]+$/, 'must be a user name of letters, digits and . @ + - _').default('admin'),
+        email: z.email('must be an email address such as admin@example.com').default('admin@example.com'),
+        password: z.string().min(1).optional(),
+      })
+      .strict()
+      .default({ user: 'admin', email: 'admin@example.com' }),
+    repos: relativeOrAbsolutePath.default('.devdb/repos'),
+    publicAccess: z.boolean().default(false),
+    setupCommand: z.array(z.string().min(1)).min(1).optional(),
+  })
+  .strict();
+
+export type DevdbConfig = z.infer<typeof configSchema>;
+export type DevdbConfigInput = z.input<typeof configSchema>;

@@ -1,0 +1,56 @@
+/** A tool run: an executable from the project's Python environment and its arguments. */
+export interface Command {
+  /** Executable name, looked up in the Python's bin folder first, then on PATH. */
+  tool: string;
+  args: string[];
+  /** Argument values to show as *** wherever the command is printed. */
+  secrets?: string[];
+}
+
+/** The administrator account setup-db creates in a throwaway database. */
+export interface Admin {
+  user: string;
+  email: string;
+  password: string;
+}
+
+export interface SetupOptions {
+  ini: string;
+  admin: Admin;
+  repos: string;
+  publicAccess: boolean;
+  /** The throwaway database's URL, for setup commands that take it. */
+  url: string;
+}
+
+/** How each documented step maps to real commands for one kind of project. Argv builders, no I/O. */
+export interface Preset {
+  name: 'kallithea' | 'kallithea-gearbox' | 'alembic';
+  summary: string;
+  /** Executables the preset needs next to the project's Python. */
+  tools: string[];
+  /** Whether setup-db takes the admin options (and so needs a password). */
+  needsAdmin: boolean;
+  /** Sections that may hold sqlalchemy.url, in the order the Alembic env reads them; the last is where devdb sets it. */
+  urlSections: readonly string[];
+  /** Creates the throwaway INI; undefined means "copy the development INI". */
+  makeConfig(ini: string): Command | undefined;
+  setupDb(options: SetupOptions): Command;
+  /** Scans the repositories folder into the database; undefined where the project has no such step. */
+  repoScan(ini: string): Command | undefined;
+}
+
+/** An Alembic command on one INI file: `alembic -c INI …`. */
+export const alembic = (ini: string, ...args: string[]): Command => ({ tool: 'alembic', args: ['-c', ini, ...args] });
+
+/** The command as a person would type it, with secrets shown as ***. */
+export function formatCommand(command: Command): string {
+  const secrets = new Set(command.secrets ?? []);
+  const quote = (arg: string): string => (/^[\w@%+=:,./-]+$/.test(arg) ? arg : `'${arg.replace(/'/g, `'\\''`)}'`);
+  return [command.tool, ...command.args]
+    .map((arg) => {
+      for (const secret of secrets) if (arg.includes(secret)) return arg.split(secret).join('***');
+      return quote(arg);
+    })
+    .join(' ');
+}

@@ -1,0 +1,76 @@
+import { execa } from 'execa';
+import { DevdbError, EXIT, usageError } from '../errors.js';
+import { formatCommand, type Command } from '../presets/command.js';
+import { redact } from '../report/redact.js';
+
+export interface RunOptions {
+  cwd: string;
+  /** Absolute path of the executable (see python/locate.ts). */
+  executable: string;
+  /** Called with each line the tool prints (already redacted), for --verbose. */
+  onLine?: (line: string) => void;
+  secrets: readonly string[];
+  /** What the step is, for the failure sentence ("setup-db"). */
+  step: string;
+  env?: Record<string, string>;
+}
+
+export interface RunResult {
+  output: string;
+}
+
+const LAST_LINES = 15;
+
+/** Runs one tool to completion; a non-zero exit becomes a failure with the tool's last lines and a diagnosis. */
+export async function runCommand(command: Command, options: RunOptions): Promise<RunResult> {
+  const lines: string[] = [];
+  const child = execa(options.executable, command.args, {
+    cwd: options.cwd,
+    all: true,
+    reject: false,
+    stdin: 'ignore',
+    env: { PYTHONUNBUFFERED: '1', PYTHONDONTWRITEBYTECODE: '1', ...options.env },
+    buffer: false,
+  });
+  child.all?.setEncoding('utf8');
+  let pending = '';
+  child.all?.on('data', (chunk: string) => {
+    pending += chunk;
+    const parts = pending.split(/\r?\n/);
+    pending = parts.pop() ?? '';
+    for (const part of parts) emit(part);
+  });
+  const emit = (line: string): void => {
+    const clean = redact(line, options.secrets);
+    lines.push(clean);
+    if (lines.length > 2000) lines.splice(0, lines.length - 2000);
+    options.onLine?.(clean);
+  };
+  const result = await child;
+  if (pending) emit(pending);
+  const shown = formatCommand(command);
+  if (result.failed && (result as { code?: string }).code === 'ENOENT') {
+    throw usageError(`${shown.split(' ')[0]} could not be started (not found); install it into the project's Python environment.`);
+  }
+  if (result.isTerminated && result.signal) {
+    throw new DevdbError(`${options.step} was stopped by ${result.signal} while running "${shown}".`, { exitCode: EXIT.interrupted });
+  }
+  if (result.exitCode !== 0) {
+    const tail = lines.slice(-LAST_LINES).join('\n');
+    throw new DevdbError(`${options.step} failed: ${diagnose(lines) ?? `"${shown}" exited with code ${result.exitCode}`}; fix the cause shown above and run again.`, {
+      exitCode: EXIT.failed,
+      detail: tail,
+    });
+  }
+  return { output: lines.join('\n') };
+}
+
+/** The one line of a Python traceback or a CLI error that says what went wrong. */
+export function diagnose(lines: readonly string[]): string | undefined {
+  for (let i = lines.length - 1; i >= 0; i -= 1) {
+    const line = (lines[i] as string).trim();
+    if (/^([A-Za-z_][\w.]*(Error|Exception|Exit)|Error|FAILED)(: |$)/.test(line)) return line.replace(/\.$/, '');
+    if (/^(ERROR|FAILED)[: ]/.test(line)) return line.replace(/\.$/, '');
+  }
+  return undefined;
+}

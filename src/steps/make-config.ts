@@ -1,0 +1,40 @@
+import path from 'node:path';
+import fs from 'fs-extra';
+import type { Context } from '../context.js';
+import { argPath, planCommand, runTool, shown, type Step } from './step.js';
+
+export interface MakeConfigOptions {
+  /** Recreate the throwaway INI even if it exists (the old one is kept in .devdb/backups). */
+  fresh: boolean;
+}
+
+/** Step 2 of the loop: `make-config temp.ini` with the preset's command, or a copy of the development INI. */
+export function makeConfig({ fresh }: MakeConfigOptions): Step {
+  const exists = (ctx: Context): boolean => fs.existsSync(ctx.throwawayIni);
+  return {
+    id: 'make-config',
+    title: (ctx) => `make-config: create ${shown(ctx, ctx.throwawayIni)}`,
+    skip: (ctx) => (exists(ctx) && !fresh ? `${shown(ctx, ctx.throwawayIni)} exists` : false),
+    plan: (ctx) => {
+      if (exists(ctx) && !fresh) return [`keep ${shown(ctx, ctx.throwawayIni)} (exists)`];
+      const command = ctx.preset.makeConfig(argPath(ctx, ctx.throwawayIni));
+      const backup = exists(ctx) ? [`move ${shown(ctx, ctx.throwawayIni)} to ${shown(ctx, backupDir(ctx))}/`] : [];
+      return [...backup, command ? planCommand(command) : `copy ${shown(ctx, ctx.devIni)} to ${shown(ctx, ctx.throwawayIni)}`];
+    },
+    run: async (ctx, io) => {
+      if (exists(ctx)) await backUp(ctx);
+      await fs.ensureDir(path.dirname(ctx.throwawayIni));
+      const command = ctx.preset.makeConfig(argPath(ctx, ctx.throwawayIni));
+      if (command) await runTool(ctx, command, io, 'make-config');
+      else await fs.copy(ctx.devIni, ctx.throwawayIni, { overwrite: false, errorOnExist: true });
+    },
+  };
+}
+
+const backupDir = (ctx: Context): string => path.join(ctx.stateDir, 'backups');
+
+/** Moves the old throwaway INI aside: it may hold the user's edits. */
+async function backUp(ctx: Context): Promise<void> {
+  const stamp = new Date().toISOString().replace(/[:.]/g, '-');
+  await fs.move(ctx.throwawayIni, path.join(backupDir(ctx), `${path.basename(ctx.throwawayIni)}.${stamp}`));
+}

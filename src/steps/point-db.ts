@@ -1,0 +1,42 @@
+import path from 'node:path';
+import fs from 'fs-extra';
+import type { Context } from '../context.js';
+import { databaseOf } from '../context.js';
+import { hasKey, setIniValue } from '../config/ini-edit.js';
+import { parseIni, readIni } from '../config/ini-read.js';
+import { describeTarget, sqliteUrlFor } from '../engines/url.js';
+import { assertNotDevelopment, shown, type Step } from './step.js';
+
+/** The URL to write into the throwaway INI for the throwaway database. */
+function throwawayUrl(ctx: Context): string {
+  const target = ctx.throwawayDb;
+  return target.file ? sqliteUrlFor(target.file, path.dirname(ctx.throwawayIni)) : target.url.replace(/%/g, '%%');
+}
+
+/** The sections to edit: each of the preset's URL sections that sets the URL, else the last one. */
+function sectionsToSet(ctx: Context, text: string): string[] {
+  const present = ctx.preset.urlSections.filter((s) => hasKey(text, s, 'sqlalchemy.url'));
+  return present.length > 0 ? present : [ctx.preset.urlSections[ctx.preset.urlSections.length - 1] as string];
+}
+
+/** Step 2, the edit: aim the throwaway INI at the throwaway database, changing only that line. */
+export const pointDb: Step = {
+  id: 'point-db',
+  title: (ctx) => `point-db: aim ${shown(ctx, ctx.throwawayIni)} at ${describeTarget(ctx.throwawayDb, ctx.root)}`,
+  plan: async (ctx) => {
+    assertNotDevelopment(ctx, ctx.throwawayDb, 'throwaway database');
+    const sections = fs.existsSync(ctx.throwawayIni)
+      ? sectionsToSet(ctx, (await readIni(ctx.throwawayIni, 'throwaway INI')).text)
+      : [ctx.preset.urlSections[ctx.preset.urlSections.length - 1] as string];
+    return sections.map((s) => `set [${s}] sqlalchemy.url = ${throwawayUrl(ctx)} in ${shown(ctx, ctx.throwawayIni)}`);
+  },
+  run: async (ctx) => {
+    assertNotDevelopment(ctx, ctx.throwawayDb, 'throwaway database');
+    const ini = await readIni(ctx.throwawayIni, 'throwaway INI');
+    let text = ini.text;
+    for (const section of sectionsToSet(ctx, text)) text = setIniValue(text, section, 'sqlalchemy.url', throwawayUrl(ctx));
+    const aimed = databaseOf(parseIni(ctx.throwawayIni, text, 'throwaway INI'), ctx.preset, ctx.root);
+    if (aimed) assertNotDevelopment(ctx, aimed, 'throwaway INI\'s database');
+    if (text !== ini.text) await fs.writeFile(ctx.throwawayIni, text);
+  },
+};

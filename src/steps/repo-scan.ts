@@ -1,0 +1,16 @@
+import type { Command } from '../presets/command.js';
+import { argPath, planCommand, runTool, shown, type Step } from './step.js';
+import type { Context } from '../context.js';
+
+const command = (ctx: Context): Command | undefined => ctx.preset.repoScan(argPath(ctx, ctx.throwawayIni));
+
+/** Step 4's repo-scan: registers the repositories folder's repositories in the throwaway database. */
+export const repoScan: Step = {
+  id: 'repo-scan',
+  title: (ctx) => `repo-scan: scan ${shown(ctx, ctx.repos)} into the throwaway database`,
+  enabled: (ctx) => command(ctx) !== undefined,
+  plan: (ctx) => [planCommand(command(ctx) as Command)],
+  run: async (ctx, io) => {
+    await runTool(ctx, command(ctx) as Command, io, 'repo-scan');
+  },
+};

@@ -1,0 +1,62 @@
+import path from 'node:path';
+import type { Context } from '../context.js';
+import { describeTarget, sameDatabase, type DatabaseTarget } from '../engines/url.js';
+import { usageError } from '../errors.js';
+import { formatCommand, type Command } from '../presets/command.js';
+import { findTool } from '../python/locate.js';
+import { runCommand, type RunResult } from '../python/run.js';
+
+/** What a running step may do besides its work: report a line of progress. */
+export interface StepIO {
+  output(line: string): void;
+}
+
+/** One documented step: a listr2 task with a dry-run plan. */
+export interface Step<C extends Context = Context> {
+  /** The documented step's name: make-config, point-db, drop-db … */
+  id: string;
+  title(ctx: C): string;
+  /** Whether the step applies to this project at all (a preset without repo-scan has no such step). */
+  enabled?(ctx: C): boolean;
+  /** A reason to skip the step, decided when it is reached. */
+  skip?(ctx: C): Promise<string | false> | string | false;
+  /** What the step would do, as commands or sentences, for --dry-run. */
+  plan(ctx: C): Promise<string[]> | string[];
+  run(ctx: C, io: StepIO): Promise<void>;
+}
+
+/** A path as the user would write it from the project root. */
+export const shown = (ctx: Context, file: string): string => {
+  const relative = path.relative(ctx.root, file);
+  return relative === '' || relative.startsWith('..') ? file : relative;
+};
+
+/** A path for a tool's command line: relative to the root (where tools run) when inside it. */
+export const argPath = (ctx: Context, file: string): string => shown(ctx, file);
+
+/** Runs one of the preset's commands from the project root, streaming its lines to the step. */
+export async function runTool(ctx: Context, command: Command, io: StepIO, step: string): Promise<RunResult> {
+  const executable = findTool(ctx.python, command.tool);
+  if (!executable) {
+    throw usageError(`${command.tool} is not in ${path.dirname(ctx.python)} nor on PATH; install it into the project's Python environment.`);
+  }
+  return runCommand(command, {
+    cwd: ctx.root,
+    executable,
+    secrets: [...ctx.secrets, ...(command.secrets ?? [])],
+    step,
+    onLine: ctx.verbose ? (line) => io.output(line) : undefined,
+  });
+}
+
+/** The plan line for a command. */
+export const planCommand = (command: Command): string => `$ ${formatCommand(command)}`;
+
+/** Refuses any write aimed at the development database. */
+export function assertNotDevelopment(ctx: Context, target: DatabaseTarget, what: string): void {
+  if (sameDatabase(target, ctx.devDb)) {
+    throw usageError(
+      `The ${what} ${describeTarget(target, ctx.root)} is the development database of ${shown(ctx, ctx.devIni)}; set "throwawayDb" in devdb.json to another database, such as temp.db.`,
+    );
+  }
+}

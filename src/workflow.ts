@@ -1,0 +1,80 @@
+import { performance } from 'node:perf_hooks';
+import { Listr, PRESET_TIMER } from 'listr2';
+import type { Context } from './context.js';
+import type { Step } from './steps/step.js';
+
+export type StepStatus = 'passed' | 'failed' | 'skipped';
+
+export interface StepRecord {
+  id: string;
+  title: string;
+  status: StepStatus;
+  ms: number;
+  reason?: string;
+}
+
+export interface RenderOptions {
+  json: boolean;
+  verbose: boolean;
+}
+
+export interface StepsResult {
+  records: StepRecord[];
+  /** The first step's error; the steps after it did not run. */
+  error?: unknown;
+}
+
+/**
+ * Runs steps as one listr2 list, in order, stopping at the first failure. Each step's
+ * status and time are recorded for the report, failure or not.
+ */
+export async function runSteps<C extends Context>(steps: Step<C>[], ctx: C, render: RenderOptions): Promise<StepsResult> {
+  const records: StepRecord[] = [];
+  const list = new Listr(
+    steps.filter((step) => step.enabled?.(ctx) ?? true).map((step) => ({
+      title: step.title(ctx),
+      rendererOptions: { outputBar: render.verbose ? Infinity : false, persistentOutput: render.verbose },
+      task: async (_: unknown, task: { output: string; skip: (message?: string) => void; title: string }) => {
+        const started = performance.now();
+        const record: StepRecord = { id: step.id, title: step.title(ctx), status: 'passed', ms: 0 };
+        records.push(record);
+        try {
+          const reason = step.skip ? await step.skip(ctx) : false;
+          if (reason) {
+            record.status = 'skipped';
+            record.reason = reason;
+            task.skip(reason);
+            return;
+          }
+          await step.run(ctx, { output: (line) => (task.output = line) });
+        } catch (error) {
+          record.status = 'failed';
+          throw error;
+        } finally {
+          record.ms = Math.round(performance.now() - started);
+        }
+      },
+    })),
+    {
+      renderer: render.json ? 'silent' : 'default',
+      fallbackRenderer: render.json ? 'silent' : 'simple',
+      rendererOptions: { timer: PRESET_TIMER, collapseSkips: false, showErrorMessage: false },
+      fallbackRendererOptions: { timer: PRESET_TIMER },
+      exitOnError: true,
+      registerSignalListeners: false,
+    },
+  );
+  try {
+    await list.run();
+    return { records };
+  } catch (error) {
+    return { records, error };
+  }
+}
+
+/** The plan of every step, for --dry-run: each step's title and what it would do. */
+export async function planSteps<C extends Context>(steps: Step<C>[], ctx: C): Promise<{ id: string; title: string; plan: string[] }[]> {
+  const plans = [];
+  for (const step of steps.filter((s) => s.enabled?.(ctx) ?? true)) plans.push({ id: step.id, title: step.title(ctx), plan: await step.plan(ctx) });
+  return plans;
+}
