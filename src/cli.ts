@@ -2,8 +2,10 @@
 import { createRequire } from 'node:module';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { EXIT } from './errors.js';
+import type { CycleOptions } from './commands/cycle.js';
 import type { InitOptions } from './commands/init.js';
 import type { ResetOptions } from './commands/reset.js';
+import type { VerifyOptions } from './commands/verify.js';
 import type { Outcome } from './report/output.js';
 
 /** Options every command takes. */
@@ -88,6 +90,49 @@ withCommon(
 ).action(async (options: ResetOptions) => {
   await execute(options, async () => (await import('./commands/reset.js')).reset(options));
 });
+
+withCommon(
+  program
+    .command('cycle')
+    .description('generate a migration for the model changes and prove it up, down and up against the models, then apply it')
+    .requiredOption('-m, --message <message>', 'the migration message, e.g. "area: add cool feature"')
+    .option('--no-apply', 'leave the development database as it is (the draft is still proven on copies)')
+    .option('--upgrade-first', 'if the development database is behind, snapshot it and upgrade it to head first')
+    .addOption(new Option('--base <source>', 'what the migration is generated against: a copy of the development database, or the committed code').choices(['dev', 'vcs']).default('dev'))
+    .option('--edit', 'open $VISUAL/$EDITOR on the draft before testing it')
+    .option('--dry-run', 'print the steps and commands, change nothing'),
+).action(async (options: CycleOptions) => {
+  await execute(options, async () => (await import('./commands/cycle.js')).cycle(options));
+});
+
+withCommon(
+  program
+    .command('verify')
+    .description('prove the newest migration up, down and up against the models again, after editing it by hand')
+    .addOption(new Option('--base <source>', 'start from the committed code instead of the development database or its snapshot').choices(['dev', 'vcs'])),
+).action(async (options: VerifyOptions) => {
+  await execute(options, async () => (await import('./commands/verify.js')).verify(options));
+});
+
+const snapshot = program.command('snapshot').description('list and restore snapshots of the development database');
+withCommon(snapshot.command('list').description('list the snapshots devdb took, newest last')).action(async (options: Common) => {
+  await execute(options, async () => (await import('./commands/snapshot.js')).snapshotList(options));
+});
+withCommon(
+  snapshot.command('restore').description('put a snapshot back as the development database (the current one is snapshotted first)').argument('<id>', 'a snapshot id, a unique prefix of one, or "latest"'),
+).action(async (id: string, options: Common) => {
+  await execute(options, async () => (await import('./commands/snapshot.js')).snapshotRestore(id, options));
+});
+
+program.addHelpText(
+  'after',
+  `
+Exit codes:
+  0    everything passed
+  1    a step or a check failed (a tool exited non-zero, a schema differs, lint found an error)
+  2    usage, configuration or environment error, or a refusal that protects a database
+  130  interrupted`,
+);
 
 try {
   await program.parseAsync(process.argv);

@@ -12,7 +12,7 @@ export interface RunOptions {
   secrets: readonly string[];
   /** What the step is, for the failure sentence ("setup-db"). */
   step: string;
-  env?: Record<string, string>;
+  env?: Record<string, string> | undefined;
 }
 
 export interface RunResult {

@@ -14,7 +14,7 @@ function throwawayUrl(ctx: Context): string {
 }
 
 /** The sections to edit: each of the preset's URL sections that sets the URL, else the last one. */
-function sectionsToSet(ctx: Context, text: string): string[] {
+export function urlSectionsToSet(ctx: Context, text: string): string[] {
   const present = ctx.preset.urlSections.filter((s) => hasKey(text, s, 'sqlalchemy.url'));
   return present.length > 0 ? present : [ctx.preset.urlSections[ctx.preset.urlSections.length - 1] as string];
 }
@@ -26,7 +26,7 @@ export const pointDb: Step = {
   plan: async (ctx) => {
     assertNotDevelopment(ctx, ctx.throwawayDb, 'throwaway database');
     const sections = fs.existsSync(ctx.throwawayIni)
-      ? sectionsToSet(ctx, (await readIni(ctx.throwawayIni, 'throwaway INI')).text)
+      ? urlSectionsToSet(ctx, (await readIni(ctx.throwawayIni, 'throwaway INI')).text)
       : [ctx.preset.urlSections[ctx.preset.urlSections.length - 1] as string];
     return sections.map((s) => `set [${s}] sqlalchemy.url = ${throwawayUrl(ctx)} in ${shown(ctx, ctx.throwawayIni)}`);
   },
@@ -34,7 +34,7 @@ export const pointDb: Step = {
     assertNotDevelopment(ctx, ctx.throwawayDb, 'throwaway database');
     const ini = await readIni(ctx.throwawayIni, 'throwaway INI');
     let text = ini.text;
-    for (const section of sectionsToSet(ctx, text)) text = setIniValue(text, section, 'sqlalchemy.url', throwawayUrl(ctx));
+    for (const section of urlSectionsToSet(ctx, text)) text = setIniValue(text, section, 'sqlalchemy.url', throwawayUrl(ctx));
     const aimed = databaseOf(parseIni(ctx.throwawayIni, text, 'throwaway INI'), ctx.preset, ctx.root);
     if (aimed) assertNotDevelopment(ctx, aimed, 'throwaway INI\'s database');
     if (text !== ini.text) await fs.writeFile(ctx.throwawayIni, text);

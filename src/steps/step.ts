@@ -34,14 +34,21 @@ export const shown = (ctx: Context, file: string): string => {
 /** A path for a tool's command line: relative to the root (where tools run) when inside it. */
 export const argPath = (ctx: Context, file: string): string => shown(ctx, file);
 
-/** Runs one of the preset's commands from the project root, streaming its lines to the step. */
-export async function runTool(ctx: Context, command: Command, io: StepIO, step: string): Promise<RunResult> {
+/** Where a tool runs: the project root by default, or an exported tree with its own code first on sys.path. */
+export interface ToolPlace {
+  cwd: string;
+  env?: Record<string, string>;
+}
+
+/** Runs one of the preset's commands (from the project root unless told), streaming its lines to the step. */
+export async function runTool(ctx: Context, command: Command, io: StepIO, step: string, place?: ToolPlace): Promise<RunResult> {
   const executable = findTool(ctx.python, command.tool);
   if (!executable) {
     throw usageError(`${command.tool} is not in ${path.dirname(ctx.python)} nor on PATH; install it into the project's Python environment.`);
   }
   return runCommand(command, {
-    cwd: ctx.root,
+    cwd: place?.cwd ?? ctx.root,
+    env: place?.env,
     executable,
     secrets: [...ctx.secrets, ...(command.secrets ?? [])],
     step,

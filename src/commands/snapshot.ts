@@ -1,0 +1,32 @@
+import Table from 'cli-table3';
+import { loadContext, type GlobalOptions } from '../context.js';
+import { findSnapshot, listSnapshots, restoreSnapshot } from '../engines/snapshots.js';
+import { describeTarget } from '../engines/url.js';
+import { EXIT } from '../errors.js';
+import type { Outcome } from '../report/output.js';
+
+/** Lists the development database's snapshots, newest last. */
+export async function snapshotList(options: GlobalOptions): Promise<Outcome> {
+  const ctx = await loadContext(options, { needPassword: false });
+  const snapshots = await listSnapshots(ctx.stateDir);
+  const table = new Table({ head: ['id', 'taken', 'revision', 'size', 'why'], style: { head: [], border: [] } });
+  for (const s of snapshots) table.push([s.id, s.createdAt.replace('T', ' ').slice(0, 19), s.revisions.join(', ') || '—', `${Math.ceil(s.bytes / 1024)} KiB`, s.reason]);
+  return {
+    exitCode: EXIT.ok,
+    report: { ok: true, command: 'snapshot list', snapshots },
+    summary: snapshots.length > 0 ? [table.toString()] : ['No snapshots yet: devdb takes one each time it changes the development database.'],
+  };
+}
+
+/** Puts a snapshot back as the development database (after snapshotting the current one). */
+export async function snapshotRestore(id: string, options: GlobalOptions): Promise<Outcome> {
+  const ctx = await loadContext(options, { needPassword: false });
+  const snapshot = await findSnapshot(ctx.stateDir, id);
+  const safety = await restoreSnapshot(ctx.stateDir, ctx.devDb, snapshot);
+  const where = describeTarget(ctx.devDb, ctx.root);
+  return {
+    exitCode: EXIT.ok,
+    report: { ok: true, command: 'snapshot restore', restored: snapshot.id, database: where, safetySnapshot: safety?.id ?? null },
+    summary: [`devdb snapshot restore: ${where} is back to snapshot ${snapshot.id} (${snapshot.revisions.join(', ') || 'no revision'})${safety ? `; what it was before is snapshot ${safety.id}` : ''}.`],
+  };
+}

@@ -1,0 +1,95 @@
+import { fileURLToPath } from 'node:url';
+import { execa } from 'execa';
+import fs from 'fs-extra';
+import { failure, usageError } from '../errors.js';
+
+// src/ and dist/ sit at the same depth under the package root, so this holds for both.
+const READER = fileURLToPath(new URL('../../templates/migration_ops.py', import.meta.url));
+
+/** A keyword argument as the script wrote it: its value when literal, else its source text ("text('0')", "String(length=50)"). */
+export type OpArg = string | number | boolean | null | (string | number | boolean | null)[];
+
+/** One `op.*` or `batch_op.*` call in upgrade() or downgrade(). */
+export interface MigrationOp {
+  /** Alembic's name for it: add_column, drop_column, alter_column, batch_alter_table … */
+  name: string;
+  line: number;
+  /** Called on the `batch_op` of a `with op.batch_alter_table(...)` block. */
+  batch: boolean;
+  /** null when the script computes it. */
+  table: string | null;
+  column: string | null;
+  /** nullable, server_default, default, type_, existing_type … when given, and the index or constraint `name`. */
+  args: Record<string, OpArg>;
+}
+
+/** upgrade() or downgrade(). */
+export interface MigrationFunction {
+  /** The line of its `def`. */
+  line: number;
+  /** Only `pass`, a docstring or comments: what autogenerate writes when it finds no change. */
+  empty: boolean;
+  ops: MigrationOp[];
+}
+
+/** What every script has, whether it parses or not. */
+interface Revisions {
+  /** The path readMigration was given. */
+  file: string;
+  revision: string | null;
+  /** null for the first revision, and when the script does not parse; a list for a merge. */
+  downRevision: string | string[] | null;
+  downRevisionLine: number | null;
+}
+
+/** A script that parses: what its upgrade() and downgrade() do. */
+export interface ParsedMigration extends Revisions {
+  functions: { upgrade: MigrationFunction; downgrade: MigrationFunction | null };
+  syntaxError: null;
+}
+
+/** A script Python cannot parse. */
+export interface BrokenMigration extends Revisions {
+  functions: null;
+  syntaxError: { line: number; message: string };
+}
+
+/** What one migration script does, read without importing it. */
+export type MigrationScript = ParsedMigration | BrokenMigration;
+
+/** migration_ops.py's JSON, before devdb renames its keys and refuses scripts without upgrade(). */
+interface ReaderOutput {
+  revision: string | null;
+  down_revision: string | string[] | null;
+  down_revision_line: number | null;
+  functions: { upgrade: MigrationFunction | null; downgrade: MigrationFunction | null } | null;
+  syntaxError: { line: number; message: string } | null;
+}
+
+/** Reads a migration script's revisions and the operations of its upgrade() and downgrade(), with the project's Python. */
+export async function readMigration(python: string, file: string): Promise<MigrationScript> {
+  if (!(await fs.pathExists(file))) {
+    throw usageError(`The migration script ${file} does not exist; give the path of a file in the project's versions folder.`);
+  }
+  // -I: the reader needs only the stdlib, so nothing from the environment should run first.
+  const result = await execa(python, ['-I', READER, file], { reject: false, stdin: 'ignore' });
+  if (result.failed && (result as { code?: string }).code === 'ENOENT') {
+    throw usageError(`${python} could not be started (not found); set "python" in devdb.json to the project's Python.`);
+  }
+  if (result.exitCode !== 0) {
+    throw failure(`Reading ${file} with ${python} failed (exit code ${result.exitCode}); check that it is Python 3.6 or later.`, result.stderr);
+  }
+  let output: ReaderOutput;
+  try {
+    output = JSON.parse(result.stdout) as ReaderOutput;
+  } catch {
+    throw failure(`Reading ${file} with ${python} printed something other than JSON; check that nothing in that Python prints on start-up.`, result.stdout);
+  }
+  const { functions, syntaxError, down_revision: downRevision, down_revision_line: downRevisionLine, revision } = output;
+  const revisions = { file, revision, downRevision, downRevisionLine };
+  if (syntaxError) return { ...revisions, functions: null, syntaxError };
+  if (!functions?.upgrade) {
+    throw usageError(`${file} has no upgrade() function, so it is not an Alembic migration script; give the path of one.`);
+  }
+  return { ...revisions, functions: { upgrade: functions.upgrade, downgrade: functions.downgrade }, syntaxError: null };
+}

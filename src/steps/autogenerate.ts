@@ -1,0 +1,49 @@
+import fs from 'fs-extra';
+import { DevdbError, EXIT, usageError } from '../errors.js';
+import { readMigration } from '../migration/script.js';
+import { alembic } from '../presets/command.js';
+import { isNotUpToDate, parseGenerated } from '../python/alembic.js';
+import { updateState } from '../state.js';
+import type { CycleContext } from './round-trip.js';
+import { planOnBase } from './base-db.js';
+import { argPath, runTool, shown, type Step } from './step.js';
+
+/**
+ * Step 5 of the loop: `alembic revision --autogenerate` against the base database
+ * (never the development one). An empty draft means the models did not change:
+ * it is removed and the cycle ends there.
+ */
+export function autogenerate({ message }: { message: string }): Step<CycleContext> {
+  return {
+    id: 'autogenerate',
+    title: () => `Autogenerate "${message}" against the base database`,
+    plan: (ctx) => [planOnBase(ctx, 'revision', '--autogenerate', '-m', message)],
+    run: async (ctx, io) => {
+      const command = alembic(argPath(ctx, ctx.trip.baseIni), 'revision', '--autogenerate', '-m', message);
+      let output: string;
+      try {
+        output = (await runTool(ctx, command, io, 'autogenerate')).output;
+      } catch (error) {
+        if (error instanceof DevdbError && isNotUpToDate(error.detail ?? '')) {
+          throw usageError('Alembic says "Target database is not up to date": the base database is behind the newest migration; run "devdb cycle" with --upgrade-first, or with --base vcs.');
+        }
+        throw error;
+      }
+      const file = parseGenerated(output, ctx.root);
+      if (!file || !(await fs.pathExists(file))) {
+        throw new DevdbError('autogenerate ran but devdb could not find the script it wrote; look for it in the versions folder and run "devdb verify".', { exitCode: EXIT.failed, detail: output });
+      }
+      const script = await readMigration(ctx.python, file);
+      if (script.functions?.upgrade.empty) {
+        await fs.remove(file);
+        ctx.trip.noChange = true;
+        io.output(`no change detected; removed the empty draft ${shown(ctx, file)}`);
+        return;
+      }
+      ctx.trip.migration = { file, script };
+      await updateState(ctx.stateDir, (state) => {
+        state.draft = { file, revision: script.revision ?? '', applied: false };
+      });
+    },
+  };
+}

@@ -1,0 +1,68 @@
+import path from 'node:path';
+import fs from 'fs-extra';
+import { setIniValue } from '../config/ini-edit.js';
+import { readIni } from '../config/ini-read.js';
+import type { Context } from '../context.js';
+import { copyDatabase } from '../engines/sqlite.js';
+import { describeTarget, sqliteUrlFor } from '../engines/url.js';
+import { usageError } from '../errors.js';
+import { alembic } from '../presets/command.js';
+import { baseRevision, detectVcs, exportCommitted } from '../vcs/index.js';
+import type { CycleContext } from './round-trip.js';
+import { urlSectionsToSet } from './point-db.js';
+import { argPath, assertNotDevelopment, planCommand, runTool, shown, type Step, type StepIO } from './step.js';
+
+/** Writes `ini` as a copy of the throwaway INI aimed at `file`, so the same settings drive the base database. */
+export async function writeIniFor(ctx: Context, ini: string, file: string): Promise<void> {
+  const source = await readIni(ctx.throwawayIni, 'throwaway INI');
+  let text = source.text;
+  for (const section of urlSectionsToSet(ctx, text)) text = setIniValue(text, section, 'sqlalchemy.url', sqliteUrlFor(file, path.dirname(ini)));
+  await fs.writeFile(ini, text);
+}
+
+/** The base database built from the committed code, in an export of it, with the preset's setup command. */
+async function buildFromCommitted(ctx: CycleContext, io: StepIO): Promise<void> {
+  const vcs = detectVcs(ctx.root);
+  if (!vcs) throw usageError(`--base vcs needs the project to be in git or Mercurial, and ${ctx.root} is in neither; use the development database as the base instead.`);
+  const exported = path.join(ctx.stateDir, 'work', 'export');
+  await fs.remove(exported);
+  await exportCommitted(vcs, exported);
+  const root = path.join(exported, path.relative(vcs.top, ctx.root));
+  const ini = path.join(root, path.relative(ctx.root, ctx.trip.baseIni));
+  await fs.ensureDir(path.dirname(ini));
+  await writeIniFor(ctx, ini, ctx.trip.baseDb.file as string);
+  const relativeIni = path.relative(root, ini);
+  const setup = ctx.preset.needsAdmin
+    ? ctx.preset.setupDb({ ini: relativeIni, admin: ctx.admin!, repos: ctx.repos, publicAccess: ctx.config.publicAccess, url: ctx.trip.baseDb.url })
+    : alembic(relativeIni, 'upgrade', 'head');
+  io.output(`${baseRevision(vcs)} exported to ${shown(ctx, exported)}`);
+  // The exported code comes first on sys.path, ahead of the working tree the virtualenv points at.
+  await runTool(ctx, setup, io, 'building the base database from the committed code', { cwd: root, env: { PYTHONPATH: root } });
+}
+
+/** Step 2 of the round trip: the base database, i.e. the schema before the change, on a copy. */
+export const baseDb: Step<CycleContext> = {
+  id: 'base-db',
+  title: (ctx) =>
+    ctx.trip.base.kind === 'vcs'
+      ? 'Build the base database from the committed code'
+      : ctx.trip.base.kind === 'snapshot'
+        ? `Copy snapshot ${ctx.trip.base.snapshot?.id} as the base database`
+        : 'Copy the development database as the base database',
+  plan: (ctx) =>
+    ctx.trip.base.kind === 'vcs'
+      ? [`export the committed code to ${shown(ctx, path.join(ctx.stateDir, 'work', 'export'))} and build ${shown(ctx, ctx.trip.baseDb.file as string)} there`]
+      : [`copy ${describeTarget(ctx.devDb, ctx.root)} to ${shown(ctx, ctx.trip.baseDb.file as string)} (SQLite backup API)`, `write ${shown(ctx, ctx.trip.baseIni)}`],
+  run: async (ctx, io) => {
+    assertNotDevelopment(ctx, ctx.trip.baseDb, 'base database');
+    const file = ctx.trip.baseDb.file as string;
+    await fs.ensureDir(path.dirname(file));
+    for (const suffix of ['', '-journal', '-wal', '-shm']) await fs.remove(file + suffix);
+    if (ctx.trip.base.kind === 'vcs') await buildFromCommitted(ctx, io);
+    else await copyDatabase(ctx.trip.base.snapshot?.file ?? (ctx.devDb.file as string), file);
+    await writeIniFor(ctx, ctx.trip.baseIni, file);
+  },
+};
+
+/** The command that upgrades or downgrades the base database, for plans. */
+export const planOnBase = (ctx: CycleContext, ...args: string[]): string => planCommand(alembic(argPath(ctx, ctx.trip.baseIni), ...args));

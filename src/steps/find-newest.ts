@@ -1,0 +1,45 @@
+import path from 'node:path';
+import { listSnapshots } from '../engines/snapshots.js';
+import { usageError } from '../errors.js';
+import { readMigration } from '../migration/script.js';
+import { alembic } from '../presets/command.js';
+import { currentRevisions } from '../python/alembic.js';
+import { detectVcs, isCommitted } from '../vcs/index.js';
+import { singleHead } from './preflight.js';
+import type { CycleContext } from './round-trip.js';
+import { argPath, planCommand, shown, type Step } from './step.js';
+
+/**
+ * verify's first step: the newest migration and the database before it, in this
+ * order of preference: the development database if it is at the parent revision;
+ * the snapshot devdb took before applying it; the committed code if the migration
+ * is not committed yet.
+ */
+export const findNewest: Step<CycleContext> = {
+  id: 'find-newest',
+  title: () => 'Find the newest migration and the database before it',
+  plan: (ctx) => [planCommand(alembic(argPath(ctx, ctx.devIni), 'heads', '--verbose'))],
+  run: async (ctx, io) => {
+    const file = (await singleHead(ctx, io))?.path;
+    if (!file) throw usageError('There is no migration to verify yet; run "devdb cycle -m MESSAGE" to generate one.');
+    const script = await readMigration(ctx.python, path.resolve(ctx.root, file));
+    ctx.trip.migration = { file: script.file, script };
+    const parent = typeof script.downRevision === 'string' ? script.downRevision : undefined;
+    if (!parent) throw usageError(`The newest migration ${shown(ctx, file)} has ${script.downRevision ? 'several parents (a merge)' : 'no parent'}; devdb verifies a migration that follows exactly one other.`);
+    ctx.trip.parent = parent;
+    if (ctx.trip.base.kind === 'vcs') return;
+    const current = currentRevisions(ctx.devDb);
+    if (current.length === 1 && current[0] === parent) return;
+    const snapshot = (await listSnapshots(ctx.stateDir)).reverse().find((s) => s.revisions.length === 1 && s.revisions[0] === parent);
+    if (snapshot) {
+      ctx.trip.base = { kind: 'snapshot', snapshot: { id: snapshot.id, file: snapshot.file } };
+      return;
+    }
+    const vcs = detectVcs(ctx.root);
+    if (vcs && !(await isCommitted(vcs, file))) {
+      ctx.trip.base.kind = 'vcs';
+      return;
+    }
+    throw usageError(`No database before ${script.revision} is at hand (the development database is at ${current.join(', ') || 'no revision'}, no snapshot is at ${parent}); run "devdb verify --base vcs" or downgrade a copy yourself.`);
+  },
+};

@@ -1,0 +1,26 @@
+import { failure } from '../errors.js';
+import { lintMigration } from '../migration/lint.js';
+import type { CycleContext } from './round-trip.js';
+import { rows } from './round-trip.js';
+import { shown, type Step } from './step.js';
+
+/**
+ * Step 6 of the loop, made mechanical: the draft is read as Python (ast) and checked
+ * for what a reviewer would catch. Errors stop before the round trip, since each is
+ * a migration that cannot run or cannot be undone; warnings are reported.
+ */
+export const lintDraft: Step<CycleContext> = {
+  id: 'lint',
+  title: () => 'Lint the draft',
+  plan: () => ['parse the draft with Python\'s ast and check it (devdb\'s lint rules)'],
+  run: async (ctx) => {
+    const migration = ctx.trip.migration!;
+    const counts = rows(ctx.trip.baseDb);
+    const tablesWithRows = new Set(Object.entries(counts).filter(([, n]) => n > 0).map(([table]) => table));
+    ctx.trip.lint = lintMigration(migration.script, { engine: 'sqlite', tablesWithRows });
+    const errors = ctx.trip.lint.filter((f) => f.severity === 'error');
+    if (errors.length > 0) {
+      throw failure(`The draft ${shown(ctx, migration.file)} has ${errors.length} lint error${errors.length > 1 ? 's' : ''} (listed above); fix the script as suggested, then run "devdb verify".`);
+    }
+  },
+};

@@ -1,0 +1,35 @@
+import { fileURLToPath } from 'node:url';
+import { recordOwned } from '../engines/ownership.js';
+import { describeTarget } from '../engines/url.js';
+import type { Command } from '../presets/command.js';
+import type { CycleContext } from './round-trip.js';
+import { inspect } from './round-trip.js';
+import { setupDb } from './setup-db.js';
+import { argPath, planCommand, runTool, type Step } from './step.js';
+
+const CREATE_FROM_MODELS = fileURLToPath(new URL('../../templates/create_from_models.py', import.meta.url));
+
+/** Builds a database from the env's target_metadata (create_all), for projects whose setup runs migrations instead. */
+const fromModels = (ctx: CycleContext): Command => ({ tool: ctx.python, args: [CREATE_FROM_MODELS, argPath(ctx, ctx.throwawayIni)] });
+
+/**
+ * Step 3 of the round trip: the throwaway database rebuilt from the current models,
+ * the schema the migration must produce. Kallithea's setup-db builds it from the
+ * models already; a plain Alembic project's setup runs migrations, so devdb
+ * creates its tables straight from the env's target_metadata.
+ */
+export const modelDb: Step<CycleContext> = {
+  id: 'model-db',
+  title: (ctx) => `Rebuild ${describeTarget(ctx.throwawayDb, ctx.root)} from the models`,
+  plan: (ctx) => (ctx.preset.needsAdmin ? setupDb.plan(ctx) : [planCommand(fromModels(ctx))]),
+  run: async (ctx, io) => {
+    if (ctx.preset.needsAdmin) {
+      await setupDb.run(ctx, io);
+    } else {
+      await recordOwned(ctx.stateDir, ctx.throwawayDb);
+      await runTool(ctx, fromModels(ctx), io, 'building the model database');
+      await recordOwned(ctx.stateDir, ctx.throwawayDb);
+    }
+    ctx.trip.modelSchema = await inspect(ctx.throwawayDb);
+  },
+};

@@ -1,0 +1,91 @@
+import path from 'node:path';
+import type { Context } from '../context.js';
+import { countRows, sqliteInspector } from '../engines/sqlite.js';
+import type { DatabaseTarget } from '../engines/url.js';
+import { failure } from '../errors.js';
+import type { LintFinding } from '../migration/lint.js';
+import type { MigrationScript } from '../migration/script.js';
+import { diffSchemas, type SchemaChange } from '../schema/diff.js';
+import type { Schema } from '../schema/model.js';
+
+/** One schema comparison of the round trip. */
+export interface Check {
+  id: 'upgrade' | 'downgrade' | 'reupgrade';
+  title: string;
+  status: 'passed' | 'failed' | 'allowed';
+  /** Differences that fail the check. */
+  changes: SchemaChange[];
+  /** Differences the draft makes on purpose (a column kept by a no-op downgrade). */
+  allowed: SchemaChange[];
+}
+
+export type RowCounts = Record<string, number>;
+
+/** What the round-trip steps learn and hand to each other during one cycle or verify. */
+export interface RoundTrip {
+  /** An INI like the throwaway one, aimed at the base database; next to it so %(here)s means the same. */
+  baseIni: string;
+  baseDb: DatabaseTarget;
+  /** Where the base comes from: a copy of the development database, a snapshot, or the committed code. */
+  base: { kind: 'dev' | 'vcs' | 'snapshot'; snapshot?: { id: string; file: string } };
+  migration?: { file: string; script: MigrationScript };
+  /** The newest migration before the one under test. */
+  parent?: string;
+  beforeSchema?: Schema;
+  modelSchema?: Schema;
+  rows: Partial<Record<'before' | 'upgrade' | 'downgrade' | 'reupgrade', RowCounts>>;
+  checks: Check[];
+  lint: LintFinding[];
+  /** Rows the downgrade lost, table by table (reported, not a failure). */
+  downgradeLosses: { table: string; before: number; after: number }[];
+  /** Autogenerate found nothing to do. */
+  noChange: boolean;
+}
+
+/** A context with the round trip's working state. */
+export interface CycleContext extends Context {
+  trip: RoundTrip;
+}
+
+/** The round trip's working files: .devdb/work/base.db, and the base INI beside the throwaway INI. */
+export function newRoundTrip(ctx: Context): RoundTrip {
+  const file = path.join(ctx.stateDir, 'work', 'base.db');
+  const stem = path.basename(ctx.throwawayIni, path.extname(ctx.throwawayIni));
+  return {
+    baseIni: path.join(path.dirname(ctx.throwawayIni), `${stem}.devdb-base.ini`),
+    baseDb: { engine: 'sqlite', url: `sqlite:///${file}`, file },
+    base: { kind: 'dev' },
+    rows: {},
+    checks: [],
+    lint: [],
+    downgradeLosses: [],
+    noChange: false,
+  };
+}
+
+/** The schema of a SQLite database, as the neutral model. */
+export const inspect = async (target: DatabaseTarget): Promise<Schema> => sqliteInspector(target.file as string).inspect();
+
+/** Rows per table of a SQLite database. */
+export const rows = (target: DatabaseTarget): RowCounts => countRows(target.file as string);
+
+/**
+ * Compares a database with what it should be and records the check; differences
+ * `allow` accepts are reported as allowed, any other fails the step.
+ */
+export function recordCheck(
+  trip: RoundTrip,
+  check: Pick<Check, 'id' | 'title'>,
+  expected: Schema,
+  actual: Schema,
+  allow: (change: SchemaChange) => boolean = () => false,
+): void {
+  const all = diffSchemas(expected, actual);
+  const allowed = all.filter(allow);
+  const changes = all.filter((c) => !allow(c));
+  const status = changes.length > 0 ? 'failed' : allowed.length > 0 ? 'allowed' : 'passed';
+  trip.checks.push({ ...check, status, changes, allowed });
+  if (changes.length > 0) {
+    throw failure(`${check.title}: ${changes.length} difference${changes.length > 1 ? 's' : ''} (${changes.slice(0, 3).map((c) => c.message).join('; ')}${changes.length > 3 ? '; …' : ''}); the report below lists them.`);
+  }
+}

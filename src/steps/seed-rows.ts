@@ -1,0 +1,27 @@
+import { seedRows } from '../engines/sqlite.js';
+import type { CycleContext } from './round-trip.js';
+import { inspect, rows } from './round-trip.js';
+import type { Step } from './step.js';
+
+/** Tables the draft's upgrade names. */
+const touchedTables = (ctx: CycleContext): string[] => {
+  const ops = ctx.trip.migration?.script.functions?.upgrade.ops ?? [];
+  return [...new Set(ops.map((op) => op.table).filter((t): t is string => typeof t === 'string'))];
+};
+
+/** Step 6 of the round trip: at least one row in every table the migration touches, so data has to survive it. */
+export const seedBase: Step<CycleContext> = {
+  id: 'seed-rows',
+  title: () => 'Put rows into the tables the migration touches',
+  plan: (ctx) => [`insert a row into each empty table the draft touches, in ${ctx.trip.baseDb.file}`],
+  run: async (ctx, io) => {
+    const before = await inspect(ctx.trip.baseDb);
+    const existing = new Set(before.tables.map((t) => t.name));
+    const tables = touchedTables(ctx).filter((t) => existing.has(t));
+    for (const seeded of seedRows(ctx.trip.baseDb.file as string, tables)) {
+      if (seeded.inserted > 0) io.output(`${seeded.table}: ${seeded.inserted} row inserted`);
+    }
+    ctx.trip.beforeSchema = before;
+    ctx.trip.rows.before = rows(ctx.trip.baseDb);
+  },
+};

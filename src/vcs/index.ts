@@ -1,0 +1,50 @@
+import path from 'node:path';
+import { execa } from 'execa';
+import fs from 'fs-extra';
+import { usageError } from '../errors.js';
+
+export type VcsKind = 'git' | 'hg';
+
+/** The version control system a project lives in, and its top folder. */
+export interface Vcs {
+  kind: VcsKind;
+  top: string;
+}
+
+/** Finds the git or Mercurial checkout holding `dir`. */
+export function detectVcs(dir: string): Vcs | undefined {
+  let current = path.resolve(dir);
+  for (;;) {
+    if (fs.existsSync(path.join(current, '.git'))) return { kind: 'git', top: current };
+    if (fs.existsSync(path.join(current, '.hg'))) return { kind: 'hg', top: current };
+    const parent = path.dirname(current);
+    if (parent === current) return undefined;
+    current = parent;
+  }
+}
+
+/** The committed revision devdb builds a base from: git HEAD, Mercurial ".". */
+export const baseRevision = (vcs: Vcs): string => (vcs.kind === 'git' ? 'HEAD' : '.');
+
+/** Whether `file` is committed (tracked and unchanged in the index/dirstate counts as committed). */
+export async function isCommitted(vcs: Vcs, file: string): Promise<boolean> {
+  if (vcs.kind === 'git') {
+    const result = await execa('git', ['cat-file', '-e', `HEAD:${path.relative(vcs.top, file).split(path.sep).join('/')}`], { cwd: vcs.top, reject: false });
+    return result.exitCode === 0;
+  }
+  const result = await execa('hg', ['files', '-r', '.', '--', file], { cwd: vcs.top, reject: false });
+  return result.exitCode === 0;
+}
+
+/** Writes the committed tree into `dest` (a new folder), without touching the working copy. */
+export async function exportCommitted(vcs: Vcs, dest: string): Promise<void> {
+  await fs.ensureDir(dest);
+  if (vcs.kind === 'hg') {
+    await execa('hg', ['archive', '-r', '.', '--type', 'files', dest], { cwd: vcs.top });
+    return;
+  }
+  const head = await execa('git', ['rev-parse', '--verify', '--quiet', 'HEAD'], { cwd: vcs.top, reject: false });
+  if (head.exitCode !== 0) throw usageError(`The git repository ${vcs.top} has no commit yet; commit the code before your change, or use a development database as the base.`);
+  const archive = execa('git', ['archive', '--format=tar', 'HEAD'], { cwd: vcs.top, encoding: 'buffer' });
+  await archive.pipe('tar', ['-x', '-C', dest]);
+}
