@@ -1,4 +1,5 @@
 import path from 'node:path';
+import fs from 'fs-extra';
 import { readIni, iniValue, interpolate, type IniFile } from './config/ini-read.js';
 import { loadConfig } from './config/load.js';
 import type { DevdbConfig } from './config/schema.js';
@@ -55,6 +56,19 @@ export function throwawayTarget(value: string, root: string): DatabaseTarget {
   return { engine: 'sqlite', url: `sqlite:///${file}`, file };
 }
 
+/** The repositories folder must exist and be writable before setup-db is asked to use it. */
+async function checkRepos(repos: string): Promise<void> {
+  const stat = await fs.stat(repos).catch(() => undefined);
+  if (!stat?.isDirectory()) {
+    throw usageError(`The repositories folder ${repos} does not exist; create it (mkdir -p) or set "repos" in devdb.json.`);
+  }
+  try {
+    await fs.access(repos, fs.constants.W_OK);
+  } catch {
+    throw usageError(`The repositories folder ${repos} is not writable; fix its permissions or set "repos" in devdb.json.`);
+  }
+}
+
 /** Loads config, preset, Python and both databases; fails early with a sentence that says what to fix. */
 export async function loadContext(options: GlobalOptions, { needPassword }: { needPassword: boolean }): Promise<Context> {
   const { file, root, config } = await loadConfig(options.config, process.cwd());
@@ -74,6 +88,8 @@ export async function loadContext(options: GlobalOptions, { needPassword }: { ne
   if (preset.needsAdmin && !password && needPassword) {
     throw usageError(`No admin password for setup-db: set ${PASSWORD_ENV}, or store one in ${file} with "devdb init --yes --force --store-password".`);
   }
+  const repos = path.resolve(root, config.repos);
+  if (preset.needsAdmin && needPassword) await checkRepos(repos);
   return {
     root,
     configFile: file,
@@ -85,7 +101,7 @@ export async function loadContext(options: GlobalOptions, { needPassword }: { ne
     devDb,
     throwawayIni,
     throwawayDb: throwawayTarget(config.throwawayDb, root),
-    repos: path.resolve(root, config.repos),
+    repos,
     admin: password ? { user: config.admin.user, email: config.admin.email, password } : undefined,
     secrets: password ? [password] : [],
     verbose: options.verbose ?? false,

@@ -1,5 +1,5 @@
 import { performance } from 'node:perf_hooks';
-import { Listr, PRESET_TIMER } from 'listr2';
+import { Listr, ListrLogger, PRESET_TIMER } from 'listr2';
 import type { Context } from './context.js';
 import type { Step } from './steps/step.js';
 
@@ -59,7 +59,8 @@ export async function runSteps<C extends Context>(steps: Step<C>[], ctx: C, rend
       renderer: render.json ? 'silent' : 'default',
       fallbackRenderer: render.json ? 'silent' : 'simple',
       rendererOptions: { timer: PRESET_TIMER, collapseSkips: false, showErrorMessage: false },
-      fallbackRendererOptions: { timer: PRESET_TIMER },
+      // Progress, failed steps included, goes to stdout; stderr carries only devdb's one-sentence error.
+      fallbackRendererOptions: { timer: PRESET_TIMER, logger: new ListrLogger({ useIcons: true, toStderr: [] }) },
       exitOnError: true,
       registerSignalListeners: false,
     },

@@ -48,3 +48,36 @@ export async function alembicProject(): Promise<AlembicProject> {
   await execa('node', [path.join(REPO, 'scripts', 'alembic-project.mjs'), dir]);
   return JSON.parse(fs.readFileSync(path.join(dir, 'project.json'), 'utf8')) as AlembicProject;
 }
+
+export type { Testbed } from '../../scripts/testbed/lib.mjs';
+import type { Testbed } from '../../scripts/testbed/lib.mjs';
+
+/** A fresh real Kallithea 0.7.0 testbed (scripts/testbed.mjs) with devdb initialised in its source root. */
+export async function kallitheaTestbed(): Promise<Testbed & { env: Record<string, string> }> {
+  const dir = path.join(tempDir('kallithea'), 'testbed');
+  await execa('node', [path.join(REPO, 'scripts', 'testbed.mjs'), dir]);
+  const testbed = JSON.parse(fs.readFileSync(path.join(dir, 'testbed.json'), 'utf8')) as Testbed;
+  const env = { DEVDB_ADMIN_PASSWORD: testbed.adminPassword };
+  const init = await devdb(['init', '--yes', '--repos', testbed.repos], { cwd: testbed.root, env });
+  if (init.exitCode !== 0) throw new Error(`devdb init failed: ${init.stderr}`);
+  return { ...testbed, env };
+}
+
+/** Rows of a query on a SQLite file, read-only. */
+export async function query<T>(file: string, sql: string): Promise<T[]> {
+  const { default: Database } = await import('better-sqlite3');
+  const db = new Database(file, { readonly: true });
+  try {
+    return db.prepare(sql).all() as T[];
+  } finally {
+    db.close();
+  }
+}
+
+/** Adds `line` to a model class in Kallithea's db.py, after the line `after`. */
+export function editModels(root: string, after: string, line: string): void {
+  const file = path.join(root, 'kallithea', 'model', 'db.py');
+  const source = fs.readFileSync(file, 'utf8');
+  if (!source.includes(after)) throw new Error(`db.py has no line ${after}`);
+  fs.writeFileSync(file, source.replace(after, `${after}\n${line}`));
+}
