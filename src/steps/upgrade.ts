@@ -1,3 +1,4 @@
+import { DevdbError, EXIT } from '../errors.js';
 import { alembic } from '../presets/command.js';
 import type { SchemaChange } from '../schema/diff.js';
 import { planOnBase } from './base-db.js';
@@ -14,7 +15,18 @@ export function upgradeBase({ again }: { again: boolean }): Step<CycleContext> {
     title: () => title,
     plan: (ctx) => [planOnBase(ctx, 'upgrade', 'head')],
     run: async (ctx, io) => {
-      await runTool(ctx, alembic(argPath(ctx, ctx.trip.baseIni), 'upgrade', 'head'), io, again ? 'the second upgrade' : 'the upgrade');
+      try {
+        await runTool(ctx, alembic(argPath(ctx, ctx.trip.baseIni), 'upgrade', 'head'), io, again ? 'the second upgrade' : 'the upgrade');
+      } catch (error) {
+        const kept = ctx.trip.checks.find((c) => c.id === 'downgrade' && c.status === 'allowed');
+        if (!again || !kept || !(error instanceof DevdbError)) throw error;
+        // The documented no-op downgrade leaves the columns behind, so an unguarded add_column cannot run twice.
+        const columns = kept.allowed.map((c) => `${c.table}.${c.object}`).join(', ');
+        throw new DevdbError(
+          `The upgrade cannot run again after the downgrade kept ${columns} (${error.message.replace(/^the second upgrade failed: /, '').replace(/; fix the cause.*$/, '')}); drop the column${kept.allowed.length > 1 ? 's' : ''} in the downgrade, or make the upgrade skip columns that already exist.`,
+          { exitCode: EXIT.failed, detail: error.detail },
+        );
+      }
       ctx.trip.rows[id] = rows(ctx.trip.baseDb);
       recordCheck(ctx.trip, { id, title }, ctx.trip.modelSchema!, await inspect(ctx.trip.baseDb));
     },
