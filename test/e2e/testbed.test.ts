@@ -6,38 +6,13 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Testbed } from '../../scripts/testbed/lib.mjs';
 
 const REPO = fileURLToPath(new URL('../..', import.meta.url));
 const SCRIPT = path.join(REPO, 'scripts', 'testbed.mjs');
 // A cold cache downloads and builds every wheel (about a minute here); warm, a testbed takes seconds.
 const BUILD_TIMEOUT = 600_000;
 
-interface Testbed {
-  schema: number;
-  dir: string;
-  root: string;
-  python: string;
-  devIni: string;
-  venv: string;
-  bin: string;
-  kallitheaCli: string;
-  alembic: string;
-  devDb: string;
-  sqlalchemyUrl: string;
-  repos: string;
-  sampleRepos: string[];
-  adminUser: string;
-  adminEmail: string;
-  adminPassword: string;
-  kallitheaVersion: string;
-  alembicVersion: string;
-  sqlalchemyVersion: string;
-  mercurialVersion: string;
-  pythonVersion: string;
-  head: string;
-  baseCommit: string;
-  cache: { dir: string; depsKey: string; depsDir: string; depsSitePackages: string; sdist: string };
-}
 
 interface Run {
   exitCode: number;
