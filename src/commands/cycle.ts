@@ -19,6 +19,7 @@ import type { Step } from '../steps/step.js';
 import { downgradeBase, upgradeBase } from '../steps/upgrade.js';
 import { planSteps, runSteps } from '../workflow.js';
 import { openEditor } from '../steps/edit-draft.js';
+import { readMigration } from '../migration/script.js';
 
 export interface CycleOptions extends GlobalOptions {
   message: string;
@@ -81,7 +82,10 @@ export async function cycle(options: CycleOptions): Promise<Outcome> {
   const generated = await runSteps(generate, ctx, render);
   if (generated.error || !ctx.trip.migration) return roundTripOutcome('cycle', ctx, generated, options.debug ?? false);
   // The editor needs the terminal to itself, so it runs between the two lists.
-  if (options.edit) await openEditor(ctx.trip.migration.file);
+  if (options.edit) {
+    await openEditor(ctx.trip.migration.file);
+    ctx.trip.migration.script = await readMigration(ctx.python, ctx.trip.migration.file);
+  }
   const proved = await runSteps(prove, ctx, render);
   return roundTripOutcome('cycle', ctx, { records: [...generated.records, ...proved.records], error: proved.error }, options.debug ?? false);
 }

@@ -63,6 +63,21 @@ describe('devdb cycle on a plain Alembic project', () => {
     expect(JSON.parse(passing.stdout).checks.map((c: { status: string }) => c.status)).toEqual(['passed', 'allowed', 'passed']);
   });
 
+  it('--edit opens $EDITOR on the draft before proving it, and what the editor changed is what gets proven', async () => {
+    const { run, addColumn, project } = await sandbox();
+    addColumn('    title = Column(String(80), nullable=True)');
+    // A non-interactive "editor": sed rewrites the draft's drop_column into a no-op, as a developer might.
+    const edit = await devdb(['cycle', '--json', '--edit', '--no-apply', '-m', 'notes: add title'], {
+      cwd: project.root,
+      env: { EDITOR: 'sed -i s/op.drop_column(.notes.,.*)/pass/', VISUAL: '' },
+    });
+    const report = JSON.parse(edit.stdout);
+    expect(report.lint.map((f: { rule: string }) => f.rule)).toContain('noop-downgrade-keeps-columns');
+    const noEditor = await devdb(['cycle', '--edit', '-m', 'notes: add title'], { cwd: project.root, env: { EDITOR: '', VISUAL: '' } });
+    expect(noEditor.exitCode).toBe(2);
+    expect(noEditor.stderr).toContain('--edit needs an editor: set VISUAL or EDITOR');
+  });
+
   it('a cycle refused for a usage error prints one sentence and exits 2', async () => {
     const { run } = await sandbox();
     const missing = await run('cycle');

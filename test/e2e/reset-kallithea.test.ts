@@ -54,6 +54,14 @@ describe('devdb reset on the Kallithea testbed', () => {
     expect(sha256(tb.devDb)).toBe(devHash);
   });
 
+  it("--verbose streams the tools' own output", async () => {
+    const result = await run(['reset', '--verbose']);
+    expect(result.exitCode, result.stderr).toBe(0);
+    expect(result.stdout).toContain('Database set up successfully.');
+    expect(result.stdout).toContain('Scan completed.');
+    expect(result.stdout).not.toContain(tb.adminPassword);
+  });
+
   it('after a model change the new column is in the rebuilt throwaway database', async () => {
     const dbPy = path.join(tb.root, 'kallithea', 'model', 'db.py');
     const original = fs.readFileSync(dbPy, 'utf8');
