@@ -2,7 +2,9 @@
 import { createRequire } from 'node:module';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { EXIT } from './errors.js';
+import type { CheckOptions } from './commands/check.js';
 import type { CycleOptions } from './commands/cycle.js';
+import type { HookInstallOptions } from './commands/hook.js';
 import type { InitOptions } from './commands/init.js';
 import type { ResetOptions } from './commands/reset.js';
 import type { VerifyOptions } from './commands/verify.js';
@@ -60,7 +62,7 @@ const program = new Command('devdb')
 withCommon(
   program
     .command('init')
-    .description('write devdb.json for this project from detected defaults and flags')
+    .description('write devdb.json for this project: a wizard in a terminal, or detected defaults and flags with --yes')
     .option('-y, --yes', 'do not ask; use detected defaults and the flags given')
     .option('--force', 'replace an existing devdb.json')
     .addOption(new Option('--preset <name>', 'how the project builds databases').choices(['kallithea', 'kallithea-gearbox', 'alembic']))
@@ -76,7 +78,7 @@ withCommon(
     .option('--no-public-access', 'no anonymous access (the default)')
     .option('--setup-command <json>', 'alembic preset: the command that builds a database, as a JSON array; {config} and {url} are filled in', jsonArray),
 ).action(async (options: Common & InitOptions) => {
-  await execute(options, async () => (await import('./commands/init.js')).init(options));
+  await execute(options, async () => (options.yes ? (await import('./commands/init.js')).init(options) : (await import('./commands/wizard.js')).wizard(options)));
 });
 
 withCommon(
@@ -122,6 +124,28 @@ withCommon(
   snapshot.command('restore').description('put a snapshot back as the development database (the current one is snapshotted first)').argument('<id>', 'a snapshot id, a unique prefix of one, or "latest"'),
 ).action(async (id: string, options: Common) => {
   await execute(options, async () => (await import('./commands/snapshot.js')).snapshotRestore(id, options));
+});
+
+withCommon(
+  program
+    .command('check')
+    .description('the pre-commit check: changed models come with a new migration that compiles and keeps one head')
+    .option('--verify', 'also prove the new migration up, down and up (devdb verify)'),
+).action(async (options: CheckOptions) => {
+  await execute(options, async () => (await import('./commands/check.js')).check(options));
+});
+
+const hook = program.command('hook').description("install, remove or show devdb's pre-commit hook (git pre-commit, Mercurial pretxncommit)");
+withCommon(hook.command('install').description('run devdb check before every commit; an existing git pre-commit hook keeps running first').option('--verify', 'the hook runs devdb check --verify')).action(
+  async (options: HookInstallOptions) => {
+    await execute(options, async () => (await import('./commands/hook.js')).hookInstall(options));
+  },
+);
+withCommon(hook.command('uninstall').description('remove the hook and restore what was there before')).action(async (options: Common) => {
+  await execute(options, async () => (await import('./commands/hook.js')).hookUninstall(options));
+});
+withCommon(hook.command('status').description('say whether the hook is installed, where, and what it runs')).action(async (options: Common) => {
+  await execute(options, async () => (await import('./commands/hook.js')).hookStatus(options));
 });
 
 program.addHelpText(

@@ -32,16 +32,13 @@ const stored = (root: string, file: string): string => {
 };
 
 /**
- * Writes devdb.json in the current folder from what can be detected (preset,
- * Python, development INI) and the flags given; checks it as a run would before
- * writing, and never overwrites an existing config without --force.
+ * `devdb init --yes`: writes devdb.json in the current folder from what can be
+ * detected (preset, Python, development INI) and the flags given, and never
+ * overwrites an existing config without --force.
  */
 export async function init(options: InitOptions): Promise<Outcome> {
   const root = process.cwd();
   const file = path.join(root, CONFIG_FILE);
-  if (!options.yes) {
-    throw usageError('The interactive wizard is not available yet; run "devdb init --yes" with flags for the settings to change (see "devdb init --help").');
-  }
   if (fs.existsSync(file) && !options.force) {
     throw usageError(`${file} exists already; pass --force to replace it.`);
   }
@@ -53,10 +50,10 @@ export async function init(options: InitOptions): Promise<Outcome> {
   const preset = options.preset ?? detectPreset(root, checkPython(python, root));
   const password = options.storePassword ? process.env[PASSWORD_ENV] : undefined;
   if (options.storePassword && !password) throw usageError(`--store-password stores the value of ${PASSWORD_ENV}, which is not set; set it first.`);
-  const input: DevdbConfigInput = {
+  return saveConfig(root, {
     preset,
-    python: stored(root, python),
-    devIni: stored(root, devIni),
+    python,
+    devIni,
     throwawayIni: options.throwawayIni ?? 'temp.ini',
     throwawayDb: options.throwawayDb ?? 'temp.db',
     admin: {
@@ -64,15 +61,31 @@ export async function init(options: InitOptions): Promise<Outcome> {
       email: options.adminEmail ?? 'admin@example.com',
       ...(password ? { password } : {}),
     },
-    repos: options.repos ? stored(root, options.repos) : '.devdb/repos',
+    repos: options.repos ?? '.devdb/repos',
     publicAccess: options.publicAccess ?? false,
     ...(options.setupCommand ? { setupCommand: options.setupCommand } : {}),
+  });
+}
+
+/**
+ * Writes devdb.json in `root` (shared by `init --yes` and the wizard): paths inside
+ * the root become relative, and the config is checked as a run would check it
+ * (schema, Python, the preset's tools) before a byte is written.
+ */
+export async function saveConfig(root: string, settings: DevdbConfigInput): Promise<Outcome> {
+  const file = path.join(root, CONFIG_FILE);
+  const input: DevdbConfigInput = {
+    ...settings,
+    python: stored(root, settings.python),
+    devIni: stored(root, settings.devIni),
+    ...(settings.repos ? { repos: stored(root, settings.repos) } : {}),
   };
   const config = validateConfig(input, file);
   const resolvedPython = checkPython(config.python, root);
   for (const tool of presetFor(config).tools) requireTool(resolvedPython, tool, config.preset);
   if (presetFor(config).needsAdmin && config.repos === '.devdb/repos') await fs.ensureDir(path.join(root, '.devdb', 'repos'));
   await fs.writeFile(file, `${JSON.stringify(input, null, 2)}\n`);
+  const password = config.admin.password;
   return {
     exitCode: EXIT.ok,
     report: { ok: true, command: 'init', config: file, settings: { ...input, admin: { ...input.admin, ...(password ? { password: '***' } : {}) } } },

@@ -151,3 +151,24 @@ export function setIniValue(text: string, section: string, key: string, value: s
   const fixed = previous.eol === '' ? [{ ...previous, eol }] : [previous];
   return join([...lines.slice(0, after), ...fixed, added(`${key} = ${value}`), ...lines.slice(after + 1)]);
 }
+
+/**
+ * Returns `text` without the setting `key` in `section` (and its continuation lines);
+ * with `dropEmptySection`, a section left with only blank lines goes too, with the
+ * blank line before its header.
+ */
+export function removeIniKey(text: string, section: string, key: string, { dropEmptySection }: { dropEmptySection: boolean }): string {
+  const { lines } = scanIni(text);
+  const wanted = key.toLowerCase();
+  const index = lines.findIndex((l) => l.kind === 'key' && l.section === section && l.key === wanted);
+  if (index < 0) return text;
+  let end = index + 1;
+  while (lines[end]?.kind === 'continuation') end += 1;
+  const kept = [...lines.slice(0, index), ...lines.slice(end)];
+  const rest = kept.filter((l) => l.section === section && l.kind !== 'section');
+  if (!dropEmptySection || rest.some((l) => l.kind !== 'blank')) return join(kept);
+  const header = kept.findIndex((l) => l.kind === 'section' && l.section === section);
+  const start = header > 0 && kept[header - 1]?.kind === 'blank' ? header - 1 : header;
+  const result = kept.filter((l, i) => (i < start || i > header) && !(l.section === section && l.kind === 'blank' && i > header));
+  return join(result);
+}

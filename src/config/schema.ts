@@ -7,6 +7,12 @@ export type PresetName = (typeof PRESET_NAMES)[number];
 
 const relativeOrAbsolutePath = z.string().min(1, 'must not be empty');
 
+/** The admin user setup-db creates; the wizard checks answers with it too. */
+export const adminUser = z.string().regex(/^[\w.@+-]+$/, 'must be a user name of letters, digits and . @ + - _');
+
+/** The admin's email; the wizard checks answers with it too. */
+export const adminEmail = z.email('must be an email address such as admin@example.com');
+
 /** devdb.json: every path is relative to the folder that holds it (the project root). */
 export const configSchema = z
   .object({
@@ -18,8 +24,8 @@ export const configSchema = z
     throwawayDb: relativeOrAbsolutePath.default('temp.db').describe('a SQLite path or a database URL'),
     admin: z
       .object({
-        user: z.string().regex(/^[\w.@+-]+$/, 'must be a user name of letters, digits and . @ + - _').default('admin'),
-        email: z.email('must be an email address such as admin@example.com').default('admin@example.com'),
+        user: adminUser.default('admin'),
+        email: adminEmail.default('admin@example.com'),
         password: z.string().min(1).optional(),
       })
       .strict()
@@ -27,6 +33,7 @@ export const configSchema = z
     repos: relativeOrAbsolutePath.default('.devdb/repos'),
     publicAccess: z.boolean().default(false),
     setupCommand: z.array(z.string().min(1)).min(1).optional(),
+    models: z.array(relativeOrAbsolutePath).min(1).optional().describe('globs of the model files devdb check watches, relative to the project root'),
   })
   .strict();
 

@@ -64,7 +64,7 @@ describe('devdb cycle on a plain Alembic project', () => {
   });
 
   it('--edit opens $EDITOR on the draft before proving it, and what the editor changed is what gets proven', async () => {
-    const { run, addColumn, project } = await sandbox();
+    const { addColumn, project } = await sandbox();
     addColumn('    title = Column(String(80), nullable=True)');
     // A non-interactive "editor": sed rewrites the draft's drop_column into a no-op, as a developer might.
     const edit = await devdb(['cycle', '--json', '--edit', '--no-apply', '-m', 'notes: add title'], {

@@ -1,0 +1,51 @@
+import path from 'node:path';
+import { usageError } from '../errors.js';
+import { iniValue, interpolate, readIni } from './ini-read.js';
+import type { DevdbConfig } from './schema.js';
+
+/** Model files devdb check watches when devdb.json has no "models". */
+const DEFAULT_MODELS: Record<DevdbConfig['preset'], string[]> = {
+  kallithea: ['kallithea/model/db.py'],
+  'kallithea-gearbox': ['kallithea/model/db.py'],
+  alembic: ['**/models.py', '**/models/*.py'],
+};
+
+/** A glob as a regular expression over '/'-separated paths: `**` spans folders, `*` and `?` do not. */
+export function globToRegExp(glob: string): RegExp {
+  let source = '';
+  for (let i = 0; i < glob.length; i += 1) {
+    const char = glob[i] as string;
+    if (glob.startsWith('**/', i)) {
+      source += '(?:.*/)?';
+      i += 2;
+    } else if (glob.startsWith('**', i)) {
+      source += '.*';
+      i += 1;
+    } else if (char === '*') source += '[^/]*';
+    else if (char === '?') source += '[^/]';
+    else source += char.replace(/[.+^${}()|[\]\\]/g, '\\$&');
+  }
+  return new RegExp(`^${source}$`);
+}
+
+/** A test for "is this root-relative path a model file", from devdb.json's "models" or the preset's default. */
+export function modelMatcher(config: Pick<DevdbConfig, 'preset' | 'models'>): (file: string) => boolean {
+  const patterns = (config.models ?? DEFAULT_MODELS[config.preset]).map((g) => globToRegExp(g.replace(/^\.\//, '')));
+  return (file) => patterns.some((p) => p.test(file));
+}
+
+/**
+ * The folder of migration scripts, relative to the root with '/' separators. Kallithea's
+ * is fixed; a plain Alembic project's is `script_location` of the development INI plus
+ * versions/ (version_locations is not followed), read without starting Python.
+ */
+export async function versionsFolder(config: DevdbConfig, root: string): Promise<string> {
+  if (config.preset !== 'alembic') return 'kallithea/alembic/versions';
+  const ini = await readIni(path.resolve(root, config.devIni), 'development INI');
+  const location = iniValue(ini, 'alembic', 'script_location');
+  if (location === undefined) {
+    throw usageError(`The development INI ${ini.path} sets no script_location in [alembic]; add it so devdb can find the migrations.`);
+  }
+  const folder = path.resolve(root, interpolate(ini, 'alembic', location), 'versions');
+  return path.relative(root, folder).split(path.sep).join('/');
+}
