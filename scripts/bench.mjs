@@ -84,7 +84,7 @@ async function main() {
     `| devdb --help | ${(help * 1000).toFixed(0)} ms | | |`,
   ].join('\n');
   const machine = `${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}`;
-  const doc = `# Benchmarks\n\nFrom \`npm run bench\` (${runs} alternating pairs after a warm-up, medians) on ${new Date().toISOString().slice(0, 10)}, ${machine}.\nThe manual side is \`scripts/bench/manual.sh\`, the documented sequence typed by hand; devdb checks far more in the same loop (preflight, a model database, three schema comparisons, lint, row counts).\n\n${table}\n`;
+  const doc = `# Benchmarks\n\nFrom \`npm run bench\` (${runs} alternating pairs after a warm-up, medians) on ${new Date().toISOString().slice(0, 10)}, ${machine}.\nThe manual side is \`scripts/bench/manual.sh\`, the documented sequence typed by hand; devdb checks far more in the same loop (preflight, a model database, three schema comparisons, lint, row counts).\n\nEvery devdb row is compared with the whole manual loop. The manual loop proves nothing by itself (no comparison with the models, no data, no lint) and upgrades the development database in place; devdb does all of that on copies. Most of each side's time is Python starting and importing Kallithea (about 0.55 s per \`alembic\` call, 0.8–1.2 s per \`kallithea-cli\` call).\n\n${table}\n`;
   await fs.writeFile(path.join(repo, 'docs', 'benchmarks.md'), doc);
   console.log(`\n${table}\n\nbench: wrote docs/benchmarks.md`);
   await fs.remove(path.dirname(dir));
