@@ -32,6 +32,8 @@ async function execute(options: Common, command: () => Promise<Outcome>): Promis
     const report = errorReport(error);
     printOutcome({ exitCode: report.exitCode, report: { ok: false, error: report }, summary: errorLines(error, output.debug) }, output);
     process.exitCode = report.exitCode;
+  } finally {
+    (await import('./python/alembic-server.js')).closeAlembicServers();
   }
 }
 

@@ -55,11 +55,15 @@ export async function runCommand(command: Command, options: RunOptions): Promise
   if (result.isTerminated && result.signal) {
     throw new DevdbError(`${options.step} was stopped by ${result.signal} while running "${shown}".`, { exitCode: EXIT.interrupted });
   }
-  if (result.exitCode !== 0) {
-    const tail = lines.slice(-LAST_LINES).join('\n');
-    throw new DevdbError(`${options.step} failed: ${diagnose(lines) ?? `"${shown}" exited with code ${result.exitCode}`}; fix the cause shown above and run again.`, {
+  return finish(command, lines, result.exitCode ?? 1, options.step);
+}
+
+/** A tool's result: its output, or a failure with its last lines and a diagnosis when it exited non-zero. */
+export function finish(command: Command, lines: readonly string[], exitCode: number, step: string): RunResult {
+  if (exitCode !== 0) {
+    throw new DevdbError(`${step} failed: ${diagnose(lines) ?? `"${formatCommand(command)}" exited with code ${exitCode}`}; fix the cause shown above and run again.`, {
       exitCode: EXIT.failed,
-      detail: tail,
+      detail: lines.slice(-LAST_LINES).join('\n'),
     });
   }
   return { output: lines.join('\n') };

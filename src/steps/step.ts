@@ -4,7 +4,8 @@ import { describeTarget, sameDatabase, type DatabaseTarget } from '../engines/ur
 import { usageError } from '../errors.js';
 import { formatCommand, type Command } from '../presets/command.js';
 import { findTool } from '../python/locate.js';
-import { runCommand, type RunResult } from '../python/run.js';
+import { runAlembic } from '../python/alembic-server.js';
+import { finish, runCommand, type RunResult } from '../python/run.js';
 
 /** What a running step may do besides its work: report a line of progress. */
 export interface StepIO {
@@ -45,6 +46,10 @@ export async function runTool(ctx: Context, command: Command, io: StepIO, step: 
   const executable = findTool(ctx.python, command.tool);
   if (!executable) {
     throw usageError(`${command.tool} is not in ${path.dirname(ctx.python)} nor on PATH; install it into the project's Python environment.`);
+  }
+  if (command.tool === 'alembic' && place === undefined) {
+    const { exitCode, lines } = await runAlembic(ctx.python, ctx.root, command.args, ctx.secrets, ctx.verbose ? (line) => io.output(line) : undefined);
+    return finish(command, lines, exitCode, step);
   }
   return runCommand(command, {
     cwd: place?.cwd ?? ctx.root,

@@ -1,0 +1,107 @@
+import readline from 'node:readline';
+import { fileURLToPath } from 'node:url';
+import { execa, type ResultPromise } from 'execa';
+import { DevdbError, EXIT } from '../errors.js';
+import { redact } from '../report/redact.js';
+
+const SERVER = fileURLToPath(new URL('../../templates/alembic_server.py', import.meta.url));
+
+type Message = { line: string } | { exit: number };
+
+/**
+ * One long-lived Python process that runs `alembic` commands in-process
+ * (templates/alembic_server.py), so the project is imported once per devdb run
+ * instead of once per command. Commands run one at a time, in order.
+ */
+class AlembicServer {
+  private readonly child: ResultPromise;
+  private readonly waiting: ((message: Message | undefined) => void)[] = [];
+  /** Messages that arrived before anyone asked for them (readline emits a chunk's lines at once). */
+  private readonly inbox: (Message | undefined)[] = [];
+  private queue: Promise<unknown> = Promise.resolve();
+  private stderr = '';
+
+  constructor(python: string, cwd: string) {
+    this.child = execa(python, [SERVER], {
+      cwd,
+      stdin: 'pipe',
+      stdout: 'pipe',
+      stderr: 'pipe',
+      buffer: false,
+      reject: false,
+      env: { PYTHONUNBUFFERED: '1', PYTHONDONTWRITEBYTECODE: '1' },
+    });
+    this.child.stderr?.on('data', (chunk: Buffer) => {
+      this.stderr = (this.stderr + chunk.toString('utf8')).slice(-4000);
+    });
+    const lines = readline.createInterface({ input: this.child.stdout! });
+    lines.on('line', (line) => this.deliver(JSON.parse(line) as Message));
+    // Once the process is gone, every read from now on learns it.
+    void this.child.then(() => {
+      this.ended = true;
+      for (const resolve of this.waiting.splice(0)) resolve(undefined);
+    });
+  }
+
+  private ended = false;
+
+  private deliver(message: Message): void {
+    const resolve = this.waiting.shift();
+    if (resolve) resolve(message);
+    else this.inbox.push(message);
+  }
+
+  private next(): Promise<Message | undefined> {
+    if (this.inbox.length > 0) return Promise.resolve(this.inbox.shift());
+    if (this.ended) return Promise.resolve(undefined);
+    return new Promise((resolve) => this.waiting.push(resolve));
+  }
+
+  /** Runs `alembic ARGS`; resolves to its exit code and the lines it printed. */
+  run(args: string[], onLine: (line: string) => void): Promise<{ exitCode: number; lines: string[] }> {
+    const task = this.queue.then(async () => {
+      const lines: string[] = [];
+      this.child.stdin!.write(`${JSON.stringify(args)}\n`);
+      for (;;) {
+        const message = await this.next();
+        if (message === undefined) {
+          throw new DevdbError(`devdb's Alembic helper process stopped unexpectedly; run again with --verbose, or report it.`, { exitCode: EXIT.failed, detail: this.stderr });
+        }
+        if ('exit' in message) return { exitCode: message.exit, lines };
+        lines.push(message.line);
+        onLine(message.line);
+      }
+    });
+    this.queue = task.catch(() => undefined);
+    return task;
+  }
+
+  close(): void {
+    this.child.stdin?.end();
+  }
+}
+
+const servers = new Map<string, AlembicServer>();
+
+/** Runs an alembic command through the shared helper for this Python and folder, starting it on first use. */
+export async function runAlembic(python: string, cwd: string, args: string[], secrets: readonly string[], onLine?: (line: string) => void) {
+  const key = `${python}\0${cwd}`;
+  let server = servers.get(key);
+  if (!server) {
+    server = new AlembicServer(python, cwd);
+    servers.set(key, server);
+  }
+  const lines: string[] = [];
+  const result = await server.run(args, (line) => {
+    const clean = redact(line, secrets);
+    lines.push(clean);
+    onLine?.(clean);
+  });
+  return { exitCode: result.exitCode, lines };
+}
+
+/** Ends every helper process (their stdin closes; each exits after its last command). */
+export function closeAlembicServers(): void {
+  for (const server of servers.values()) server.close();
+  servers.clear();
+}
