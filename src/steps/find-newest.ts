@@ -26,7 +26,6 @@ export const findNewest: Step<CycleContext> = {
     ctx.trip.migration = { file: script.file, script };
     const parent = typeof script.downRevision === 'string' ? script.downRevision : undefined;
     if (!parent) throw usageError(`The newest migration ${shown(ctx, file)} has ${script.downRevision ? 'several parents (a merge)' : 'no parent'}; devdb verifies a migration that follows exactly one other.`);
-    ctx.trip.parent = parent;
     if (ctx.trip.base.kind === 'vcs') return;
     const current = currentRevisions(ctx.devDb);
     if (current.length === 1 && current[0] === parent) return;

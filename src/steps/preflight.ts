@@ -30,7 +30,6 @@ export function preflight({ upgradeFirst }: { upgradeFirst: boolean }): Step<Cyc
     plan: (ctx) => [planCommand(alembic(argPath(ctx, ctx.devIni), 'heads', '--verbose')), `read alembic_version of ${describeTarget(ctx.devDb, ctx.root)}`],
     run: async (ctx, io) => {
       const head = (await singleHead(ctx, io))?.revision;
-      ctx.trip.parent = head;
       if (ctx.trip.base.kind === 'vcs') return;
       if (ctx.devDb.file && !fs.existsSync(ctx.devDb.file)) {
         throw usageError(`The development database ${describeTarget(ctx.devDb, ctx.root)} does not exist; create it at the newest migration, or run again with --base vcs to build the base from the committed code.`);

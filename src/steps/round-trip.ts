@@ -29,8 +29,6 @@ export interface RoundTrip {
   /** Where the base comes from: a copy of the development database, a snapshot, or the committed code. */
   base: { kind: 'dev' | 'vcs' | 'snapshot'; snapshot?: { id: string; file: string } };
   migration?: { file: string; script: MigrationScript };
-  /** The newest migration before the one under test. */
-  parent?: string;
   beforeSchema?: Schema;
   modelSchema?: Schema;
   rows: Partial<Record<'before' | 'upgrade' | 'downgrade' | 'reupgrade', RowCounts>>;
