@@ -9,6 +9,8 @@ import { databaseOf, PASSWORD_ENV, throwawayTarget } from '../context.js';
 import { describeTarget, realFile, sameDatabase, type DatabaseTarget } from '../engines/url.js';
 import { DevdbError, EXIT, usageError, type ExitCode } from '../errors.js';
 import { presetFor } from '../presets/index.js';
+import { hookState } from '../vcs/hooks.js';
+import { hookInstall } from './hook.js';
 import { checkPython, detectPython, requireTool } from '../python/locate.js';
 import { askChoice, askSecret, askText, askYesNo, isPromptExit, type Check } from '../report/ask.js';
 import type { Outcome } from '../report/output.js';
@@ -213,6 +215,9 @@ export async function wizard(options: InitOptions): Promise<Outcome> {
     say(...saved.summary);
     const ignored = vcs ? await addIgnores(vcs, throwawayPatterns(vcs, root, throwawayIni, throwawayDb)) : undefined;
     if (ignored?.added.length) say(`Added to ${path.relative(root, ignored.file) || ignored.file}: ${ignored.added.join(', ')}.`);
+    if (vcs && !(await hookState(vcs)).installed && (await askYesNo('Install the pre-commit hook (devdb check before every commit)?', true))) {
+      say(...(await hookInstall({})).summary);
+    }
     if (!(await askYesNo('Run the first "devdb reset" now?', true))) {
       return { exitCode: EXIT.ok, report: { ...saved.report, ignored }, summary: ['Run "devdb reset" to build the throwaway database.'] };
     }

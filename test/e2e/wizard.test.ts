@@ -77,6 +77,7 @@ describe('devdb init as an interactive wizard, in a real terminal', () => {
     expect(await terminal.waitFor('? Write devdb.json?')).toMatch(/throwaway database\s+temp\.db/);
     await terminal.answer('Write devdb.json?');
     expect(await terminal.waitFor('Added to .gitignore: temp.ini, temp.db, *.devdb-base.ini, .devdb/.')).toContain('devdb init: wrote devdb.json (preset alembic');
+    await terminal.answer('Install the pre-commit hook (devdb check before every commit)?');
     await terminal.answer('Run the first "devdb reset" now?');
     expect(await terminal.waitFor('EXIT=0', 60_000)).toContain('devdb reset: throwaway database temp.db rebuilt');
     expect(config()).toEqual({
@@ -91,6 +92,7 @@ describe('devdb init as an interactive wizard, in a real terminal', () => {
     });
     expect(gitignore()).toBe('*.db\n__pycache__/\ntemp.ini\ntemp.db\n*.devdb-base.ini\n.devdb/\n');
     expect(fs.existsSync(path.join(project.root, 'temp.db'))).toBe(true);
+    expect(fs.readFileSync(path.join(project.root, '.git', 'hooks', 'pre-commit'), 'utf8')).toContain('check');
   });
 
   it('a wrong answer is asked again with the reason: a Python that does not exist, the development database as the throwaway', async () => {
@@ -107,6 +109,7 @@ describe('devdb init as an interactive wizard, in a real terminal', () => {
     await terminal.keys('C-u');
     await terminal.answer('Throwaway database', 'scratch.db');
     await terminal.answer('Write devdb.json?');
+    await terminal.answer('Install the pre-commit hook (devdb check before every commit)?', 'n');
     await terminal.answer('Run the first "devdb reset" now?', 'n');
     expect(await terminal.waitFor('EXIT=0')).toContain('Run "devdb reset" to build the throwaway database.');
     expect(config()).toMatchObject({ python: project.python, throwawayDb: 'scratch.db' });
@@ -141,6 +144,7 @@ describe('devdb init as an interactive wizard, in a real terminal', () => {
     expect(await terminal.waitFor('? Throwaway database')).toContain('(mine.db)');
     await terminal.answer('Throwaway database');
     await terminal.answer('Write devdb.json?');
+    await terminal.answer('Install the pre-commit hook (devdb check before every commit)?', 'n');
     await terminal.answer('Run the first "devdb reset" now?', 'n');
     await terminal.waitFor('EXIT=0');
     expect(config()).toEqual({ ...before, throwawayIni: 'scratch.ini' });
