@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { execa, type ResultPromise } from 'execa';
 import { DevdbError, EXIT } from '../errors.js';
 import { redact } from '../report/redact.js';
+import { PYTHON_ENV } from './run.js';
 
 const SERVER = fileURLToPath(new URL('../../templates/alembic_server.py', import.meta.url));
 
@@ -29,7 +30,7 @@ class AlembicServer {
       stderr: 'pipe',
       buffer: false,
       reject: false,
-      env: { PYTHONUNBUFFERED: '1', PYTHONDONTWRITEBYTECODE: '1' },
+      env: PYTHON_ENV,
     });
     this.child.stderr?.on('data', (chunk: Buffer) => {
       this.stderr = (this.stderr + chunk.toString('utf8')).slice(-4000);

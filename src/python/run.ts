@@ -21,6 +21,9 @@ export interface RunResult {
 
 const LAST_LINES = 15;
 
+/** What every Python tool devdb starts gets: output as it happens, no .pyc files written into the project. */
+export const PYTHON_ENV = { PYTHONUNBUFFERED: '1', PYTHONDONTWRITEBYTECODE: '1' } as const;
+
 /** Runs one tool to completion; a non-zero exit becomes a failure with the tool's last lines and a diagnosis. */
 export async function runCommand(command: Command, options: RunOptions): Promise<RunResult> {
   const lines: string[] = [];
@@ -29,7 +32,7 @@ export async function runCommand(command: Command, options: RunOptions): Promise
     all: true,
     reject: false,
     stdin: 'ignore',
-    env: { PYTHONUNBUFFERED: '1', PYTHONDONTWRITEBYTECODE: '1', ...options.env },
+    env: { ...PYTHON_ENV, ...options.env },
     buffer: false,
   });
   child.all?.setEncoding('utf8');

@@ -6,7 +6,7 @@ import { isNotUpToDate, parseGenerated } from '../python/alembic.js';
 import { updateState } from '../state.js';
 import type { CycleContext } from './round-trip.js';
 import { planOnBase } from './base-db.js';
-import { argPath, runTool, shown, type Step } from './step.js';
+import { shown, runTool, type Step } from './step.js';
 
 /**
  * Step 5 of the loop: `alembic revision --autogenerate` against the base database
@@ -19,7 +19,7 @@ export function autogenerate({ message }: { message: string }): Step<CycleContex
     title: () => `Autogenerate "${message}" against the base database`,
     plan: (ctx) => [planOnBase(ctx, 'revision', '--autogenerate', '-m', message)],
     run: async (ctx, io) => {
-      const command = alembic(argPath(ctx, ctx.trip.baseIni), 'revision', '--autogenerate', '-m', message);
+      const command = alembic(shown(ctx, ctx.trip.baseIni), 'revision', '--autogenerate', '-m', message);
       let output: string;
       try {
         output = (await runTool(ctx, command, io, 'autogenerate')).output;

@@ -10,7 +10,7 @@ import { alembic } from '../presets/command.js';
 import { baseRevision, detectVcs, exportCommitted } from '../vcs/index.js';
 import type { CycleContext } from './round-trip.js';
 import { urlSectionsToSet } from './point-db.js';
-import { argPath, assertNotDevelopment, planCommand, runTool, shown, type Step, type StepIO } from './step.js';
+import { shown, assertNotDevelopment, planCommand, runTool, type Step, type StepIO } from './step.js';
 
 /** Writes `ini` as a copy of the throwaway INI aimed at `file`, so the same settings drive the base database. */
 export async function writeIniFor(ctx: Context, ini: string, file: string): Promise<void> {
@@ -65,4 +65,4 @@ export const baseDb: Step<CycleContext> = {
 };
 
 /** The command that upgrades or downgrades the base database, for plans. */
-export const planOnBase = (ctx: CycleContext, ...args: string[]): string => planCommand(alembic(argPath(ctx, ctx.trip.baseIni), ...args));
+export const planOnBase = (ctx: CycleContext, ...args: string[]): string => planCommand(alembic(shown(ctx, ctx.trip.baseIni), ...args));

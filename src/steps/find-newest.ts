@@ -7,7 +7,7 @@ import { currentRevisions } from '../python/alembic.js';
 import { detectVcs, isCommitted } from '../vcs/index.js';
 import { singleHead } from './preflight.js';
 import type { CycleContext } from './round-trip.js';
-import { argPath, planCommand, shown, type Step } from './step.js';
+import { shown, planCommand, type Step } from './step.js';
 
 /**
  * verify's first step: the newest migration and the database before it, in this
@@ -18,7 +18,7 @@ import { argPath, planCommand, shown, type Step } from './step.js';
 export const findNewest: Step<CycleContext> = {
   id: 'find-newest',
   title: () => 'Find the newest migration and the database before it',
-  plan: (ctx) => [planCommand(alembic(argPath(ctx, ctx.devIni), 'heads', '--verbose'))],
+  plan: (ctx) => [planCommand(alembic(shown(ctx, ctx.devIni), 'heads', '--verbose'))],
   run: async (ctx, io) => {
     const file = (await singleHead(ctx, io))?.path;
     if (!file) throw usageError('There is no migration to verify yet; run "devdb cycle -m MESSAGE" to generate one.');

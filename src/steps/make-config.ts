@@ -1,7 +1,7 @@
 import path from 'node:path';
 import fs from 'fs-extra';
 import type { Context } from '../context.js';
-import { argPath, planCommand, runTool, shown, type Step } from './step.js';
+import { shown, planCommand, runTool, type Step } from './step.js';
 
 export interface MakeConfigOptions {
   /** Recreate the throwaway INI even if it exists (the old one is kept in .devdb/backups). */
@@ -17,14 +17,14 @@ export function makeConfig({ fresh }: MakeConfigOptions): Step {
     skip: (ctx) => (exists(ctx) && !fresh ? `${shown(ctx, ctx.throwawayIni)} exists` : false),
     plan: (ctx) => {
       if (exists(ctx) && !fresh) return [`keep ${shown(ctx, ctx.throwawayIni)} (exists)`];
-      const command = ctx.preset.makeConfig(argPath(ctx, ctx.throwawayIni));
+      const command = ctx.preset.makeConfig(shown(ctx, ctx.throwawayIni));
       const backup = exists(ctx) ? [`move ${shown(ctx, ctx.throwawayIni)} to ${shown(ctx, backupDir(ctx))}/`] : [];
       return [...backup, command ? planCommand(command) : `copy ${shown(ctx, ctx.devIni)} to ${shown(ctx, ctx.throwawayIni)}`];
     },
     run: async (ctx, io) => {
       if (exists(ctx)) await backUp(ctx);
       await fs.ensureDir(path.dirname(ctx.throwawayIni));
-      const command = ctx.preset.makeConfig(argPath(ctx, ctx.throwawayIni));
+      const command = ctx.preset.makeConfig(shown(ctx, ctx.throwawayIni));
       if (command) await runTool(ctx, command, io, 'make-config');
       else await fs.copy(ctx.devIni, ctx.throwawayIni, { overwrite: false, errorOnExist: true });
     },

@@ -5,11 +5,11 @@ import { usageError } from '../errors.js';
 import { alembic } from '../presets/command.js';
 import { currentRevisions, parseHeads } from '../python/alembic.js';
 import type { CycleContext } from './round-trip.js';
-import { argPath, planCommand, runTool, shown, type Step, type StepIO } from './step.js';
+import { shown, planCommand, runTool, type Step, type StepIO } from './step.js';
 
 /** The newest migration (exactly one head) of the project's code and its script's path; undefined with no migrations. */
 export async function singleHead(ctx: CycleContext, io: StepIO): Promise<{ revision: string; path: string | undefined } | undefined> {
-  const { output } = await runTool(ctx, alembic(argPath(ctx, ctx.devIni), 'heads', '--verbose'), io, 'alembic heads');
+  const { output } = await runTool(ctx, alembic(shown(ctx, ctx.devIni), 'heads', '--verbose'), io, 'alembic heads');
   const heads = parseHeads(output);
   if (heads.length > 1) {
     throw usageError(`The migrations have ${heads.length} heads (${heads.map((h) => h.revision).join(', ')}); merge them with "alembic merge" before generating or testing another one.`);
@@ -27,7 +27,7 @@ export function preflight({ upgradeFirst }: { upgradeFirst: boolean }): Step<Cyc
   return {
     id: 'preflight',
     title: () => 'Check the development database is at the newest migration',
-    plan: (ctx) => [planCommand(alembic(argPath(ctx, ctx.devIni), 'heads', '--verbose')), `read alembic_version of ${describeTarget(ctx.devDb, ctx.root)}`],
+    plan: (ctx) => [planCommand(alembic(shown(ctx, ctx.devIni), 'heads', '--verbose')), `read alembic_version of ${describeTarget(ctx.devDb, ctx.root)}`],
     run: async (ctx, io) => {
       const head = (await singleHead(ctx, io))?.revision;
       if (ctx.trip.base.kind === 'vcs') return;
@@ -44,7 +44,7 @@ export function preflight({ upgradeFirst }: { upgradeFirst: boolean }): Step<Cyc
       }
       const snapshot = await takeSnapshot(ctx.stateDir, ctx.devDb, `before --upgrade-first from ${at}`);
       io.output(`snapshot ${snapshot.id} taken; upgrading ${shown(ctx, ctx.devIni)} to ${head}`);
-      await runTool(ctx, alembic(argPath(ctx, ctx.devIni), 'upgrade', 'head'), io, 'upgrade of the development database');
+      await runTool(ctx, alembic(shown(ctx, ctx.devIni), 'upgrade', 'head'), io, 'upgrade of the development database');
     },
   };
 }

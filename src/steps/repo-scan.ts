@@ -1,8 +1,8 @@
 import type { Command } from '../presets/command.js';
-import { argPath, planCommand, runTool, shown, type Step } from './step.js';
+import { shown, planCommand, runTool, type Step } from './step.js';
 import type { Context } from '../context.js';
 
-const command = (ctx: Context): Command | undefined => ctx.preset.repoScan(argPath(ctx, ctx.throwawayIni));
+const command = (ctx: Context): Command | undefined => ctx.preset.repoScan(shown(ctx, ctx.throwawayIni));
 
 /** Step 4's repo-scan: registers the repositories folder's repositories in the throwaway database. */
 export const repoScan: Step = {

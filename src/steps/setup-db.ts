@@ -2,14 +2,14 @@ import type { Context } from '../context.js';
 import { recordOwned } from '../engines/ownership.js';
 import { describeTarget } from '../engines/url.js';
 import type { Admin, Command } from '../presets/command.js';
-import { argPath, planCommand, runTool, shown, type Step } from './step.js';
+import { shown, planCommand, runTool, type Step } from './step.js';
 
 const PLACEHOLDER: Admin = { user: '', email: '', password: '***' };
 
 function command(ctx: Context): Command {
   const admin = ctx.admin ?? { ...PLACEHOLDER, user: ctx.config.admin.user, email: ctx.config.admin.email };
   return ctx.preset.setupDb({
-    ini: argPath(ctx, ctx.throwawayIni),
+    ini: shown(ctx, ctx.throwawayIni),
     admin,
     repos: ctx.repos,
     publicAccess: ctx.config.publicAccess,

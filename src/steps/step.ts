@@ -32,9 +32,6 @@ export const shown = (ctx: Context, file: string): string => {
   return relative === '' || relative.startsWith('..') ? file : relative;
 };
 
-/** A path for a tool's command line: relative to the root (where tools run) when inside it. */
-export const argPath = (ctx: Context, file: string): string => shown(ctx, file);
-
 /** Where a tool runs: the project root by default, or an exported tree with its own code first on sys.path. */
 export interface ToolPlace {
   cwd: string;

@@ -4,7 +4,7 @@ import type { SchemaChange } from '../schema/diff.js';
 import { planOnBase } from './base-db.js';
 import type { CycleContext } from './round-trip.js';
 import { inspect, recordCheck, rows } from './round-trip.js';
-import { argPath, runTool, type Step } from './step.js';
+import { shown, runTool, type Step } from './step.js';
 
 /** Step 7 (and 9): upgrade the base to head; it must then match the database built from the models. */
 export function upgradeBase({ again }: { again: boolean }): Step<CycleContext> {
@@ -16,7 +16,7 @@ export function upgradeBase({ again }: { again: boolean }): Step<CycleContext> {
     plan: (ctx) => [planOnBase(ctx, 'upgrade', 'head')],
     run: async (ctx, io) => {
       try {
-        await runTool(ctx, alembic(argPath(ctx, ctx.trip.baseIni), 'upgrade', 'head'), io, again ? 'the second upgrade' : 'the upgrade');
+        await runTool(ctx, alembic(shown(ctx, ctx.trip.baseIni), 'upgrade', 'head'), io, again ? 'the second upgrade' : 'the upgrade');
       } catch (error) {
         const kept = ctx.trip.checks.find((c) => c.id === 'downgrade' && c.status === 'allowed');
         if (!again || !kept || !(error instanceof DevdbError)) throw error;
@@ -49,7 +49,7 @@ export const downgradeBase: Step<CycleContext> = {
   run: async (ctx, io) => {
     const parent = ctx.trip.migration!.script.downRevision;
     const target = typeof parent === 'string' ? parent : '-1';
-    await runTool(ctx, alembic(argPath(ctx, ctx.trip.baseIni), 'downgrade', target), io, 'the downgrade');
+    await runTool(ctx, alembic(shown(ctx, ctx.trip.baseIni), 'downgrade', target), io, 'the downgrade');
     ctx.trip.rows.downgrade = rows(ctx.trip.baseDb);
     const title = 'Downgrade one step and compare with the base as it was';
     recordCheck(ctx.trip, { id: 'downgrade', title }, ctx.trip.beforeSchema!, await inspect(ctx.trip.baseDb), keptOnPurpose(ctx));
