@@ -11,6 +11,8 @@ export interface DatabaseTarget {
   url: string;
   /** SQLite: absolute path of the database file. */
   file?: string;
+  /** PostgreSQL and MariaDB/MySQL: the database's name on the server the URL points at. */
+  database?: string;
 }
 
 const SCHEMES: Record<string, EngineName> = {

@@ -1,0 +1,42 @@
+import type { Schema } from '../schema/model.js';
+import type { DatabaseTarget, EngineName } from './url.js';
+
+/** What seeding did to one table: `skipped` says why no row could be inserted. */
+export interface SeedResult {
+  table: string;
+  inserted: number;
+  skipped?: string;
+}
+
+/**
+ * What devdb does to a database, the same way on every engine: the steps call
+ * these and never a driver. A server engine's targets name one database on the
+ * server (`target.database`); a SQLite target is a file (`target.file`).
+ */
+export interface Engine {
+  readonly name: EngineName;
+  /** Whether the database exists (SQLite: the file). */
+  exists(target: DatabaseTarget): Promise<boolean>;
+  /**
+   * Creates an empty database carrying `marker`, devdb's proof of ownership
+   * (PostgreSQL: COMMENT ON DATABASE; MariaDB: the schema comment); refuses one that exists.
+   * SQLite creates nothing here: the tools create the file, and its identity is the marker.
+   */
+  create(target: DatabaseTarget, marker: string): Promise<void>;
+  /** The marker `create` or `copy` left, or the file identity for SQLite; undefined when none. */
+  marker(target: DatabaseTarget): Promise<string | undefined>;
+  /** Drops the database; the caller has checked devdb owns it. Missing is fine. */
+  drop(target: DatabaseTarget): Promise<void>;
+  /** Copies `source` into `dest`, which must not exist, leaving `marker` on the copy. */
+  copy(source: DatabaseTarget, dest: DatabaseTarget, marker: string): Promise<void>;
+  /** The schema as the neutral model. */
+  inspect(target: DatabaseTarget): Promise<Schema>;
+  /** Rows per user table (alembic_version excluded). */
+  countRows(target: DatabaseTarget): Promise<Record<string, number>>;
+  /** Puts one row into each of `tables` that is empty, satisfying its constraints where it can. */
+  seedRows(target: DatabaseTarget, tables: string[]): Promise<SeedResult[]>;
+  /** The Alembic revisions in alembic_version; none when the table or database is missing. */
+  revisions(target: DatabaseTarget): Promise<string[]>;
+  /** Closes pooled connections so the process can exit. */
+  close(): Promise<void>;
+}
