@@ -22,7 +22,7 @@ export function mysqlEngine(): Engine {
     if (!pool) {
       pool = mysql.createPool({
         ...(server.socket ? { socketPath: server.socket } : { host: server.host, port: server.port }),
-        user: server.user ?? 'root',
+        user: server.user,
         password: server.password ?? '',
         ...(database === undefined ? {} : { database }),
         connectionLimit: 2,
@@ -71,6 +71,10 @@ export function mysqlEngine(): Engine {
     await onServer(
       target,
       async (query, server, database) => {
+        const [version] = await query<{ version: string }>('reading the server version', 'SELECT VERSION() AS version');
+        if (!/mariadb/i.test(version?.version ?? '')) {
+          throw usageError(`The server at ${server.address} is MySQL, which keeps no comment on a database for devdb's ownership marker; use MariaDB 10.5 or newer.`);
+        }
         if (await exists(target)) throw usageError(`The MariaDB database "${database}" already exists at ${server.address}; drop it or choose another name.`);
         await query(`creating "${database}"`, `CREATE DATABASE ${quoteIdent(database)} CHARACTER SET utf8mb4 COMMENT ?`, [marker]);
       },
@@ -111,7 +115,8 @@ export function mysqlEngine(): Engine {
    * Copies every table of `from` into the new database `to` on one connection, foreign key
    * checks off so tables can come in any order: SHOW CREATE TABLE keeps keys, indexes and
    * the AUTO_INCREMENT counter; then the rows, and the views last, in as many rounds as
-   * views built on views need.
+   * views built on views need. Triggers and routines are not copied. Unlike PostgreSQL's
+   * TEMPLATE this does not keep writers out: it copies consistently a database nobody changes meanwhile.
    */
   const copyInto = async (server: Server, from: string, to: string): Promise<void> => {
     const source = queryOn(server, from, from);

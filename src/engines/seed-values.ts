@@ -26,7 +26,7 @@ export interface SeedDatabase {
  * MariaDB write them back: '' escapes, "double" or `backtick` quoted names, and
  * brackets that are array subscripts rather than SQLite's quoted names.
  */
-export function expressionParts(expression: string): { identifiers: string[]; strings: string[]; numbers: number[] } {
+function checkParts(expression: string): { identifiers: string[]; strings: string[]; numbers: number[] } {
   const parts = { identifiers: [] as string[], strings: [] as string[], numbers: [] as number[] };
   const token = /'((?:[^'\\]|''|\\.)*)'|"((?:[^"]|"")*)"|`((?:[^`]|``)*)`|([A-Za-z_][\w$]*)|(\d+(?:\.\d+)?)/g;
   for (const match of expression.matchAll(token)) {
@@ -44,11 +44,14 @@ const reason = (error: unknown): string => (error instanceof Error ? error.messa
 const lower = (name: string): string => name.toLowerCase();
 
 /** A value a column of this declared type accepts (PostgreSQL's format_type or MySQL's COLUMN_TYPE spellings). */
-export function valueFor(column: Column, engine: Schema['engine']): Value {
+function valueFor(column: Column, engine: Schema['engine']): Value {
   const type = column.type.toUpperCase();
-  const labels = /^ENUM\s*\(\s*'((?:[^']|'')*)'/.exec(type);
-  if (labels) return (/^enum\s*\(\s*'((?:[^']|'')*)'/i.exec(column.type)?.[1] as string).replace(/''/g, "'");
+  // MariaDB's ENUM('a','b') and SET('a','b'): the first label, as written.
+  const label = /^(?:enum|set)\s*\(\s*'((?:[^']|'')*)'/i.exec(column.type);
+  if (label) return (label[1] as string).replace(/''/g, "'");
   if (type.includes('BOOL') || type === 'TINYINT(1)') return engine === 'postgres' ? false : 0;
+  if (type.endsWith('[]')) return '{}';
+  if (type.startsWith('BIT')) return 0;
   if (type === 'UUID') return '00000000-0000-0000-0000-000000000001';
   if (/DATETIME|TIMESTAMP/.test(type)) return '2020-01-01 00:00:00';
   if (type.includes('DATE')) return '2020-01-01';
@@ -64,7 +67,7 @@ export function valueFor(column: Column, engine: Schema['engine']): Value {
 
 /** Values worth trying for `column` to satisfy `check`: the literals it mentions and their neighbours first. */
 function candidates(column: Column, check: CheckConstraint, engine: Schema['engine']): Value[] {
-  const { strings, numbers } = expressionParts(check.expression);
+  const { strings, numbers } = checkParts(check.expression);
   const lengths = numbers.filter((n) => Number.isInteger(n) && n > 0 && n <= 255).map((n) => 'x'.repeat(n));
   const booleans = engine === 'postgres' && column.type.toLowerCase() === 'boolean' ? [true, false] : [];
   const all = [...strings, ...numbers.flatMap((n) => [n, n + 1, n - 1]), ...lengths, ...booleans, 0, 1, -1, valueFor(column, engine), ...(column.nullable ? [null] : [])];
@@ -93,7 +96,7 @@ async function satisfyChecks(db: SeedDatabase, engine: Schema['engine'], table: 
   for (const check of table.checks) {
     done.push(check);
     if (await allHold()) continue;
-    const mentioned = new Set(expressionParts(check.expression).identifiers.map(lower));
+    const mentioned = new Set(checkParts(check.expression).identifiers.map(lower));
     const free = table.columns.filter((column) => mentioned.has(lower(column.name)) && !fixed.has(column.name));
     let solved = false;
     for (const column of free) {
@@ -139,7 +142,7 @@ async function foreignKeyValues(db: SeedDatabase, table: Table, row: Row, fixed:
 /** Inserts one row into an empty table, or says why it cannot. */
 async function seedTable(db: SeedDatabase, engine: Schema['engine'], table: Table): Promise<SeedResult> {
   if ((await db.count(table.name)) > 0) return { table: table.name, inserted: 0 };
-  const checked = new Set(table.checks.flatMap((check) => expressionParts(check.expression).identifiers.map(lower)));
+  const checked = new Set(table.checks.flatMap((check) => checkParts(check.expression).identifiers.map(lower)));
   const row: Row = new Map();
   // The table is empty, so any value is new to its UNIQUE constraints and indexes.
   for (const column of table.columns) {

@@ -1,3 +1,4 @@
+import { userInfo } from 'node:os';
 import { DevdbError, EXIT, usageError } from '../errors.js';
 import type { DatabaseTarget } from './url.js';
 
@@ -16,7 +17,8 @@ export interface Server {
   label: string;
   host: string;
   port: number;
-  user: string | undefined;
+  /** As the Python drivers default it: libpq's PGUSER, else the operating system user. */
+  user: string;
   password: string | undefined;
   /** A Unix socket: PostgreSQL's `?host=/dir`, PyMySQL's `?unix_socket=/path`. */
   socket: string | undefined;
@@ -24,9 +26,9 @@ export interface Server {
   address: string;
 }
 
-const DEFAULTS: Record<ServerEngine, { label: string; port: number; user: string }> = {
-  postgres: { label: 'PostgreSQL', port: 5432, user: 'postgres' },
-  mysql: { label: 'MariaDB', port: 3306, user: 'root' },
+const DEFAULTS: Record<ServerEngine, { label: string; port: number }> = {
+  postgres: { label: 'PostgreSQL', port: 5432 },
+  mysql: { label: 'MariaDB', port: 3306 },
 };
 
 interface UrlParts {
@@ -57,7 +59,8 @@ export function serverOf(target: DatabaseTarget): Server {
   const socket = url.query.get(engine === 'postgres' ? 'host' : 'unix_socket') ?? undefined;
   const host = url.host?.replace(/^\[(.*)\]$/, '$1') ?? 'localhost';
   const port = url.port === undefined ? defaults.port : Number(url.port);
-  return { engine, label: defaults.label, host, port, user: url.user, password: url.password, socket, address: socket ?? `${host}:${port}` };
+  const user = url.user ?? (engine === 'postgres' ? process.env.PGUSER : undefined) ?? userInfo().username;
+  return { engine, label: defaults.label, host, port, user, password: url.password, socket, address: socket ?? `${host}:${port}` };
 }
 
 /** The database a server target names: `target.database`, else the URL's path. */
@@ -90,8 +93,7 @@ function scrub(server: Server, message: string): string {
  */
 export function serverError(server: Server, database: string | undefined, error: unknown, creating = false): DevdbError | undefined {
   const code = errorCode(error);
-  const { label, address } = server;
-  const user = server.user ?? DEFAULTS[server.engine].user;
+  const { label, address, user } = server;
   const sentence = (text: string): DevdbError => new DevdbError(text, { exitCode: EXIT.usage, cause: error });
   switch (code) {
     case 'ECONNREFUSED':

@@ -144,6 +144,19 @@ describe('mysql engine', () => {
     await expect(engine.seedRows(db, ['nope'])).rejects.toThrow(`mysql: seeding "nope": no such table in database "${PREFIX}inline".`);
   });
 
+  it('finds a value for the other column types SQLAlchemy uses', async () => {
+    const db = target('types');
+    await engine.create(db, 'm');
+    await run(
+      'types',
+      `CREATE TABLE kinds (id INT AUTO_INCREMENT PRIMARY KEY, kind ENUM('x''s', 'y') NOT NULL, meta JSON NOT NULL, flag BIT(1) NOT NULL,
+         at TIMESTAMP NOT NULL, day DATE NOT NULL, price DECIMAL(10, 2) NOT NULL, data BLOB NOT NULL, code CHAR(2) NOT NULL,
+         active BOOL NOT NULL CHECK (active = 1), doubled INT AS (id * 2) VIRTUAL)`,
+    );
+    expect(await engine.seedRows(db, ['kinds'])).toEqual([{ table: 'kinds', inserted: 1 }]);
+    await engine.drop(db);
+  });
+
   it('says why a table cannot be seeded', async () => {
     const db = target('unseedable');
     await engine.create(db, 'm');

@@ -136,6 +136,19 @@ describe('postgres engine', () => {
     await expect(engine.seedRows(db, ['nope'])).rejects.toThrow(`postgres: seeding "nope": no such table in database "${PREFIX}inline".`);
   });
 
+  it('finds a value for the other column types SQLAlchemy uses', async () => {
+    const db = target('types');
+    await engine.create(db, 'm');
+    await run(
+      'types',
+      `CREATE TABLE kinds (id SERIAL PRIMARY KEY, tags TEXT[] NOT NULL, meta JSONB NOT NULL, uid UUID NOT NULL, at TIMESTAMPTZ NOT NULL,
+         day DATE NOT NULL, price NUMERIC(10, 2) NOT NULL, data BYTEA NOT NULL, code CHAR(2) NOT NULL, active BOOLEAN NOT NULL CHECK (active),
+         big BIGINT GENERATED ALWAYS AS IDENTITY, doubled INTEGER GENERATED ALWAYS AS (id * 2) STORED)`,
+    );
+    expect(await engine.seedRows(db, ['kinds'])).toEqual([{ table: 'kinds', inserted: 1 }]);
+    await engine.drop(db);
+  });
+
   it('says why a table cannot be seeded', async () => {
     const db = target('unseedable');
     await engine.create(db, 'm');

@@ -1,3 +1,4 @@
+import { userInfo } from 'node:os';
 import { describe, expect, it } from 'vitest';
 import { attempt, databaseOf, describeUrl, serverError, serverOf } from '../../src/engines/server.js';
 import type { DatabaseTarget } from '../../src/engines/url.js';
@@ -21,6 +22,12 @@ describe('server URLs', () => {
     expect(serverOf(my('mysql+pymysql://root@127.0.0.1/test?charset=utf8mb4'))).toMatchObject({ label: 'MariaDB', host: '127.0.0.1', port: 3306, user: 'root', password: undefined });
     expect(serverOf(pg('postgresql:///kallithea?host=/var/run/postgresql'))).toMatchObject({ host: 'localhost', socket: '/var/run/postgresql', address: '/var/run/postgresql' });
     expect(serverOf(my('mysql+pymysql://root@/kallithea?unix_socket=/run/mysqld/mysqld.sock'))).toMatchObject({ socket: '/run/mysqld/mysqld.sock' });
+    expect(serverOf(pg('postgresql://[::1]:5433/k'))).toMatchObject({ host: '::1', port: 5433, address: '::1:5433' });
+  });
+
+  it('defaults the user as the Python drivers do', () => {
+    expect(serverOf(pg('postgresql://127.0.0.1/k')).user).toBe(process.env.PGUSER ?? userInfo().username);
+    expect(serverOf(my('mysql://127.0.0.1/k')).user).toBe(userInfo().username);
   });
 
   it('takes the database from the target, else from the URL path', () => {
