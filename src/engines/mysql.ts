@@ -3,7 +3,7 @@ import { usageError } from '../errors.js';
 import type { Engine } from './engine.js';
 import { inspectMysql, quoteIdent, tableNames } from './mysql-inspect.js';
 import { seedSchema, type SeedDatabase, type Value } from './seed-values.js';
-import { attempt, databaseOf, serverOf, type Query, type Server } from './server.js';
+import { attempt, databaseOf, serverOf, sharedServer, type Query, type Server } from './server.js';
 import type { DatabaseTarget } from './url.js';
 
 /**
@@ -184,7 +184,7 @@ export function mysqlEngine(): Engine {
     },
 
     async copy(source, dest, marker) {
-      const server = serverOf(source);
+      const server = sharedServer(source, dest);
       const from = databaseOf(source);
       const to = databaseOf(dest);
       if (!(await exists(source))) throw usageError(`The MariaDB database "${from}" does not exist at ${server.address}; create it, or fix the database name in the URL.`);

@@ -4,7 +4,7 @@ import type { Table } from '../schema/model.js';
 import type { Engine } from './engine.js';
 import { inspectPostgres, quoteIdent, tableRows } from './postgres-inspect.js';
 import { seedSchema, type SeedDatabase, type Value } from './seed-values.js';
-import { attempt, databaseOf, errorCode, serverOf, type Query, type Server } from './server.js';
+import { attempt, databaseOf, errorCode, serverOf, sharedServer, type Query, type Server } from './server.js';
 import type { DatabaseTarget } from './url.js';
 
 /** A PostgreSQL string literal (standard_conforming_strings is on since 9.1). */
@@ -171,6 +171,7 @@ export function postgresEngine(): Engine {
 
     async copy(source, dest, marker) {
       const from = databaseOf(source);
+      sharedServer(source, dest);
       await onServer(
         dest,
         async (query, server, database) => {

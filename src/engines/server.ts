@@ -63,6 +63,15 @@ export function serverOf(target: DatabaseTarget): Server {
   return { engine, label: defaults.label, host, port, user, password: url.password, socket, address: socket ?? `${host}:${port}` };
 }
 
+/** The one server two targets share, as a database is copied within a server only. */
+export function sharedServer(source: DatabaseTarget, dest: DatabaseTarget): Server {
+  const [from, to] = [serverOf(source), serverOf(dest)];
+  if (from.address !== to.address) {
+    throw usageError(`${to.label} copies a database only within one server, but "${databaseOf(source)}" is at ${from.address} and "${databaseOf(dest)}" at ${to.address}; put both on the same server.`);
+  }
+  return to;
+}
+
 /** The database a server target names: `target.database`, else the URL's path. */
 export function databaseOf(target: DatabaseTarget): string {
   const name = target.database ?? parse(target).database;

@@ -1,6 +1,6 @@
 import { userInfo } from 'node:os';
 import { describe, expect, it } from 'vitest';
-import { attempt, databaseOf, describeUrl, serverError, serverOf } from '../../src/engines/server.js';
+import { attempt, databaseOf, describeUrl, serverError, serverOf, sharedServer } from '../../src/engines/server.js';
 import type { DatabaseTarget } from '../../src/engines/url.js';
 
 const pg = (url: string, database?: string): DatabaseTarget => ({ engine: 'postgres', url, ...(database ? { database } : {}) });
@@ -35,6 +35,13 @@ describe('server URLs', () => {
     expect(databaseOf(pg('postgresql://root@127.0.0.1/my%20db?x=1'))).toBe('my db');
     expect(() => databaseOf(pg('postgresql://root:secret@127.0.0.1/'))).toThrow(
       'The database URL "postgresql://root:***@127.0.0.1/" names no database; add one after the host (…/devdb_dev).',
+    );
+  });
+
+  it('copies only within one server', () => {
+    expect(sharedServer(pg('postgresql://root@127.0.0.1/a'), pg('postgresql+psycopg2://root:x@127.0.0.1:5432/b'))).toMatchObject({ address: '127.0.0.1:5432', password: 'x' });
+    expect(() => sharedServer(pg('postgresql://root@127.0.0.1/a'), pg('postgresql://root@127.0.0.1:5433/b'))).toThrow(
+      'PostgreSQL copies a database only within one server, but "a" is at 127.0.0.1:5432 and "b" at 127.0.0.1:5433; put both on the same server.',
     );
   });
 
