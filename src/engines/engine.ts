@@ -27,7 +27,11 @@ export interface Engine {
   marker(target: DatabaseTarget): Promise<string | undefined>;
   /** Drops the database; the caller has checked devdb owns it. Missing is fine. */
   drop(target: DatabaseTarget): Promise<void>;
-  /** Copies `source` into `dest`, which must not exist, leaving `marker` on the copy. */
+  /**
+   * Copies `source` into `dest`, which must not exist, leaving `marker` on the copy.
+   * PostgreSQL (CREATE DATABASE … TEMPLATE) refuses while anyone else is connected to
+   * `source`; MariaDB copies table by table and does not keep writers out meanwhile.
+   */
   copy(source: DatabaseTarget, dest: DatabaseTarget, marker: string): Promise<void>;
   /** The schema as the neutral model. */
   inspect(target: DatabaseTarget): Promise<Schema>;
@@ -37,6 +41,6 @@ export interface Engine {
   seedRows(target: DatabaseTarget, tables: string[]): Promise<SeedResult[]>;
   /** The Alembic revisions in alembic_version; none when the table or database is missing. */
   revisions(target: DatabaseTarget): Promise<string[]>;
-  /** Closes pooled connections so the process can exit. */
+  /** Closes pooled connections so the process can exit (a MariaDB pool would keep it alive). */
   close(): Promise<void>;
 }

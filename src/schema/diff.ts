@@ -42,6 +42,34 @@ export interface SchemaChange {
 /** Names an engine uses for the same type, mapped to one spelling. */
 const TYPE_ALIASES: Partial<Record<EngineName, Record<string, string>>> = {
   sqlite: { int: 'integer', bool: 'boolean' },
+  // format_type's long names and the short ones DDL uses.
+  postgres: {
+    int: 'integer',
+    int4: 'integer',
+    int2: 'smallint',
+    int8: 'bigint',
+    bool: 'boolean',
+    'character varying': 'varchar',
+    character: 'char',
+    float8: 'double precision',
+    float4: 'real',
+    decimal: 'numeric',
+  },
+  // What MariaDB turns these into when it creates the column.
+  mysql: { integer: 'int', bool: 'tinyint(1)', boolean: 'tinyint(1)', numeric: 'decimal', dec: 'decimal', 'double precision': 'double', real: 'double' },
+};
+
+/** Rewrites after the aliases, for spellings that are more than a name. */
+const TYPE_REWRITES: Partial<Record<EngineName, [RegExp, string][]>> = {
+  postgres: [
+    [/^(timestamp|time)(\(\d+\))? ?without time zone$/, '$1$2'],
+    [/^(timestamp|time)(\(\d+\))? ?with time zone$/, '$1tz$2'],
+  ],
+  // An integer's display width (int(11)) changes nothing but how old clients pad it; TINYINT(1) is how MariaDB spells BOOLEAN.
+  mysql: [
+    [/^(smallint|mediumint|int|bigint)\(\d+\)/, '$1 '],
+    [/^tinyint\((?!1\))\d+\)/, 'tinyint '],
+  ],
 };
 
 /** SQL text in one spelling: lower case and no optional spaces outside string literals, simple identifiers unquoted. */
@@ -83,14 +111,26 @@ function normalizeType(type: string, engine: EngineName): string {
   const text = normalizeSql(type);
   const base = /^[^(]*/.exec(text)?.[0] ?? text;
   const alias = TYPE_ALIASES[engine]?.[base];
-  return alias ? alias + text.slice(base.length) : text;
+  const rewrites = TYPE_REWRITES[engine] ?? [];
+  return rewrites.reduce((result, [pattern, replacement]) => result.replace(pattern, replacement), alias ? alias + text.slice(base.length) : text).trim();
 }
 
-/** A default in one spelling; NULL is no default, and a quoted number is that number. */
-function normalizeDefault(value: string | null): string | null {
+/**
+ * A default in one spelling; NULL is no default, and a quoted number is that number.
+ * On the servers, also: PostgreSQL's casts of a literal ('abc'::character varying is
+ * 'abc'), one spelling of the current time (now(), current_timestamp()), and a number
+ * as its value (MariaDB shows -1 on a DECIMAL(5,2) as -1.00).
+ */
+function normalizeDefault(value: string | null, engine: EngineName): string | null {
   if (value === null) return null;
-  const text = stripOuterParens(normalizeSql(value));
+  let text = stripOuterParens(normalizeSql(value));
+  if (engine !== 'sqlite') {
+    text = text.replace(/^('(?:[^']|'')*'|null|true|false|-?\d+(?:\.\d+)?)(?:::[a-z_][a-z0-9_ ]*(?:\([\d,]+\))?(?:\[\])?)+$/, '$1');
+    text = stripOuterParens(text).replace(/^(now\(\)|current_timestamp\(\))$/, 'current_timestamp');
+  }
   if (text === 'null') return null;
+  const number = /^'?(-?\d+(\.\d+)?)'?$/.exec(text);
+  if (number && engine !== 'sqlite') return String(Number(number[1]));
   return /^'-?\d+(\.\d+)?'$/.test(text) ? text.slice(1, -1) : text;
 }
 
@@ -105,8 +145,8 @@ function generatedName(name: string | null, engine: EngineName, table: string, c
     sqlite: /^sqlite_autoindex_/,
     // PostgreSQL: <table>_<columns>_key, _idx, _fkey, _check, with a number when taken.
     postgres: new RegExp(`^${escape(table)}_(.+_)?(key|idx|fkey|check)\\d*$`),
-    // MySQL: an index named after its first column; <table>_ibfk_<n> and <table>_chk_<n> for constraints.
-    mysql: new RegExp(`^(${escape(columns[0] ?? '')}(_\\d+)?|${escape(table)}_(ibfk|chk)_\\d+)$`),
+    // MySQL: an index named after its first column; <table>_ibfk_<n> and <table>_chk_<n> for constraints; MariaDB: CONSTRAINT_<n> for a CHECK.
+    mysql: new RegExp(`^(${escape(columns[0] ?? '')}(_\\d+)?|${escape(table)}_(ibfk|chk)_\\d+|CONSTRAINT_\\d+)$`),
   };
   return patterns[engine].test(name);
 }
@@ -150,7 +190,7 @@ function diffColumns({ table, expected, actual, engines: [e, a] }: Sides): Schem
   const equal: Record<ColumnProperty, (x: Column, y: Column) => boolean> = {
     type: (x, y) => normalizeType(x.type, e) === normalizeType(y.type, a),
     nullable: (x, y) => x.nullable === y.nullable,
-    default: (x, y) => normalizeDefault(x.default) === normalizeDefault(y.default),
+    default: (x, y) => normalizeDefault(x.default, e) === normalizeDefault(y.default, a),
     primaryKey: (x, y) => x.primaryKey === y.primaryKey,
   };
   const { pairs, removed, added } = pair(expected.columns, actual.columns, (x, y) => x.name === y.name);
@@ -234,7 +274,9 @@ const uniqueConstraint = (table: string, engine: EngineName) => (u: UniqueConstr
 });
 
 const foreignKey = (table: string, engine: EngineName) => (fk: ForeignKey): Constraint => {
-  const action = (verb: string, value: string): string => (value.toUpperCase() === 'NO ACTION' || value === '' ? '' : ` ON ${verb} ${value.toUpperCase()}`);
+  // MySQL reports RESTRICT for a foreign key declared without actions, and enforces the two alike.
+  const none = (value: string): boolean => value === '' || value === 'NO ACTION' || (engine === 'mysql' && value === 'RESTRICT');
+  const action = (verb: string, value: string): string => (none(value.toUpperCase()) ? '' : ` ON ${verb} ${value.toUpperCase()}`);
   const label = `${list(fk.columns)} → ${fk.refTable}${list(fk.refColumns)}${action('DELETE', fk.onDelete)}${action('UPDATE', fk.onUpdate)}`;
   return { name: fk.name, key: label, short: `${list(fk.columns)} → ${fk.refTable}`, label, generated: generatedName(fk.name, engine, table, fk.columns) };
 };
