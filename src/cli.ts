@@ -3,6 +3,7 @@ import { createRequire } from 'node:module';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { EXIT } from './errors.js';
 import type { CheckOptions } from './commands/check.js';
+import type { CleanOptions } from './commands/clean.js';
 import type { CycleOptions } from './commands/cycle.js';
 import type { HookInstallOptions } from './commands/hook.js';
 import type { InitOptions } from './commands/init.js';
@@ -34,6 +35,7 @@ async function execute(options: Common, command: () => Promise<Outcome>): Promis
     process.exitCode = report.exitCode;
   } finally {
     (await import('./python/alembic-server.js')).closeAlembicServers();
+    await (await import('./engines/index.js')).closeEngines();
   }
 }
 
@@ -71,7 +73,9 @@ withCommon(
     .option('--python <path>', "the project's Python (default: .venv or venv beside the project, else python3)")
     .option('--dev-ini <file>', 'the development INI (default: development.ini or alembic.ini)')
     .option('--throwaway-ini <file>', 'the throwaway INI (default: temp.ini)')
-    .option('--throwaway-db <path|url>', 'the throwaway database (default: temp.db)')
+    .option('--throwaway-db <path>', 'the SQLite throwaway database (default: temp.db)')
+    .addOption(new Option('--engine <name>', 'where throwaway databases live by default (default: sqlite)').choices(['sqlite', 'postgres', 'mysql']))
+    .option('--server-url <url>', 'a PostgreSQL or MariaDB/MySQL server devdb may create its databases on, e.g. postgresql://me@127.0.0.1:5432/postgres (repeat for both)', (url: string, all: string[] = []) => [...all, url])
     .option('--admin-user <name>', 'admin user setup-db creates (default: admin)')
     .option('--admin-email <email>', 'admin email (default: admin@example.com)')
     .option('--store-password', 'store the value of DEVDB_ADMIN_PASSWORD in devdb.json (otherwise it is read at run time)')
@@ -90,7 +94,8 @@ withCommon(
     .option('--dry-run', 'print the commands and edits, change nothing')
     .option('--force', 'delete the throwaway database even if devdb did not create it')
     .option('--fresh-config', 'recreate the throwaway INI (the old one is kept in .devdb/backups)')
-    .addOption(new Option('--sql-log <state>', 'turn SQL logging in the throwaway INI on or off').choices(['on', 'off'])),
+    .addOption(new Option('--sql-log <state>', 'turn SQL logging in the throwaway INI on or off').choices(['on', 'off']))
+    .addOption(new Option('--engine <name>', 'the engine to build it on (default: "engine" in devdb.json)').choices(['sqlite', 'postgres', 'mysql'])),
 ).action(async (options: ResetOptions) => {
   await execute(options, async () => (await import('./commands/reset.js')).reset(options));
 });
@@ -102,7 +107,8 @@ withCommon(
     .requiredOption('-m, --message <message>', 'the migration message, e.g. "area: add cool feature"')
     .option('--no-apply', 'leave the development database as it is (the draft is still proven on copies)')
     .option('--upgrade-first', 'if the development database is behind, snapshot it and upgrade it to head first')
-    .addOption(new Option('--base <source>', 'what the migration is generated against: a copy of the development database, or the committed code').choices(['dev', 'vcs']).default('dev'))
+    .addOption(new Option('--base <source>', 'what the migration is generated against: a copy of the development database (when on the same engine), or the committed code').choices(['dev', 'vcs']))
+    .addOption(new Option('--engine <name>', 'the engine to prove it on; "all" proves it on every configured engine, side by side').choices(['sqlite', 'postgres', 'mysql', 'all']))
     .option('--edit', 'open $VISUAL/$EDITOR on the draft before testing it')
     .option('--dry-run', 'print the steps and commands, change nothing'),
 ).action(async (options: CycleOptions) => {
@@ -113,9 +119,19 @@ withCommon(
   program
     .command('verify')
     .description('prove the newest migration up, down and up against the models again, after editing it by hand')
-    .addOption(new Option('--base <source>', 'start from the committed code instead of the development database or its snapshot').choices(['dev', 'vcs'])),
+    .addOption(new Option('--base <source>', 'start from the committed code instead of the development database or its snapshot').choices(['dev', 'vcs']))
+    .addOption(new Option('--engine <name>', 'the engine to prove it on; "all" proves it on every configured engine, side by side').choices(['sqlite', 'postgres', 'mysql', 'all'])),
 ).action(async (options: VerifyOptions) => {
   await execute(options, async () => (await import('./commands/verify.js')).verify(options));
+});
+
+withCommon(
+  program
+    .command('clean')
+    .description("drop every throwaway database devdb made for this project, on every engine (the development database is never touched)")
+    .option('--snapshots', "also drop the development database's snapshots"),
+).action(async (options: CleanOptions) => {
+  await execute(options, async () => (await import('./commands/clean.js')).clean(options));
 });
 
 const snapshot = program.command('snapshot').description('list and restore snapshots of the development database');

@@ -3,10 +3,12 @@ import fs from 'fs-extra';
 import { readIni, iniValue, interpolate, type IniFile } from './config/ini-read.js';
 import { loadConfig } from './config/load.js';
 import type { DevdbConfig } from './config/schema.js';
-import { parseDatabaseUrl, type DatabaseTarget } from './engines/url.js';
+import { databaseName, explicitScheme, serverTarget } from './engines/targets.js';
+import { parseDatabaseUrl, type DatabaseTarget, type EngineName } from './engines/url.js';
 import { usageError } from './errors.js';
 import type { Admin, Preset } from './presets/command.js';
 import { presetFor } from './presets/index.js';
+import { driverScheme } from './python/drivers.js';
 import { checkPython, requireTool } from './python/locate.js';
 
 /** Flags every command shares. */
@@ -15,6 +17,11 @@ export interface GlobalOptions {
   json?: boolean;
   verbose?: boolean;
   debug?: boolean;
+}
+
+/** Flags of the commands that make throwaway databases: which engine to make them on. */
+export interface EngineOptions {
+  engine?: EngineName;
 }
 
 /** Everything a run needs, resolved once from the config; steps read it and never re-read config. */
@@ -28,8 +35,12 @@ export interface Context {
   stateDir: string;
   devIni: string;
   devDb: DatabaseTarget;
+  /** The engine this run's throwaway databases live on. */
+  engine: EngineName;
   throwawayIni: string;
   throwawayDb: DatabaseTarget;
+  /** A server target for another database devdb owns on the same server (base, snapshots); undefined for SQLite. */
+  serverDatabase?: (role: string) => DatabaseTarget;
   repos: string;
   /** Undefined only in a dry run without a password. */
   admin: Admin | undefined;
@@ -49,11 +60,30 @@ export function databaseOf(ini: IniFile, preset: Preset, cwd: string): DatabaseT
   return undefined;
 }
 
-/** A throwaway database as devdb.json gives it: a SQLite path relative to the root, or a URL. */
+/** The SQLite throwaway database devdb.json names, relative to the root. */
 export function throwawayTarget(value: string, root: string): DatabaseTarget {
-  if (value.includes('://')) return parseDatabaseUrl(value, root, 'devdb.json "throwawayDb"');
   const file = path.resolve(root, value);
   return { engine: 'sqlite', url: `sqlite:///${file}`, file };
+}
+
+/** The configured engine keeps the configured throwaway INI; another engine gets its own beside it (temp.postgres.ini). */
+function throwawayIniFor(config: DevdbConfig, root: string, engine: EngineName): string {
+  const ini = path.resolve(root, config.throwawayIni);
+  if (engine === config.engine) return ini;
+  const ext = path.extname(ini);
+  return path.join(path.dirname(ini), `${path.basename(ini, ext)}.${engine}${ext}`);
+}
+
+/** The throwaway database on `engine`, and how to name devdb's other databases on its server. */
+async function throwawayOn(engine: EngineName, config: DevdbConfig, file: string, root: string, python: string): Promise<Pick<Context, 'throwawayDb' | 'serverDatabase'>> {
+  if (engine === 'sqlite') return { throwawayDb: throwawayTarget(config.throwawayDb, root) };
+  const server = config.servers[engine];
+  if (!server) {
+    throw usageError(`No ${engine} server is configured in ${file}; add one with "devdb init --yes --force --engine ${engine} --server-url URL".`);
+  }
+  const scheme = explicitScheme(server) ?? (await driverScheme(python, engine));
+  const serverDatabase = (role: string): DatabaseTarget => serverTarget(engine, server, databaseName(root, role), scheme);
+  return { throwawayDb: serverDatabase('temp'), serverDatabase };
 }
 
 /** The repositories folder must exist and be writable before setup-db is asked to use it. */
@@ -70,13 +100,14 @@ async function checkRepos(repos: string): Promise<void> {
 }
 
 /** Loads config, preset, Python and both databases; fails early with a sentence that says what to fix. */
-export async function loadContext(options: GlobalOptions, { needPassword }: { needPassword: boolean }): Promise<Context> {
+export async function loadContext(options: GlobalOptions & EngineOptions, { needPassword }: { needPassword: boolean }): Promise<Context> {
   const { file, root, config } = await loadConfig(options.config, process.cwd());
   const preset = presetFor(config);
   const python = checkPython(config.python, root);
   for (const tool of preset.tools) requireTool(python, tool, preset.name);
   const devIni = path.resolve(root, config.devIni);
-  const throwawayIni = path.resolve(root, config.throwawayIni);
+  const engine = options.engine ?? config.engine;
+  const throwawayIni = throwawayIniFor(config, root, engine);
   if (devIni === throwawayIni) {
     throw usageError(`"throwawayIni" and "devIni" in ${file} are the same file ${devIni}; give the throwaway its own INI, such as temp.ini.`);
   }
@@ -99,8 +130,9 @@ export async function loadContext(options: GlobalOptions, { needPassword }: { ne
     stateDir: path.join(root, '.devdb'),
     devIni,
     devDb,
+    engine,
     throwawayIni,
-    throwawayDb: throwawayTarget(config.throwawayDb, root),
+    ...(await throwawayOn(engine, config, file, root, python)),
     repos,
     admin: password ? { user: config.admin.user, email: config.admin.email, password } : undefined,
     secrets: password ? [password] : [],

@@ -1,7 +1,8 @@
 import path from 'node:path';
 import fs from 'fs-extra';
 import { detectDevIni, detectPreset } from '../config/detect.js';
-import { CONFIG_FILE, type DevdbConfigInput, type PresetName } from '../config/schema.js';
+import { CONFIG_FILE, type DevdbConfigInput, type PresetName, type ServerEngine } from '../config/schema.js';
+import type { EngineName } from '../engines/url.js';
 import { validateConfig } from '../config/load.js';
 import { PASSWORD_ENV } from '../context.js';
 import { EXIT, usageError } from '../errors.js';
@@ -23,6 +24,26 @@ export interface InitOptions {
   repos?: string;
   publicAccess?: boolean;
   setupCommand?: string[];
+  engine?: EngineName;
+  serverUrl?: string[];
+}
+
+/** The engine a server URL's scheme names: postgresql:// and postgres://, mysql:// and mariadb://. */
+function serverEngine(url: string): ServerEngine {
+  if (/^postgres(ql)?(\+\w+)?:\/\//i.test(url)) return 'postgres';
+  if (/^(mysql|mariadb)(\+\w+)?:\/\//i.test(url)) return 'mysql';
+  throw usageError(`The server URL "${url}" has an unknown scheme; use postgresql://user@host:5432/postgres or mysql://user@host:3306/.`);
+}
+
+/** --server-url values as devdb.json's "servers", one per engine. */
+function serversFrom(urls: string[] = []): Partial<Record<ServerEngine, string>> {
+  const servers: Partial<Record<ServerEngine, string>> = {};
+  for (const url of urls) {
+    const engine = serverEngine(url);
+    if (servers[engine]) throw usageError(`--server-url is given twice for ${engine}; give one URL per engine.`);
+    servers[engine] = url;
+  }
+  return servers;
 }
 
 /** A path as stored in devdb.json: relative to the root when inside it. */
@@ -48,6 +69,9 @@ export async function init(options: InitOptions): Promise<Outcome> {
   if (!devIni) throw usageError(`No development.ini or alembic.ini in ${root}; pass --dev-ini FILE.`);
   if (!fs.existsSync(path.resolve(root, devIni))) throw usageError(`The development INI ${devIni} does not exist; pass --dev-ini with an existing file.`);
   const preset = options.preset ?? detectPreset(root, checkPython(python, root));
+  const servers = serversFrom(options.serverUrl);
+  const engine = options.engine ?? 'sqlite';
+  if (engine !== 'sqlite' && !servers[engine]) throw usageError(`--engine ${engine} needs the server to create databases on; add --server-url URL for it.`);
   const password = options.storePassword ? process.env[PASSWORD_ENV] : undefined;
   if (options.storePassword && !password) throw usageError(`--store-password stores the value of ${PASSWORD_ENV}, which is not set; set it first.`);
   return saveConfig(root, {
@@ -56,6 +80,7 @@ export async function init(options: InitOptions): Promise<Outcome> {
     devIni,
     throwawayIni: options.throwawayIni ?? 'temp.ini',
     throwawayDb: options.throwawayDb ?? 'temp.db',
+    ...(engine !== 'sqlite' || Object.keys(servers).length > 0 ? { engine, servers } : {}),
     admin: {
       user: options.adminUser ?? 'admin',
       email: options.adminEmail ?? 'admin@example.com',

@@ -1,4 +1,4 @@
-import { loadContext, type GlobalOptions } from '../context.js';
+import { loadContext, type EngineOptions, type GlobalOptions } from '../context.js';
 import { describeTarget } from '../engines/url.js';
 import { EXIT } from '../errors.js';
 import { errorLines, errorReport, type Outcome } from '../report/output.js';
@@ -11,7 +11,7 @@ import { shown, type Step } from '../steps/step.js';
 import { sqlLog } from '../steps/sql-log.js';
 import { planSteps, runSteps } from '../workflow.js';
 
-export interface ResetOptions extends GlobalOptions {
+export interface ResetOptions extends GlobalOptions, EngineOptions {
   dryRun?: boolean;
   force?: boolean;
   freshConfig?: boolean;

@@ -8,9 +8,9 @@ import type { Outcome } from '../report/output.js';
 /** Lists the development database's snapshots, newest last. */
 export async function snapshotList(options: GlobalOptions): Promise<Outcome> {
   const ctx = await loadContext(options, { needPassword: false });
-  const snapshots = await listSnapshots(ctx.stateDir);
-  const table = new Table({ head: ['id', 'taken', 'revision', 'size', 'why'], style: { head: [], border: [] } });
-  for (const s of snapshots) table.push([s.id, s.createdAt.replace('T', ' ').slice(0, 19), s.revisions.join(', ') || '—', `${Math.ceil(s.bytes / 1024)} KiB`, s.reason]);
+  const snapshots = await listSnapshots(ctx.stateDir, ctx.devDb);
+  const table = new Table({ head: ['id', 'taken', 'revision', 'size or database', 'why'], style: { head: [], border: [] } });
+  for (const s of snapshots) table.push([s.id, s.createdAt.replace('T', ' ').slice(0, 19), s.revisions.join(', ') || '—', s.bytes === undefined ? (s.database ?? '') : `${Math.ceil(s.bytes / 1024)} KiB`, s.reason]);
   return {
     exitCode: EXIT.ok,
     report: { ok: true, command: 'snapshot list', snapshots },
@@ -21,7 +21,7 @@ export async function snapshotList(options: GlobalOptions): Promise<Outcome> {
 /** Puts a snapshot back as the development database (after snapshotting the current one). */
 export async function snapshotRestore(id: string, options: GlobalOptions): Promise<Outcome> {
   const ctx = await loadContext(options, { needPassword: false });
-  const snapshot = await findSnapshot(ctx.stateDir, id);
+  const snapshot = await findSnapshot(ctx.stateDir, ctx.devDb, id);
   const safety = await restoreSnapshot(ctx.stateDir, ctx.devDb, snapshot);
   const where = describeTarget(ctx.devDb, ctx.root);
   return {

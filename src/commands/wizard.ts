@@ -191,7 +191,9 @@ export async function wizard(options: InitOptions): Promise<Outcome> {
       value ? reason(() => devDatabase(root, value, preset)) : 'give the development INI, such as development.ini.',
     );
     const devDb = await devDatabase(root, devIni, preset);
-    say(`Development database: ${describeTarget(devDb, root)}. Engine: SQLite (the only engine devdb supports so far).`);
+    say(
+      `Development database: ${describeTarget(devDb, root)}. Throwaway databases on ${defaults.engine ?? 'sqlite'}${defaults.engine && defaults.engine !== 'sqlite' ? '' : ' (for PostgreSQL or MariaDB: devdb init --yes --engine … --server-url …)'}.`,
+    );
     const throwawayIni = await askText('Throwaway INI', options.throwawayIni ?? defaults.throwawayIni ?? 'temp.ini', throwawayIniCheck(root, devIni, devDb));
     const throwawayDb = await askText('Throwaway database (a SQLite file)', options.throwawayDb ?? defaults.throwawayDb ?? 'temp.db', throwawayDbCheck(root, devDb));
     const admin = chosen.needsAdmin ? await askAdmin(root, defaults, options) : undefined;

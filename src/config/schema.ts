@@ -2,6 +2,13 @@ import { z } from 'zod';
 
 export const CONFIG_FILE = 'devdb.json';
 
+export const ENGINE_NAMES = ['sqlite', 'postgres', 'mysql'] as const;
+export type ServerEngine = Exclude<(typeof ENGINE_NAMES)[number], 'sqlite'>;
+
+/** A server URL: scheme and host, with the database part optional (devdb names its own databases there). */
+const serverUrl = (schemes: RegExp, example: string) =>
+  z.string().regex(schemes, `must be a URL such as ${example}`);
+
 export const PRESET_NAMES = ['kallithea', 'kallithea-gearbox', 'alembic'] as const;
 export type PresetName = (typeof PRESET_NAMES)[number];
 
@@ -21,7 +28,19 @@ export const configSchema = z
     python: relativeOrAbsolutePath.describe("the project's Python (a virtualenv's bin/python)"),
     devIni: relativeOrAbsolutePath.describe('the development INI (development.ini, alembic.ini)'),
     throwawayIni: relativeOrAbsolutePath.default('temp.ini'),
-    throwawayDb: relativeOrAbsolutePath.default('temp.db').describe('a SQLite path or a database URL'),
+    throwawayDb: relativeOrAbsolutePath
+      .default('temp.db')
+      .refine((value) => !value.includes('://'), 'must be a SQLite file path; for PostgreSQL or MariaDB set "engine" and "servers" instead')
+      .describe('the SQLite throwaway database'),
+    engine: z.enum(ENGINE_NAMES).default('sqlite').describe('where the throwaway databases live'),
+    servers: z
+      .object({
+        postgres: serverUrl(/^postgres(ql)?(\+\w+)?:\/\/[^/]+/i, 'postgresql://user@127.0.0.1:5432/postgres').optional(),
+        mysql: serverUrl(/^(mysql|mariadb)(\+\w+)?:\/\/[^/]+/i, 'mysql://root@127.0.0.1:3306/').optional(),
+      })
+      .strict()
+      .default({})
+      .describe('the database servers devdb may create throwaway databases on'),
     admin: z
       .object({
         user: adminUser.default('admin'),
@@ -35,7 +54,11 @@ export const configSchema = z
     setupCommand: z.array(z.string().min(1)).min(1).optional(),
     models: z.array(relativeOrAbsolutePath).min(1).optional().describe('globs of the model files devdb check watches, relative to the project root'),
   })
-  .strict();
+  .strict()
+  .refine((config) => config.engine === 'sqlite' || config.servers[config.engine] !== undefined, {
+    path: ['servers'],
+    message: 'must give a URL for the engine chosen in "engine" (devdb init --yes --engine ENGINE --server-url URL)',
+  });
 
 export type DevdbConfig = z.infer<typeof configSchema>;
 export type DevdbConfigInput = z.input<typeof configSchema>;

@@ -1,38 +1,56 @@
-import fs from 'fs-extra';
-import { readState, updateState, type OwnedDatabase } from '../state.js';
+import { randomUUID } from 'node:crypto';
+import { readState, updateState } from '../state.js';
+import { engineFor } from './index.js';
 import { realFile, type DatabaseTarget } from './url.js';
 
-// devdb never deletes a database it did not make. A SQLite file is known by its real
-// path and identity (inode and birth time, as inode numbers get reused): a file put
-// in its place by someone else is not devdb's.
+// devdb never deletes a database it did not make. Each one it makes is recorded in
+// .devdb/state.json with a marker the database itself carries: a SQLite file's
+// identity (inode and birth time), a server database's comment. A database put in
+// devdb's place by someone else, or a foreign one with devdb's name, does not match.
 
-const keyOf = (target: DatabaseTarget): string => (target.file ? realFile(target.file) : target.url);
+/** A database's key in the state: a SQLite file's real path; a server database's URL without credentials or driver. */
+const keyOf = (target: DatabaseTarget): string =>
+  target.file ? realFile(target.file) : `${target.engine}://${target.url.replace(/^[^:]+:\/\/([^@/]*@)?/, '').replace(/\?.*$/, '')}`;
 
-const identityOf = (target: DatabaseTarget): string | undefined => {
-  if (!target.file) return undefined;
-  try {
-    const stat = fs.statSync(target.file);
-    return `${stat.ino}:${stat.birthtimeMs}`;
-  } catch {
-    return undefined;
-  }
-};
+async function record(stateDir: string, target: DatabaseTarget, identity: string | undefined): Promise<void> {
+  const key = keyOf(target);
+  await updateState(stateDir, (state) => {
+    const entry = { engine: target.engine, key, createdAt: new Date().toISOString(), ...(identity === undefined ? {} : { identity }) };
+    state.owned = [...state.owned.filter((o) => o.key !== key), entry];
+  });
+}
 
-/** Whether devdb created this database (and, for SQLite, it is still the same file). */
+/** Whether devdb created this database and it is still the one it created. */
 export async function ownsDatabase(stateDir: string, target: DatabaseTarget): Promise<boolean> {
   const key = keyOf(target);
   const entry = (await readState(stateDir)).owned.find((o) => o.key === key);
   if (!entry) return false;
-  return entry.identity === undefined || entry.identity === identityOf(target);
+  return entry.identity === undefined || entry.identity === (await (await engineFor(target.engine)).marker(target));
 }
 
-/** Records that devdb created this database (call again after creation to record the file's identity). */
+/** Records that devdb created this SQLite file (call before the tools make it, and again after, to record its identity). */
 export async function recordOwned(stateDir: string, target: DatabaseTarget): Promise<void> {
-  const key = keyOf(target);
-  const entry: OwnedDatabase = { engine: target.engine, key, createdAt: new Date().toISOString() };
-  const identity = identityOf(target);
-  if (identity !== undefined) entry.identity = identity;
-  await updateState(stateDir, (state) => {
-    state.owned = [...state.owned.filter((o) => o.key !== key), entry];
-  });
+  await record(stateDir, target, await (await engineFor(target.engine)).marker(target));
+}
+
+/**
+ * Makes `target` as devdb's: an empty database, or a copy of `source`. The record
+ * comes first, so a run killed half-way leaves a database the next run may replace.
+ */
+export async function makeOwned(stateDir: string, target: DatabaseTarget, source?: DatabaseTarget): Promise<void> {
+  const engine = await engineFor(target.engine);
+  const marker = target.file ? undefined : `devdb ${randomUUID()}`;
+  await record(stateDir, target, marker);
+  if (source) await engine.copy(source, target, marker ?? '');
+  else await engine.create(target, marker ?? '');
+  if (target.file) await recordOwned(stateDir, target);
+}
+
+/** Drops a database devdb made; one it did not make is left alone. */
+export async function dropOwned(stateDir: string, target: DatabaseTarget): Promise<'dropped' | 'missing' | 'foreign'> {
+  const engine = await engineFor(target.engine);
+  if (!(await engine.exists(target))) return 'missing';
+  if (!(await ownsDatabase(stateDir, target))) return 'foreign';
+  await engine.drop(target);
+  return 'dropped';
 }

@@ -1,8 +1,10 @@
+import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import fs from 'fs-extra';
-import { usageError } from '../errors.js';
-import { currentRevisions } from '../python/alembic.js';
-import { copyDatabase } from './sqlite.js';
+import { DevdbError, EXIT, usageError } from '../errors.js';
+import { engineFor } from './index.js';
+import { makeOwned } from './ownership.js';
+import { databaseName, serverTarget } from './targets.js';
 import type { DatabaseTarget } from './url.js';
 
 /** A copy of the development database taken before devdb changed it. */
@@ -13,44 +15,71 @@ export interface Snapshot {
   reason: string;
   /** The Alembic revisions the database was at. */
   revisions: string[];
-  /** The database it is a copy of. */
+  /** The database it is a copy of (a SQLite path, or a server database's name). */
   source: string;
-  file: string;
-  bytes: number;
+  /** SQLite: the copy's file in .devdb/snapshots. */
+  file?: string;
+  /** PostgreSQL, MariaDB: the copy's database on the development database's server. */
+  database?: string;
+  /** SQLite: the copy's size. */
+  bytes?: number;
 }
 
 const folder = (stateDir: string): string => path.join(stateDir, 'snapshots');
 
-/** Copies the development database into .devdb/snapshots (SQLite's backup API: consistent even if in use). */
+/** Where a snapshot's copy lives: its file, or its database on the development database's server. */
+export function snapshotTarget(snapshot: Pick<Snapshot, 'file' | 'database'>, database: DatabaseTarget): DatabaseTarget {
+  if (snapshot.file) return { engine: 'sqlite', url: `sqlite:///${snapshot.file}`, file: snapshot.file };
+  if (database.engine === 'sqlite' || !snapshot.database) throw usageError('That snapshot is of a server database but the development database is SQLite now; restore it on the server yourself.');
+  return serverTarget(database.engine, database.url, snapshot.database);
+}
+
+/**
+ * Copies the development database into .devdb/snapshots (SQLite's backup API:
+ * consistent even if in use), or into a database devdb owns on the same server
+ * (PostgreSQL: CREATE DATABASE … TEMPLATE; MariaDB: table by table).
+ */
 export async function takeSnapshot(stateDir: string, database: DatabaseTarget, reason: string): Promise<Snapshot> {
-  if (!database.file) throw usageError(`Snapshots of ${database.engine} databases are not supported yet; use a SQLite development database.`);
-  const revisions = currentRevisions(database);
+  const engine = await engineFor(database.engine);
+  const revisions = await engine.revisions(database);
   const stamp = new Date().toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
   const id = `${stamp}-${revisions[0]?.slice(0, 12) ?? 'base'}`;
-  const file = path.join(folder(stateDir), `${id}.db`);
   await fs.ensureDir(folder(stateDir));
-  await copyDatabase(database.file, file);
-  const snapshot: Snapshot = { id, createdAt: new Date().toISOString(), reason, revisions, source: database.file, file, bytes: (await fs.stat(file)).size };
+  const copy: Pick<Snapshot, 'file' | 'database'> = database.file
+    ? { file: path.join(folder(stateDir), `${id}.db`) }
+    : { database: databaseName(path.dirname(stateDir), `snap_${stamp.toLowerCase()}_${randomBytes(2).toString('hex')}`) };
+  await makeOwned(stateDir, snapshotTarget(copy, database), database);
+  const snapshot: Snapshot = {
+    id,
+    createdAt: new Date().toISOString(),
+    reason,
+    revisions,
+    source: database.file ?? database.database ?? '',
+    ...copy,
+    ...(copy.file ? { bytes: (await fs.stat(copy.file)).size } : {}),
+  };
   await fs.writeJson(path.join(folder(stateDir), `${id}.json`), snapshot, { spaces: 2 });
   return snapshot;
 }
 
-/** Every snapshot, oldest first. */
-export async function listSnapshots(stateDir: string): Promise<Snapshot[]> {
+/** Every snapshot of `database` whose copy still exists, oldest first. */
+export async function listSnapshots(stateDir: string, database: DatabaseTarget): Promise<Snapshot[]> {
   const dir = folder(stateDir);
   if (!(await fs.pathExists(dir))) return [];
   const names = (await fs.readdir(dir)).filter((n) => n.endsWith('.json')).sort();
+  const engine = await engineFor(database.engine);
   const snapshots: Snapshot[] = [];
   for (const name of names) {
     const snapshot = (await fs.readJson(path.join(dir, name)).catch(() => undefined)) as Snapshot | undefined;
-    if (snapshot && (await fs.pathExists(snapshot.file))) snapshots.push(snapshot);
+    if (!snapshot || Boolean(snapshot.file) !== Boolean(database.file)) continue;
+    if (snapshot.file ? await fs.pathExists(snapshot.file) : await engine.exists(snapshotTarget(snapshot, database))) snapshots.push(snapshot);
   }
   return snapshots;
 }
 
 /** A snapshot by id or unique id prefix; "latest" is the newest. */
-export async function findSnapshot(stateDir: string, id: string): Promise<Snapshot> {
-  const all = await listSnapshots(stateDir);
+export async function findSnapshot(stateDir: string, database: DatabaseTarget, id: string): Promise<Snapshot> {
+  const all = await listSnapshots(stateDir, database);
   if (id === 'latest') {
     const latest = all[all.length - 1];
     if (!latest) throw usageError('There are no snapshots yet; devdb takes one each time it changes the development database.');
@@ -65,16 +94,29 @@ export async function findSnapshot(stateDir: string, id: string): Promise<Snapsh
 
 /**
  * Puts a snapshot back as the development database. The current database is
- * snapshotted first, so a restore loses nothing either; the swap is a rename.
+ * snapshotted first, so a restore loses nothing either. SQLite swaps files with a
+ * rename; a server database is dropped and copied again from the snapshot.
  */
 export async function restoreSnapshot(stateDir: string, database: DatabaseTarget, snapshot: Snapshot): Promise<Snapshot | undefined> {
-  const target = database.file as string;
-  const safety = (await fs.pathExists(target)) ? await takeSnapshot(stateDir, database, `before restoring ${snapshot.id}`) : undefined;
-  const incoming = `${target}.devdb-restore`;
-  await fs.remove(incoming);
-  await copyDatabase(snapshot.file, incoming);
+  const engine = await engineFor(database.engine);
+  const safety = (await engine.exists(database)) ? await takeSnapshot(stateDir, database, `before restoring ${snapshot.id}`) : undefined;
+  const source = snapshotTarget(snapshot, database);
+  if (!database.file) {
+    try {
+      await engine.drop(database);
+      await engine.copy(source, database, '');
+    } catch (error) {
+      const back = safety ? `; what it was is snapshot ${safety.id}: run "devdb snapshot restore ${safety.id}"` : '';
+      throw new DevdbError(`Restoring snapshot ${snapshot.id} failed (${(error as Error).message})${back}.`, { exitCode: EXIT.failed, cause: error });
+    }
+    return safety;
+  }
+  const target = database.file;
+  const incoming: DatabaseTarget = { engine: 'sqlite', url: `sqlite:///${target}.devdb-restore`, file: `${target}.devdb-restore` };
+  await engine.drop(incoming);
+  await engine.copy(source, incoming, '');
   // A journal or WAL beside the old file belongs to it; left there, SQLite would replay it into the restored one.
   for (const suffix of ['-journal', '-wal', '-shm']) await fs.remove(target + suffix);
-  await fs.rename(incoming, target);
+  await fs.rename(incoming.file as string, target);
   return safety;
 }

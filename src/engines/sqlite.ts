@@ -2,6 +2,7 @@ import { open, rm } from 'node:fs/promises';
 import type Database from 'better-sqlite3';
 import { DevdbError, EXIT, usageError } from '../errors.js';
 import type { CheckConstraint, Column, ForeignKey, Table } from '../schema/model.js';
+import type { SeedResult } from './engine.js';
 import { expressionParts } from './sqlite-ddl.js';
 import { inspectDatabase, openDatabase, query, quoteIdent, userTables, withDatabase } from './sqlite-inspect.js';
 
@@ -40,13 +41,6 @@ const count = (db: Db, table: string): number =>
 /** The number of rows in every user table (not sqlite_% nor alembic_version). */
 export function countRows(file: string): Record<string, number> {
   return withDatabase(file, { readonly: true }, (db) => Object.fromEntries(userTables(db).map((table) => [table, count(db, table)])));
-}
-
-/** What seeding did to one table: `skipped` says why no row could be inserted. */
-export interface SeedResult {
-  table: string;
-  inserted: number;
-  skipped?: string;
 }
 
 /** A value a column of this declared type accepts, as SQLAlchemy's SQLite types would store it. */

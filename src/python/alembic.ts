@@ -1,8 +1,4 @@
 import path from 'node:path';
-import Database from 'better-sqlite3';
-import fs from 'fs-extra';
-import type { DatabaseTarget } from '../engines/url.js';
-import { failure } from '../errors.js';
 
 /** The heads in `alembic heads --verbose` output: "Rev: abc123 (head)" and the "Path: …" of its script. */
 export function parseHeads(output: string): { revision: string; path: string | undefined }[] {
@@ -20,18 +16,3 @@ export function parseGenerated(output: string, cwd: string): string | undefined 
 
 /** Whether Alembic refused to autogenerate because the database is behind ("Target database is not up to date"). */
 export const isNotUpToDate = (output: string): boolean => /Target database is not up to date/.test(output);
-
-/** The revisions a database is stamped with (its alembic_version rows); empty when it has none. */
-export function currentRevisions(target: DatabaseTarget): string[] {
-  if (!target.file || !fs.existsSync(target.file)) return [];
-  const db = new Database(target.file, { readonly: true, fileMustExist: true });
-  try {
-    const exists = db.prepare("select 1 from sqlite_master where type = 'table' and name = 'alembic_version'").get();
-    if (!exists) return [];
-    return (db.prepare('select version_num from alembic_version').all() as { version_num: string }[]).map((r) => r.version_num);
-  } catch (error) {
-    throw failure(`sqlite: reading alembic_version of ${target.file}: ${(error as Error).message}; check that it is a SQLite database.`);
-  } finally {
-    db.close();
-  }
-}

@@ -1,4 +1,6 @@
+import Table from 'cli-table3';
 import pc from 'picocolors';
+import { describeTarget } from '../engines/url.js';
 import { EXIT } from '../errors.js';
 import { changesToJson, renderChanges } from '../schema/render.js';
 import type { CycleContext } from '../steps/round-trip.js';
@@ -16,6 +18,7 @@ export function roundTripOutcome(command: 'cycle' | 'verify', ctx: CycleContext,
   const report = {
     ok: error === undefined,
     command,
+    engine: ctx.engine,
     steps: result.records,
     migration,
     revision: trip.migration?.script.revision ?? null,
@@ -28,6 +31,7 @@ export function roundTripOutcome(command: 'cycle' | 'verify', ctx: CycleContext,
     lint: trip.lint,
     rows: trip.rows,
     downgradeLosses: trip.downgradeLosses,
+    dropped: trip.dropped,
     ...(error ? { error } : {}),
   };
   const color = pc.isColorSupported;
@@ -44,14 +48,63 @@ export function roundTripOutcome(command: 'cycle' | 'verify', ctx: CycleContext,
     lines.push(`${severity} ${finding.rule} (line ${finding.line}): ${finding.message}`, pc.dim(`    → ${finding.suggestion}`));
   }
   for (const loss of trip.downgradeLosses) lines.push(`the downgrade leaves ${loss.after} of ${loss.before} rows in ${loss.table}`);
+  if (trip.dropped.length > 0) lines.push(pc.dim(`dropped ${trip.dropped.join(', ')}`));
   if (error) {
     lines.push('', ...errorLines(result.error, debug));
   } else if (!trip.noChange) {
     const applied = result.records.some((r) => r.id === 'apply' && r.status === 'passed');
     lines.push(
       '',
-      `devdb ${command}: the migration passed upgrade, downgrade and upgrade again against the models${applied ? `; ${shown(ctx, ctx.devDb.file ?? ctx.devDb.url)} is upgraded to head (snapshot kept, see "devdb snapshot list")` : ''}.`,
+      `devdb ${command}: the migration passed upgrade, downgrade and upgrade again against the models on ${ctx.engine}${applied ? `; ${describeTarget(ctx.devDb, ctx.root)} is upgraded to head (snapshot kept, see "devdb snapshot list")` : ''}.`,
     );
   }
   return { exitCode: error?.exitCode ?? EXIT.ok, report, summary: lines };
+}
+
+/** The steps of a round trip as rows of the side-by-side table, in the order they run. */
+const COLUMNS = [
+  { id: 'lint', title: 'lint' },
+  { id: 'upgrade', title: 'upgrade = models' },
+  { id: 'downgrade', title: 'downgrade = base' },
+  { id: 'reupgrade', title: 'upgrade again = models' },
+  { id: 'rows', title: 'no rows lost' },
+] as const;
+
+/** One engine's result for one row of the table: the check's status, else the step's. */
+function cell(run: { ctx: CycleContext; result: StepsResult }, id: string): string {
+  const check = run.ctx.trip.checks.find((c) => c.id === id);
+  if (check) return `${MARK[check.status]} ${check.status}`;
+  const step = run.result.records.find((r) => r.id === id);
+  if (!step) return pc.dim('not run');
+  return step.status === 'passed' ? `${MARK.passed} passed` : step.status === 'failed' ? `${MARK.failed} failed` : pc.dim(step.status);
+}
+
+/**
+ * The report of a round trip on several engines (--engine all): a table with a
+ * column per engine, then each failed engine's reason, named. JSON carries every
+ * engine's own report.
+ */
+export function acrossEngines(command: 'cycle' | 'verify', runs: { ctx: CycleContext; result: StepsResult }[], debug: boolean): Outcome {
+  const outcomes = runs.map((run) => ({ engine: run.ctx.engine, outcome: roundTripOutcome(command, run.ctx, run.result, debug) }));
+  const failed = outcomes.filter((o) => o.outcome.exitCode !== EXIT.ok);
+  const exitCode = failed.length === 0 ? EXIT.ok : Math.max(...failed.map((o) => o.outcome.exitCode)) === EXIT.usage ? EXIT.usage : EXIT.failed;
+  const table = new Table({ head: ['', ...runs.map((r) => r.ctx.engine)], style: { head: [], border: [] } });
+  for (const column of COLUMNS) table.push([column.title, ...runs.map((run) => cell(run, column.id))]);
+  const migration = runs[0]?.ctx.trip.migration;
+  const lines = [
+    ...(migration ? [`migration ${shown(runs[0]!.ctx, migration.file)} (revision ${migration.script.revision}) on ${runs.length} engines:`] : []),
+    table.toString(),
+    ...failed.flatMap((f) => ['', `${pc.bold(f.engine)}:`, ...f.outcome.summary.filter((line) => line !== '')]),
+  ];
+  if (failed.length === 0) {
+    const applied = runs[0]?.result.records.some((r) => r.id === 'apply' && r.status === 'passed');
+    lines.push('', `devdb ${command}: the migration passed on ${runs.map((r) => r.ctx.engine).join(', ')}${applied ? '; the development database is upgraded to head (snapshot kept)' : ''}.`);
+  } else {
+    lines.push('', `devdb ${command}: the migration failed on ${failed.map((f) => f.engine).join(', ')}${failed.length < runs.length ? ` and passed on ${outcomes.filter((o) => o.outcome.exitCode === EXIT.ok).map((o) => o.engine).join(', ')}` : ''}.`);
+  }
+  return {
+    exitCode,
+    report: { ok: failed.length === 0, command, engines: outcomes.map((o) => o.outcome.report) },
+    summary: lines,
+  };
 }

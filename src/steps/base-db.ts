@@ -3,20 +3,22 @@ import fs from 'fs-extra';
 import { setIniValue } from '../config/ini-edit.js';
 import { readIni } from '../config/ini-read.js';
 import type { Context } from '../context.js';
-import { copyDatabase } from '../engines/sqlite.js';
-import { describeTarget, sqliteUrlFor } from '../engines/url.js';
+import { makeOwned } from '../engines/ownership.js';
+import { snapshotTarget } from '../engines/snapshots.js';
+import { describeTarget, type DatabaseTarget } from '../engines/url.js';
 import { usageError } from '../errors.js';
 import { alembic } from '../presets/command.js';
 import { baseRevision, detectVcs, exportCommitted } from '../vcs/index.js';
 import type { CycleContext } from './round-trip.js';
-import { urlSectionsToSet } from './point-db.js';
-import { shown, assertNotDevelopment, planCommand, runTool, type Step, type StepIO } from './step.js';
+import { clearDatabase } from './drop-db.js';
+import { iniUrlFor, urlSectionsToSet } from './point-db.js';
+import { shown, planCommand, runTool, type Step, type StepIO } from './step.js';
 
-/** Writes `ini` as a copy of the throwaway INI aimed at `file`, so the same settings drive the base database. */
-export async function writeIniFor(ctx: Context, ini: string, file: string): Promise<void> {
+/** Writes `ini` as a copy of the throwaway INI aimed at `target`, so the same settings drive the base database. */
+export async function writeIniFor(ctx: Context, ini: string, target: DatabaseTarget): Promise<void> {
   const source = await readIni(ctx.throwawayIni, 'throwaway INI');
   let text = source.text;
-  for (const section of urlSectionsToSet(ctx, text)) text = setIniValue(text, section, 'sqlalchemy.url', sqliteUrlFor(file, path.dirname(ini)));
+  for (const section of urlSectionsToSet(ctx, text)) text = setIniValue(text, section, 'sqlalchemy.url', iniUrlFor(target, path.dirname(ini)));
   await fs.writeFile(ini, text);
 }
 
@@ -30,7 +32,7 @@ async function buildFromCommitted(ctx: CycleContext, io: StepIO): Promise<void> 
   const root = path.join(exported, path.relative(vcs.top, ctx.root));
   const ini = path.join(root, path.relative(ctx.root, ctx.trip.baseIni));
   await fs.ensureDir(path.dirname(ini));
-  await writeIniFor(ctx, ini, ctx.trip.baseDb.file as string);
+  await writeIniFor(ctx, ini, ctx.trip.baseDb);
   const relativeIni = path.relative(root, ini);
   const setup = ctx.preset.needsAdmin
     ? ctx.preset.setupDb({ ini: relativeIni, admin: ctx.admin!, repos: ctx.repos, publicAccess: ctx.config.publicAccess, url: ctx.trip.baseDb.url })
@@ -49,18 +51,25 @@ export const baseDb: Step<CycleContext> = {
       : ctx.trip.base.kind === 'snapshot'
         ? `Copy snapshot ${ctx.trip.base.snapshot?.id} as the base database`
         : 'Copy the development database as the base database',
-  plan: (ctx) =>
-    ctx.trip.base.kind === 'vcs'
-      ? [`export the committed code to ${shown(ctx, path.join(ctx.stateDir, 'work', 'export'))} and build ${shown(ctx, ctx.trip.baseDb.file as string)} there`]
-      : [`copy ${describeTarget(ctx.devDb, ctx.root)} to ${shown(ctx, ctx.trip.baseDb.file as string)} (SQLite backup API)`, `write ${shown(ctx, ctx.trip.baseIni)}`],
+  plan: (ctx) => {
+    const base = describeTarget(ctx.trip.baseDb, ctx.root);
+    if (ctx.trip.base.kind === 'vcs') return [`export the committed code to ${shown(ctx, path.join(ctx.stateDir, 'work', 'export'))} and build ${base} there`];
+    const how = ctx.engine === 'sqlite' ? 'SQLite backup API' : ctx.engine === 'postgres' ? 'CREATE DATABASE … TEMPLATE' : 'table by table';
+    return [`copy ${describeTarget(ctx.devDb, ctx.root)} to ${base} (${how})`, `write ${shown(ctx, ctx.trip.baseIni)}`];
+  },
   run: async (ctx, io) => {
-    assertNotDevelopment(ctx, ctx.trip.baseDb, 'base database');
-    const file = ctx.trip.baseDb.file as string;
-    await fs.ensureDir(path.dirname(file));
-    for (const suffix of ['', '-journal', '-wal', '-shm']) await fs.remove(file + suffix);
-    if (ctx.trip.base.kind === 'vcs') await buildFromCommitted(ctx, io);
-    else await copyDatabase(ctx.trip.base.snapshot?.file ?? (ctx.devDb.file as string), file);
-    await writeIniFor(ctx, ctx.trip.baseIni, file);
+    const target = ctx.trip.baseDb;
+    await clearDatabase(ctx, target, 'base database', true);
+    if (target.file) await fs.ensureDir(path.dirname(target.file));
+    if (ctx.trip.base.kind === 'vcs') {
+      // On a server the setup command needs the database to exist; a SQLite file it makes itself.
+      if (!target.file) await makeOwned(ctx.stateDir, target);
+      await buildFromCommitted(ctx, io);
+    } else {
+      const snapshot = ctx.trip.base.snapshot;
+      await makeOwned(ctx.stateDir, target, snapshot ? snapshotTarget(snapshot, ctx.devDb) : ctx.devDb);
+    }
+    await writeIniFor(ctx, ctx.trip.baseIni, target);
   },
 };
 

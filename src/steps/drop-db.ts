@@ -1,32 +1,62 @@
-import fs from 'fs-extra';
-import { ownsDatabase } from '../engines/ownership.js';
-import { describeTarget } from '../engines/url.js';
+import { engineFor } from '../engines/index.js';
+import { dropOwned, makeOwned, ownsDatabase } from '../engines/ownership.js';
+import { describeTarget, sameDatabase, type DatabaseTarget } from '../engines/url.js';
 import { usageError } from '../errors.js';
+import type { Context } from '../context.js';
 import { assertNotDevelopment, type Step } from './step.js';
 
-/** SQLite keeps these beside a database; they go with it. */
-const SIDECARS = ['', '-journal', '-wal', '-shm'];
+/**
+ * Removes a database devdb is about to rebuild: only one devdb created (any SQLite
+ * file with --force), never the development one. A server database with devdb's
+ * name that devdb did not create is refused even with --force: it is someone else's.
+ */
+export async function clearDatabase(ctx: Context, target: DatabaseTarget, what: string, force: boolean): Promise<void> {
+  assertNotDevelopment(ctx, target, what);
+  const engine = await engineFor(target.engine);
+  if (!(await engine.exists(target))) return;
+  if (!(await ownsDatabase(ctx.stateDir, target))) {
+    if (!target.file) {
+      throw usageError(`The database ${describeTarget(target, ctx.root)} exists but devdb did not create it; devdb will not drop it, so drop or rename it yourself if nobody needs it.`);
+    }
+    if (!force) throw usageError(`${describeTarget(target, ctx.root)} exists but devdb did not create it; move it away, or run again with --force to delete it.`);
+  }
+  await engine.drop(target);
+}
 
-/** Step 4's `rm temp.db`, made safe: only a database devdb created, or any with --force; never the development one. */
+/**
+ * On a server, the databases a cycle or verify made are dropped when it ends,
+ * passed or failed: a server is shared, and nothing of devdb's should pile up there.
+ * Returns their names.
+ */
+export async function dropServerWork(ctx: Context, targets: DatabaseTarget[]): Promise<string[]> {
+  const dropped: string[] = [];
+  for (const target of targets) {
+    if (target.file || sameDatabase(target, ctx.devDb)) continue;
+    if ((await dropOwned(ctx.stateDir, target)) === 'dropped') dropped.push(describeTarget(target, ctx.root));
+  }
+  return dropped;
+}
+
+/**
+ * Step 4's `rm temp.db`, made safe (see clearDatabase). On a server the tools need
+ * the database to exist, so devdb creates it again, empty and marked as its own.
+ */
 export function dropDb({ force }: { force: boolean }): Step {
+  const server = (ctx: Context): boolean => ctx.throwawayDb.file === undefined;
   return {
     id: 'drop-db',
-    title: (ctx) => `drop-db: delete ${describeTarget(ctx.throwawayDb, ctx.root)}`,
-    skip: (ctx) => (ctx.throwawayDb.file && !fs.existsSync(ctx.throwawayDb.file) ? 'nothing to delete' : false),
-    plan: (ctx) => {
+    title: (ctx) => `drop-db: ${server(ctx) ? 'drop and recreate empty' : 'delete'} ${describeTarget(ctx.throwawayDb, ctx.root)}`,
+    skip: async (ctx) => (!server(ctx) && !(await (await engineFor('sqlite')).exists(ctx.throwawayDb)) ? 'nothing to delete' : false),
+    plan: async (ctx) => {
       assertNotDevelopment(ctx, ctx.throwawayDb, 'throwaway database');
-      const file = ctx.throwawayDb.file;
-      return file && fs.existsSync(file) ? [`delete ${describeTarget(ctx.throwawayDb, ctx.root)}`] : ['nothing to delete'];
+      const exists = await (await engineFor(ctx.throwawayDb.engine)).exists(ctx.throwawayDb);
+      const name = describeTarget(ctx.throwawayDb, ctx.root);
+      if (server(ctx)) return [...(exists ? [`drop ${name}`] : []), `create ${name} empty`];
+      return exists ? [`delete ${name}`] : ['nothing to delete'];
     },
     run: async (ctx) => {
-      assertNotDevelopment(ctx, ctx.throwawayDb, 'throwaway database');
-      const file = ctx.throwawayDb.file as string;
-      if (!force && !(await ownsDatabase(ctx.stateDir, ctx.throwawayDb))) {
-        throw usageError(
-          `${describeTarget(ctx.throwawayDb, ctx.root)} exists but devdb did not create it; move it away, or run again with --force to delete it.`,
-        );
-      }
-      for (const suffix of SIDECARS) await fs.remove(file + suffix);
+      await clearDatabase(ctx, ctx.throwawayDb, 'throwaway database', force);
+      if (server(ctx)) await makeOwned(ctx.stateDir, ctx.throwawayDb);
     },
   };
 }

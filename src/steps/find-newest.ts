@@ -3,7 +3,7 @@ import { listSnapshots } from '../engines/snapshots.js';
 import { usageError } from '../errors.js';
 import { readMigration } from '../migration/script.js';
 import { alembic } from '../presets/command.js';
-import { currentRevisions } from '../python/alembic.js';
+import { engineFor } from '../engines/index.js';
 import { detectVcs, isCommitted } from '../vcs/index.js';
 import { singleHead } from './preflight.js';
 import type { CycleContext } from './round-trip.js';
@@ -26,16 +26,22 @@ export const findNewest: Step<CycleContext> = {
     ctx.trip.migration = { file: script.file, script };
     const parent = typeof script.downRevision === 'string' ? script.downRevision : undefined;
     if (!parent) throw usageError(`The newest migration ${shown(ctx, file)} has ${script.downRevision ? 'several parents (a merge)' : 'no parent'}; devdb verifies a migration that follows exactly one other.`);
-    if (ctx.trip.base.kind === 'vcs') return;
-    const current = currentRevisions(ctx.devDb);
+    const vcs = detectVcs(ctx.root);
+    const committed = vcs !== undefined && (await isCommitted(vcs, file));
+    if (ctx.trip.base.kind === 'vcs') {
+      if (!committed) return;
+      throw usageError(
+        `The newest migration ${shown(ctx, file)} is committed, so the committed code cannot give the database before it; verify it on ${ctx.devDb.engine}, where the development database or its snapshot is the base.`,
+      );
+    }
+    const current = await (await engineFor(ctx.devDb.engine)).revisions(ctx.devDb);
     if (current.length === 1 && current[0] === parent) return;
-    const snapshot = (await listSnapshots(ctx.stateDir)).reverse().find((s) => s.revisions.length === 1 && s.revisions[0] === parent);
+    const snapshot = (await listSnapshots(ctx.stateDir, ctx.devDb)).reverse().find((s) => s.revisions.length === 1 && s.revisions[0] === parent);
     if (snapshot) {
-      ctx.trip.base = { kind: 'snapshot', snapshot: { id: snapshot.id, file: snapshot.file } };
+      ctx.trip.base = { kind: 'snapshot', snapshot };
       return;
     }
-    const vcs = detectVcs(ctx.root);
-    if (vcs && !(await isCommitted(vcs, file))) {
+    if (vcs && !committed) {
       ctx.trip.base.kind = 'vcs';
       return;
     }

@@ -4,14 +4,14 @@ import type { Context } from '../context.js';
 import { databaseOf } from '../context.js';
 import { hasKey, setIniValue } from '../config/ini-edit.js';
 import { parseIni, readIni } from '../config/ini-read.js';
-import { describeTarget, sqliteUrlFor } from '../engines/url.js';
+import { describeTarget, sqliteUrlFor, type DatabaseTarget } from '../engines/url.js';
 import { assertNotDevelopment, shown, type Step } from './step.js';
 
-/** The URL to write into the throwaway INI for the throwaway database. */
-function throwawayUrl(ctx: Context): string {
-  const target = ctx.throwawayDb;
-  return target.file ? sqliteUrlFor(target.file, path.dirname(ctx.throwawayIni)) : target.url.replace(/%/g, '%%');
-}
+/** The URL to write into an INI in `iniDir` for `target`, escaped for ConfigParser's interpolation. */
+export const iniUrlFor = (target: DatabaseTarget, iniDir: string): string =>
+  target.file ? sqliteUrlFor(target.file, iniDir) : target.url.replace(/%/g, '%%');
+
+const throwawayUrl = (ctx: Context): string => iniUrlFor(ctx.throwawayDb, path.dirname(ctx.throwawayIni));
 
 /** The sections to edit: each of the preset's URL sections that sets the URL, else the last one. */
 export function urlSectionsToSet(ctx: Context, text: string): string[] {

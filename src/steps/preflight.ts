@@ -1,9 +1,9 @@
-import fs from 'fs-extra';
+import { engineFor } from '../engines/index.js';
 import { takeSnapshot } from '../engines/snapshots.js';
 import { describeTarget } from '../engines/url.js';
 import { usageError } from '../errors.js';
 import { alembic } from '../presets/command.js';
-import { currentRevisions, parseHeads } from '../python/alembic.js';
+import { parseHeads } from '../python/alembic.js';
 import type { CycleContext } from './round-trip.js';
 import { shown, planCommand, runTool, type Step, type StepIO } from './step.js';
 
@@ -31,10 +31,11 @@ export function preflight({ upgradeFirst }: { upgradeFirst: boolean }): Step<Cyc
     run: async (ctx, io) => {
       const head = (await singleHead(ctx, io))?.revision;
       if (ctx.trip.base.kind === 'vcs') return;
-      if (ctx.devDb.file && !fs.existsSync(ctx.devDb.file)) {
+      const engine = await engineFor(ctx.devDb.engine);
+      if (!(await engine.exists(ctx.devDb))) {
         throw usageError(`The development database ${describeTarget(ctx.devDb, ctx.root)} does not exist; create it at the newest migration, or run again with --base vcs to build the base from the committed code.`);
       }
-      const current = currentRevisions(ctx.devDb);
+      const current = await engine.revisions(ctx.devDb);
       if (current.length === (head ? 1 : 0) && current[0] === head) return;
       const at = current.length > 0 ? current.join(', ') : 'no revision';
       if (!upgradeFirst) {

@@ -37,7 +37,7 @@ export const replaceDraft: Step<CycleContext> = {
   run: async (ctx, io) => {
     const draft = (await pendingDraft(ctx))!;
     if (draft.applied && draft.snapshot) {
-      await restoreSnapshot(ctx.stateDir, ctx.devDb, await findSnapshot(ctx.stateDir, draft.snapshot));
+      await restoreSnapshot(ctx.stateDir, ctx.devDb, await findSnapshot(ctx.stateDir, ctx.devDb, draft.snapshot));
       io.output(`development database restored from snapshot ${draft.snapshot}`);
     }
     const stamp = new Date().toISOString().replace(/[:.]/g, '-');

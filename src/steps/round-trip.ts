@@ -1,6 +1,7 @@
 import path from 'node:path';
 import type { Context } from '../context.js';
-import { countRows, sqliteInspector } from '../engines/sqlite.js';
+import { engineFor } from '../engines/index.js';
+import type { Snapshot } from '../engines/snapshots.js';
 import type { DatabaseTarget } from '../engines/url.js';
 import { failure } from '../errors.js';
 import type { LintFinding } from '../migration/lint.js';
@@ -27,7 +28,7 @@ export interface RoundTrip {
   baseIni: string;
   baseDb: DatabaseTarget;
   /** Where the base comes from: a copy of the development database, a snapshot, or the committed code. */
-  base: { kind: 'dev' | 'vcs' | 'snapshot'; snapshot?: { id: string; file: string } };
+  base: { kind: 'dev' | 'vcs' | 'snapshot'; snapshot?: Snapshot };
   migration?: { file: string; script: MigrationScript };
   beforeSchema?: Schema;
   modelSchema?: Schema;
@@ -38,6 +39,8 @@ export interface RoundTrip {
   downgradeLosses: { table: string; before: number; after: number }[];
   /** Autogenerate found nothing to do. */
   noChange: boolean;
+  /** Server databases the run made and dropped at its end. */
+  dropped: string[];
 }
 
 /** A context with the round trip's working state. */
@@ -45,27 +48,28 @@ export interface CycleContext extends Context {
   trip: RoundTrip;
 }
 
-/** The round trip's working files: .devdb/work/base.db, and the base INI beside the throwaway INI. */
+/** The round trip's working files: the base database (.devdb/work/base.db, or devdb's …_base on the server), and the base INI beside the throwaway INI. */
 export function newRoundTrip(ctx: Context): RoundTrip {
   const file = path.join(ctx.stateDir, 'work', 'base.db');
   const stem = path.basename(ctx.throwawayIni, path.extname(ctx.throwawayIni));
   return {
     baseIni: path.join(path.dirname(ctx.throwawayIni), `${stem}.devdb-base.ini`),
-    baseDb: { engine: 'sqlite', url: `sqlite:///${file}`, file },
-    base: { kind: 'dev' },
+    baseDb: ctx.serverDatabase?.('base') ?? { engine: 'sqlite', url: `sqlite:///${file}`, file },
+    base: { kind: ctx.devDb.engine === ctx.engine ? 'dev' : 'vcs' },
     rows: {},
     checks: [],
     lint: [],
     downgradeLosses: [],
     noChange: false,
+    dropped: [],
   };
 }
 
-/** The schema of a SQLite database, as the neutral model. */
-export const inspect = async (target: DatabaseTarget): Promise<Schema> => sqliteInspector(target.file as string).inspect();
+/** The schema of a database, as the neutral model. */
+export const inspect = async (target: DatabaseTarget): Promise<Schema> => (await engineFor(target.engine)).inspect(target);
 
-/** Rows per table of a SQLite database. */
-export const rows = (target: DatabaseTarget): RowCounts => countRows(target.file as string);
+/** Rows per table of a database. */
+export const rows = async (target: DatabaseTarget): Promise<RowCounts> => (await engineFor(target.engine)).countRows(target);
 
 /**
  * Compares a database with what it should be and records the check; differences

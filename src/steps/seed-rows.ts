@@ -1,4 +1,5 @@
-import { seedRows } from '../engines/sqlite.js';
+import { engineFor } from '../engines/index.js';
+import { describeTarget } from '../engines/url.js';
 import type { CycleContext } from './round-trip.js';
 import { inspect, rows } from './round-trip.js';
 import type { Step } from './step.js';
@@ -13,15 +14,15 @@ const touchedTables = (ctx: CycleContext): string[] => {
 export const seedBase: Step<CycleContext> = {
   id: 'seed-rows',
   title: () => 'Put rows into the tables the migration touches',
-  plan: (ctx) => [`insert a row into each empty table the draft touches, in ${ctx.trip.baseDb.file}`],
+  plan: (ctx) => [`insert a row into each empty table the draft touches, in ${describeTarget(ctx.trip.baseDb, ctx.root)}`],
   run: async (ctx, io) => {
     const before = await inspect(ctx.trip.baseDb);
     const existing = new Set(before.tables.map((t) => t.name));
     const tables = touchedTables(ctx).filter((t) => existing.has(t));
-    for (const seeded of seedRows(ctx.trip.baseDb.file as string, tables)) {
+    for (const seeded of await (await engineFor(ctx.trip.baseDb.engine)).seedRows(ctx.trip.baseDb, tables)) {
       if (seeded.inserted > 0) io.output(`${seeded.table}: ${seeded.inserted} row inserted`);
     }
     ctx.trip.beforeSchema = before;
-    ctx.trip.rows.before = rows(ctx.trip.baseDb);
+    ctx.trip.rows.before = await rows(ctx.trip.baseDb);
   },
 };

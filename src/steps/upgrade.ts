@@ -27,7 +27,7 @@ export function upgradeBase({ again }: { again: boolean }): Step<CycleContext> {
           { exitCode: EXIT.failed, detail: error.detail },
         );
       }
-      ctx.trip.rows[id] = rows(ctx.trip.baseDb);
+      ctx.trip.rows[id] = await rows(ctx.trip.baseDb);
       recordCheck(ctx.trip, { id, title }, ctx.trip.modelSchema!, await inspect(ctx.trip.baseDb));
     },
   };
@@ -50,7 +50,7 @@ export const downgradeBase: Step<CycleContext> = {
     const parent = ctx.trip.migration!.script.downRevision;
     const target = typeof parent === 'string' ? parent : '-1';
     await runTool(ctx, alembic(shown(ctx, ctx.trip.baseIni), 'downgrade', target), io, 'the downgrade');
-    ctx.trip.rows.downgrade = rows(ctx.trip.baseDb);
+    ctx.trip.rows.downgrade = await rows(ctx.trip.baseDb);
     const title = 'Downgrade one step and compare with the base as it was';
     recordCheck(ctx.trip, { id: 'downgrade', title }, ctx.trip.beforeSchema!, await inspect(ctx.trip.baseDb), keptOnPurpose(ctx));
   },

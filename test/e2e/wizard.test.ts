@@ -71,7 +71,7 @@ describe('devdb init as an interactive wizard, in a real terminal', () => {
     await terminal.answer('Preset');
     await terminal.answer("The project's Python (with alembic)");
     await terminal.answer('Development INI');
-    expect(await terminal.waitFor('Development database: dev.db.')).toContain('Engine: SQLite');
+    expect(await terminal.waitFor('Development database: dev.db.')).toContain('Throwaway databases on sqlite');
     await terminal.answer('Throwaway INI');
     await terminal.answer('Throwaway database');
     expect(await terminal.waitFor('? Write devdb.json?')).toMatch(/throwaway database\s+temp\.db/);

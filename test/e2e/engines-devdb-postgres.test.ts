@@ -1,0 +1,61 @@
+import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { execa } from 'execa';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { devdb, editModels, kallitheaTestbed, type Testbed } from '../support/devdb.js';
+import { databasesLike, SERVERS, serverQuery } from '../support/servers.js';
+
+const REPO_NAME = '    repo_name = Column(Unicode(255), nullable=False, unique=True)';
+
+/** A development database on PostgreSQL, set up by hand as Kallithea's docs say; devdb did not make it. */
+describe('a development database on PostgreSQL: copied as the base, snapshotted and restored on the server', () => {
+  let tb: Testbed & { env: Record<string, string> };
+  const dev = `kallithea_dev_${randomBytes(4).toString('hex')}`;
+  let tag: string;
+  const run = (...args: string[]) => devdb(args, { cwd: tb.root, env: tb.env });
+  const columns = async (): Promise<string[]> =>
+    (await serverQuery<{ name: string }>('postgres', dev, "SELECT column_name AS name FROM information_schema.columns WHERE table_name = 'repositories'")).map((r) => r.name);
+  const revision = async (): Promise<string> => (await serverQuery<{ version_num: string }>('postgres', dev, 'SELECT version_num FROM alembic_version'))[0]!.version_num;
+
+  beforeAll(async () => {
+    tb = await kallitheaTestbed();
+    await serverQuery('postgres', undefined, `CREATE DATABASE ${dev}`);
+    const ini = path.join(tb.root, 'development.ini');
+    fs.writeFileSync(ini, fs.readFileSync(ini, 'utf8').replace(/^sqlalchemy\.url = .*$/m, `sqlalchemy.url = postgresql://root@127.0.0.1:5432/${dev}`));
+    await execa(tb.kallitheaCli, ['db-create', '-c', 'development.ini', '--user', 'admin', '--password', tb.adminPassword, '--email', 'admin@example.com', '--repos', tb.repos, '--force-yes', '--no-public-access'], { cwd: tb.root });
+    const init = await run('init', '--yes', '--force', '--repos', tb.repos, '--engine', 'postgres', '--server-url', SERVERS.postgres);
+    expect(init.exitCode, init.stderr).toBe(0);
+    tag = /devdb_([0-9a-f]{8})_temp/.exec(JSON.parse((await run('reset', '--dry-run', '--json')).stdout).database)![1]!;
+  });
+
+  afterAll(async () => {
+    expect((await run('clean', '--snapshots')).exitCode).toBe(0);
+    expect(await databasesLike('postgres', `devdb_${tag}`)).toEqual([]);
+    await serverQuery('postgres', undefined, `DROP DATABASE IF EXISTS ${dev} WITH (FORCE)`);
+  });
+
+  it('cycle copies it with CREATE DATABASE … TEMPLATE, proves the draft, snapshots it on the server and upgrades it', async () => {
+    const head = await revision();
+    editModels(tb.root, REPO_NAME, '    note = Column(Unicode(255), nullable=True)');
+    const result = await run('cycle', '--json', '-m', 'repositories: add note');
+    expect(result.exitCode, result.stdout).toBe(0);
+    const report = JSON.parse(result.stdout);
+    expect(report).toMatchObject({ ok: true, engine: 'postgres', base: 'dev' });
+    expect(await columns()).toContain('note');
+    const snapshots = JSON.parse((await run('snapshot', 'list', '--json')).stdout).snapshots;
+    expect(snapshots).toHaveLength(1);
+    expect(snapshots[0]).toMatchObject({ revisions: [head], database: expect.stringMatching(new RegExp(`^devdb_${tag}_snap_`)) });
+    expect(await databasesLike('postgres', `devdb_${tag}_snap_`)).toEqual([snapshots[0].database]);
+    expect(await databasesLike('postgres', `devdb_${tag}_base`)).toEqual([]);
+  });
+
+  it('snapshot restore puts the development database back as it was, after snapshotting it too', async () => {
+    const restored = await run('snapshot', 'restore', 'latest', '--json');
+    expect(restored.exitCode, restored.stderr).toBe(0);
+    expect(JSON.parse(restored.stdout).safetySnapshot).toMatch(/^\d{8}T\d{6}Z-/);
+    expect(await columns()).not.toContain('note');
+    expect(await databasesLike('postgres', `devdb_${tag}_snap_`)).toHaveLength(2);
+    expect((await serverQuery<{ n: string }>('postgres', dev, 'SELECT count(*) AS n FROM repositories'))[0]!.n).toBe(String(tb.sampleRepos.length));
+  });
+});
