@@ -123,7 +123,9 @@ export async function cycle(options: CycleOptions): Promise<Outcome> {
     const proved = await runSteps(prove, ctx, render);
     return { records: [...generated.records, ...proved.records], error: proved.error };
   });
-  if (first.error || !ctx.trip.migration) return roundTripOutcome('cycle', ctx, first, options.debug ?? false);
+  if (first.error || !ctx.trip.migration) {
+    return options.engine === 'all' ? acrossEngines('cycle', [{ ctx, result: first }], options.debug ?? false) : roundTripOutcome('cycle', ctx, first, options.debug ?? false);
+  }
   const runs: { ctx: CycleContext; result: StepsResult }[] = [{ ctx, result: first }];
   for (const engine of engines.slice(1)) {
     const other = cycleContext(await loadContext({ ...options, engine }, { needPassword: true }), options.base === 'vcs' ? 'vcs' : undefined);
