@@ -1,11 +1,12 @@
 import { usageError } from '../errors.js';
 import type { CheckConstraint, Column, ForeignKey, Schema, Table } from '../schema/model.js';
 import type { SeedResult } from './engine.js';
+import { expressionParts } from './sqlite-ddl.js';
 
 /**
- * Seeding for the server engines: one row into each empty table, foreign keys pointing at
+ * Seeding for every engine: one row into each empty table, foreign keys pointing at
  * existing parent rows, NOT NULL columns given a value of their type, and CHECK
- * constraints satisfied by trying the literals they mention, evaluated by the server.
+ * constraints satisfied by trying the literals they mention, evaluated by the database.
  */
 
 export type Value = number | string | boolean | Buffer | null;
@@ -16,18 +17,20 @@ export interface SeedDatabase {
   count(table: string): Promise<number>;
   /** The first key of `table` in `columns` with no NULL part, if any row has one. */
   firstKey(table: string, columns: string[]): Promise<Value[] | undefined>;
-  /** Whether `check` holds over `row`'s values; undefined when the server cannot say. */
+  /** Whether `check` holds over `row`'s values; undefined when the database cannot say. */
   holds(table: Table, check: CheckConstraint, row: Row): Promise<boolean | undefined>;
   insert(table: Table, row: Row): Promise<void>;
 }
+
+type ExpressionParts = { identifiers: string[]; strings: string[]; numbers: number[] };
 
 /**
  * The identifiers, string literals and numbers of a CHECK expression as PostgreSQL and
  * MariaDB write them back: '' escapes, "double" or `backtick` quoted names, and
  * brackets that are array subscripts rather than SQLite's quoted names.
  */
-function checkParts(expression: string): { identifiers: string[]; strings: string[]; numbers: number[] } {
-  const parts = { identifiers: [] as string[], strings: [] as string[], numbers: [] as number[] };
+function checkParts(expression: string): ExpressionParts {
+  const parts: ExpressionParts = { identifiers: [], strings: [], numbers: [] };
   const token = /'((?:[^'\\]|''|\\.)*)'|"((?:[^"]|"")*)"|`((?:[^`]|``)*)`|([A-Za-z_][\w$]*)|(\d+(?:\.\d+)?)/g;
   for (const match of expression.matchAll(token)) {
     const [, string, double, backtick, word, number] = match;
@@ -43,21 +46,28 @@ function checkParts(expression: string): { identifiers: string[]; strings: strin
 const reason = (error: unknown): string => (error instanceof Error ? error.message : String(error));
 const lower = (name: string): string => name.toLowerCase();
 
+/** Dates, times and JSON, which SQLAlchemy's types write as these strings on every engine; undefined for other types. */
+function temporalOrJson(type: string): Value | undefined {
+  if (/DATETIME|TIMESTAMP/.test(type)) return '2020-01-01 00:00:00';
+  if (type.includes('DATE')) return '2020-01-01';
+  if (type.includes('TIME')) return '00:00:00';
+  if (type.includes('JSON')) return '{}';
+  return undefined;
+}
+
 /** A value a column of this declared type accepts (PostgreSQL's format_type or MySQL's COLUMN_TYPE spellings). */
-function valueFor(column: Column, engine: Schema['engine']): Value {
+function serverValue(column: Column, falseValue: Value): Value {
   const type = column.type.toUpperCase();
   // MariaDB's ENUM('a','b') and SET('a','b'): the first label, as written.
   const label = /^(?:enum|set)\s*\(\s*'((?:[^']|'')*)'/i.exec(column.type);
   if (label) return (label[1] as string).replace(/''/g, "'");
-  if (type.includes('BOOL') || type === 'TINYINT(1)') return engine === 'postgres' ? false : 0;
+  if (type.includes('BOOL') || type === 'TINYINT(1)') return falseValue;
   if (type.endsWith('[]')) return '{}';
   if (type.startsWith('BIT')) return 0;
   if (type === 'UUID') return '00000000-0000-0000-0000-000000000001';
-  if (/DATETIME|TIMESTAMP/.test(type)) return '2020-01-01 00:00:00';
-  if (type.includes('DATE')) return '2020-01-01';
   if (type.startsWith('INTERVAL')) return '1 day';
-  if (type.includes('TIME')) return '00:00:00';
-  if (type.includes('JSON')) return '{}';
+  const temporal = temporalOrJson(type);
+  if (temporal !== undefined) return temporal;
   if (type.includes('INT') || type === 'YEAR') return 1;
   if (/DEC|NUMERIC|REAL|FLOA|DOUB/.test(type)) return 1.5;
   if (/BYTEA|BLOB|BINARY/.test(type)) return Buffer.from([0]);
@@ -65,20 +75,28 @@ function valueFor(column: Column, engine: Schema['engine']): Value {
   return length ? 'devdb-1'.slice(0, Number(length[1])) : 'devdb-1';
 }
 
-/** Values worth trying for `column` to satisfy `check`: the literals it mentions and their neighbours first. */
-function candidates(column: Column, check: CheckConstraint, engine: Schema['engine']): Value[] {
-  const { strings, numbers } = checkParts(check.expression);
-  const lengths = numbers.filter((n) => Number.isInteger(n) && n > 0 && n <= 255).map((n) => 'x'.repeat(n));
-  const booleans = engine === 'postgres' && column.type.toLowerCase() === 'boolean' ? [true, false] : [];
-  const all = [...strings, ...numbers.flatMap((n) => [n, n + 1, n - 1]), ...lengths, ...booleans, 0, 1, -1, valueFor(column, engine), ...(column.nullable ? [null] : [])];
-  return all.filter((value) => accepts(column, value));
+/** A value a column of this declared type accepts, as SQLAlchemy's SQLite types would store it. */
+function sqliteValue(column: Column): Value {
+  const type = column.type.toUpperCase();
+  if (type.includes('BOOL')) return 0;
+  const temporal = temporalOrJson(type);
+  if (temporal !== undefined) return temporal;
+  // From here on SQLite's own affinity rules, in their order.
+  if (type.includes('INT')) return 1;
+  if (/CHAR|CLOB|TEXT/.test(type)) {
+    const length = /\(\s*(\d+)/.exec(type);
+    return length ? 'devdb-1'.slice(0, Number(length[1])) : 'devdb-1';
+  }
+  if (type === '' || type.includes('BLOB')) return Buffer.from([0]);
+  if (/REAL|FLOA|DOUB/.test(type)) return 1.5;
+  return 1;
 }
 
 /**
- * Whether a value suits the column's type at all: numbers only for numeric types, and
- * no string longer than a CHAR(n) or VARCHAR(n), which a cast would silently cut.
+ * Whether a value suits a server column's type at all: numbers only for numeric types,
+ * and no string longer than a CHAR(n) or VARCHAR(n), which a cast would silently cut.
  */
-function accepts(column: Column, value: Value): boolean {
+function serverAccepts(column: Column, value: Value): boolean {
   const type = column.type.toUpperCase();
   if (typeof value !== 'string') return true;
   if (/INT|DEC|NUMERIC|REAL|FLOA|DOUB/.test(type) && !type.startsWith('INTERVAL')) return /^-?\d+(\.\d+)?$/.test(value);
@@ -86,8 +104,38 @@ function accepts(column: Column, value: Value): boolean {
   return !length || value.length <= Number(length[1]);
 }
 
+/** How an engine's values differ; the algorithm below is the same for every engine. */
+interface Dialect {
+  /** The identifiers, string literals and numbers of a CHECK expression, as the engine quotes it. */
+  parts(expression: string): ExpressionParts;
+  valueFor(column: Column): Value;
+  /** Booleans worth trying for a CHECK, where the engine's booleans are not the numbers tried anyway. */
+  booleans(column: Column): Value[];
+  accepts(column: Column, value: Value): boolean;
+}
+
+const DIALECTS: Record<Schema['engine'], Dialect> = {
+  postgres: {
+    parts: checkParts,
+    valueFor: (column) => serverValue(column, false),
+    booleans: (column) => (column.type.toLowerCase() === 'boolean' ? [true, false] : []),
+    accepts: serverAccepts,
+  },
+  mysql: { parts: checkParts, valueFor: (column) => serverValue(column, 0), booleans: () => [], accepts: serverAccepts },
+  // SQLite stores booleans as 0 and 1, and keeps any value in any column (declared lengths are not enforced).
+  sqlite: { parts: expressionParts, valueFor: sqliteValue, booleans: () => [], accepts: () => true },
+};
+
+/** Values worth trying for `column` to satisfy `check`: the literals it mentions and their neighbours first. */
+function candidates(dialect: Dialect, column: Column, check: CheckConstraint): Value[] {
+  const { strings, numbers } = dialect.parts(check.expression);
+  const lengths = numbers.filter((n) => Number.isInteger(n) && n > 0 && n <= 255).map((n) => 'x'.repeat(n));
+  const all = [...strings, ...numbers.flatMap((n) => [n, n + 1, n - 1]), ...lengths, ...dialect.booleans(column), 0, 1, -1, dialect.valueFor(column), ...(column.nullable ? [null] : [])];
+  return all.filter((value) => dialect.accepts(column, value));
+}
+
 /** Changes unfixed values in `row` until every CHECK holds; the first that cannot be satisfied is returned. */
-async function satisfyChecks(db: SeedDatabase, engine: Schema['engine'], table: Table, row: Row, fixed: Set<string>): Promise<CheckConstraint | undefined> {
+async function satisfyChecks(db: SeedDatabase, dialect: Dialect, table: Table, row: Row, fixed: Set<string>): Promise<CheckConstraint | undefined> {
   const done: CheckConstraint[] = [];
   const allHold = async (): Promise<boolean> => {
     for (const check of done) if ((await db.holds(table, check, row)) === false) return false;
@@ -96,12 +144,12 @@ async function satisfyChecks(db: SeedDatabase, engine: Schema['engine'], table: 
   for (const check of table.checks) {
     done.push(check);
     if (await allHold()) continue;
-    const mentioned = new Set(checkParts(check.expression).identifiers.map(lower));
+    const mentioned = new Set(dialect.parts(check.expression).identifiers.map(lower));
     const free = table.columns.filter((column) => mentioned.has(lower(column.name)) && !fixed.has(column.name));
     let solved = false;
     for (const column of free) {
       const before = row.get(column.name) as Value;
-      for (const value of candidates(column, check, engine)) {
+      for (const value of candidates(dialect, column, check)) {
         row.set(column.name, value);
         if (await allHold()) {
           solved = true;
@@ -140,19 +188,19 @@ async function foreignKeyValues(db: SeedDatabase, table: Table, row: Row, fixed:
 }
 
 /** Inserts one row into an empty table, or says why it cannot. */
-async function seedTable(db: SeedDatabase, engine: Schema['engine'], table: Table): Promise<SeedResult> {
+async function seedTable(db: SeedDatabase, dialect: Dialect, table: Table): Promise<SeedResult> {
   if ((await db.count(table.name)) > 0) return { table: table.name, inserted: 0 };
-  const checked = new Set(table.checks.flatMap((check) => checkParts(check.expression).identifiers.map(lower)));
+  const checked = new Set(table.checks.flatMap((check) => dialect.parts(check.expression).identifiers.map(lower)));
   const row: Row = new Map();
   // The table is empty, so any value is new to its UNIQUE constraints and indexes.
   for (const column of table.columns) {
     if (column.attributes?.generated || column.attributes?.autoincrement) continue;
-    if (column.default === null || checked.has(lower(column.name))) row.set(column.name, valueFor(column, engine));
+    if (column.default === null || checked.has(lower(column.name))) row.set(column.name, dialect.valueFor(column));
   }
   const fixed = new Set<string>();
   const missing = await foreignKeyValues(db, table, row, fixed);
   if (missing) return { table: table.name, inserted: 0, skipped: missing };
-  const unsatisfied = await satisfyChecks(db, engine, table, row, fixed);
+  const unsatisfied = await satisfyChecks(db, dialect, table, row, fixed);
   if (unsatisfied) return { table: table.name, inserted: 0, skipped: `cannot satisfy CHECK (${unsatisfied.expression})` };
   try {
     await db.insert(table, row);
@@ -188,7 +236,7 @@ export async function seedSchema(db: SeedDatabase, schema: Schema, names: string
   const results: SeedResult[] = [];
   for (const table of seedOrder(tables, names)) {
     try {
-      results.push(await seedTable(db, schema.engine, table));
+      results.push(await seedTable(db, DIALECTS[schema.engine], table));
     } catch (error) {
       results.push({ table: table.name, inserted: 0, skipped: reason(error) });
     }

@@ -159,9 +159,9 @@ describe('copying a SQLite database', () => {
 });
 
 describe('seeding rows', () => {
-  it('puts a valid row in every empty table, parents first, with foreign keys enforced', () => {
+  it('puts a valid row in every empty table, parents first, with foreign keys enforced', async () => {
     const file = database(SCHEMA);
-    const seeded = seedRows(file);
+    const seeded = await seedRows(file);
     expect(seeded.map((s) => s.table)).toEqual(['logs', 'orgs', 'users', 'memberships']);
     expect(seeded.every((s) => s.inserted === 1 && s.skipped === undefined)).toBe(true);
     expect(countRows(file)).toEqual({ logs: 1, memberships: 1, orgs: 1, users: 1 });
@@ -173,9 +173,9 @@ describe('seeding rows', () => {
     db.close();
   });
 
-  it('seeds only the tables asked for and the ones they reference, and leaves full tables alone', () => {
+  it('seeds only the tables asked for and the ones they reference, and leaves full tables alone', async () => {
     const file = database(`${SCHEMA} INSERT INTO orgs (name) VALUES ('x');`);
-    expect(seedRows(file, ['memberships'])).toEqual([
+    expect(await seedRows(file, ['memberships'])).toEqual([
       { table: 'orgs', inserted: 0 },
       { table: 'users', inserted: 1 },
       { table: 'memberships', inserted: 1 },
@@ -183,7 +183,7 @@ describe('seeding rows', () => {
     expect(countRows(file)).toEqual({ logs: 0, memberships: 1, orgs: 1, users: 1 });
   });
 
-  it('gives values by type and satisfies NOT NULL, unique, CHECK and self references', () => {
+  it('gives values by type and satisfies NOT NULL, unique, CHECK and self references', async () => {
     const file = database(`
       CREATE TABLE things (
         id BIGINT PRIMARY KEY, parent_id BIGINT NOT NULL REFERENCES things (id), code CHAR(3) NOT NULL UNIQUE,
@@ -192,7 +192,7 @@ describe('seeding rows', () => {
         UNIQUE (code, kind)
       );
       CREATE TABLE nodes (id INTEGER PRIMARY KEY, parent_id INTEGER REFERENCES nodes (id));`);
-    expect(seedRows(file)).toEqual([
+    expect(await seedRows(file)).toEqual([
       { table: 'nodes', inserted: 1 },
       { table: 'things', inserted: 1 },
     ]);
@@ -205,19 +205,27 @@ describe('seeding rows', () => {
     db.close();
   });
 
-  it('reports a table it cannot satisfy instead of failing', () => {
+  it("reads CHECK expressions with SQLite's quoting: [bracketed] names and '' in strings", async () => {
+    const file = database(`CREATE TABLE quoted (id INTEGER PRIMARY KEY, [my kind] TEXT NOT NULL CHECK ([my kind] IN ('it''s', 'other')));`);
+    expect(await seedRows(file)).toEqual([{ table: 'quoted', inserted: 1 }]);
+    const db = new Database(file, { readonly: true });
+    expect(db.prepare('SELECT "my kind" FROM quoted').pluck().get()).toBe("it's");
+    db.close();
+  });
+
+  it('reports a table it cannot satisfy instead of failing', async () => {
     const file = database(`
       CREATE TABLE impossible (id INTEGER PRIMARY KEY, n INTEGER NOT NULL CHECK (n > 5 AND n < 3));
       CREATE TABLE orphan (id INTEGER PRIMARY KEY, parent_id INTEGER NOT NULL REFERENCES missing (id));
       CREATE TABLE fine (id INTEGER PRIMARY KEY);`);
-    expect(seedRows(file)).toEqual([
+    expect(await seedRows(file)).toEqual([
       { table: 'fine', inserted: 1 },
       { table: 'impossible', inserted: 0, skipped: 'cannot satisfy CHECK (n > 5 AND n < 3)' },
       { table: 'orphan', inserted: 0, skipped: expect.stringMatching(/^sqlite: reading "missing" keys: no such table/) },
     ]);
   });
 
-  it('refuses a table that does not exist', () => {
-    expect(() => seedRows(database(SCHEMA), ['nope'])).toThrow(/seeding "nope": no such table/);
+  it('refuses a table that does not exist', async () => {
+    await expect(seedRows(database(SCHEMA), ['nope'])).rejects.toThrow(/seeding "nope": no such table/);
   });
 });
