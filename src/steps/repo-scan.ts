@@ -1,5 +1,6 @@
 import type { Command } from '../presets/command.js';
-import { shown, planCommand, runTool, type Step } from './step.js';
+import { runSetupTool } from './setup-db.js';
+import { shown, planCommand, type Step } from './step.js';
 import type { Context } from '../context.js';
 
 const command = (ctx: Context): Command | undefined => ctx.preset.repoScan(shown(ctx, ctx.throwawayIni));
@@ -11,6 +12,6 @@ export const repoScan: Step = {
   enabled: (ctx) => command(ctx) !== undefined,
   plan: (ctx) => [planCommand(command(ctx) as Command)],
   run: async (ctx, io) => {
-    await runTool(ctx, command(ctx) as Command, io, 'repo-scan');
+    await runSetupTool(ctx, command(ctx) as Command, io, 'repo-scan');
   },
 };

@@ -2,7 +2,10 @@ import type { Context } from '../context.js';
 import { recordOwned } from '../engines/ownership.js';
 import { describeTarget } from '../engines/url.js';
 import type { Admin, Command } from '../presets/command.js';
-import { shown, planCommand, runTool, type Step } from './step.js';
+import { IN_PROCESS_TOOLS, runInProcess } from '../python/alembic-server.js';
+import { findTool } from '../python/locate.js';
+import { finish, type RunResult } from '../python/run.js';
+import { shown, planCommand, runTool, type StepIO, type Step } from './step.js';
 
 const PLACEHOLDER: Admin = { user: '', email: '', password: '***' };
 
@@ -17,6 +20,19 @@ function command(ctx: Context): Command {
   });
 }
 
+/**
+ * Runs a setup tool: kallithea-cli in devdb's long-lived Python helper (Kallithea is
+ * imported once per devdb run, not once per command), anything else as its own process.
+ * The same command line either way, from the project root; its output is redacted.
+ */
+export async function runSetupTool(ctx: Context, command: Command, io: StepIO, step: string): Promise<RunResult> {
+  const executable = findTool(ctx.python, command.tool);
+  if (!executable || !IN_PROCESS_TOOLS.has(command.tool)) return runTool(ctx, command, io, step);
+  const secrets = [...ctx.secrets, ...(command.secrets ?? [])];
+  const { exitCode, lines } = await runInProcess(ctx.python, ctx.root, { name: command.tool, path: executable }, command.args, secrets, ctx.verbose ? (line) => io.output(line) : undefined);
+  return finish(command, lines, exitCode, step);
+}
+
 /** Step 4's setup-db with the admin options: builds the throwaway database from the current models. */
 export const setupDb: Step = {
   id: 'setup-db',
@@ -24,7 +40,7 @@ export const setupDb: Step = {
   plan: (ctx) => [planCommand(command(ctx))],
   run: async (ctx, io) => {
     await recordOwned(ctx.stateDir, ctx.throwawayDb);
-    await runTool(ctx, command(ctx), io, 'setup-db');
+    await runSetupTool(ctx, command(ctx), io, 'setup-db');
     await recordOwned(ctx.stateDir, ctx.throwawayDb);
   },
 };
