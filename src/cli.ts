@@ -90,6 +90,7 @@ withCommon(
     .option('--dry-run', 'print the commands and edits, change nothing')
     .option('--force', 'delete the throwaway database even if devdb did not create it')
     .option('--fresh-config', 'recreate the throwaway INI (the old one is kept in .devdb/backups)')
+    .option('--no-cache', 'run setup-db and repo-scan even if a cached database matches (the cache is refreshed)')
     .addOption(new Option('--sql-log <state>', 'turn SQL logging in the throwaway INI on or off').choices(['on', 'off'])),
 ).action(async (options: ResetOptions) => {
   await execute(options, async () => (await import('./commands/reset.js')).reset(options));

@@ -33,14 +33,19 @@ export async function runSetupTool(ctx: Context, command: Command, io: StepIO, s
   return finish(command, lines, exitCode, step);
 }
 
-/** Step 4's setup-db with the admin options: builds the throwaway database from the current models. */
-export const setupDb: Step = {
-  id: 'setup-db',
-  title: (ctx) => `setup-db: build ${describeTarget(ctx.throwawayDb, ctx.root)} from ${shown(ctx, ctx.throwawayIni)}${ctx.preset.needsAdmin ? ` with admin ${ctx.config.admin.user}` : ''}`,
-  plan: (ctx) => [planCommand(command(ctx))],
-  run: async (ctx, io) => {
-    await recordOwned(ctx.stateDir, ctx.throwawayDb);
-    await runSetupTool(ctx, command(ctx), io, 'setup-db');
-    await recordOwned(ctx.stateDir, ctx.throwawayDb);
-  },
-};
+/** Step 4's setup-db with the admin options: builds the throwaway database from the current models; `keep` gets what the tool printed. */
+export function setupDbStep(keep?: (output: string) => void): Step {
+  return {
+    id: 'setup-db',
+    title: (ctx) => `setup-db: build ${describeTarget(ctx.throwawayDb, ctx.root)} from ${shown(ctx, ctx.throwawayIni)}${ctx.preset.needsAdmin ? ` with admin ${ctx.config.admin.user}` : ''}`,
+    plan: (ctx) => [planCommand(command(ctx))],
+    run: async (ctx, io) => {
+      await recordOwned(ctx.stateDir, ctx.throwawayDb);
+      const { output } = await runSetupTool(ctx, command(ctx), io, 'setup-db');
+      await recordOwned(ctx.stateDir, ctx.throwawayDb);
+      keep?.(output);
+    },
+  };
+}
+
+export const setupDb: Step = setupDbStep();
