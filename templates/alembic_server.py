@@ -14,6 +14,7 @@ The project's imports (Kallithea's take about half a second) happen once instead
 of once per command; each command still reads its INI afresh. Nothing here is
 printed but the tools' own output, which devdb redacts.
 """
+import gc
 import io
 import json
 import os
@@ -90,6 +91,9 @@ def run(message):
 
 
 def serve():
+    # The helper lives for one devdb run: the cyclic collector only slows importing a
+    # large project (it runs thousands of times while Kallithea's modules load).
+    gc.disable()
     protocol_in = sys.stdin
     for raw in protocol_in:
         message = json.loads(raw)
