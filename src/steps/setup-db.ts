@@ -1,3 +1,4 @@
+import { cacheable, cacheInputs, cacheKey, findEntry, restoreEntry } from '../cache/reset-cache.js';
 import type { Context } from '../context.js';
 import { recordOwned } from '../engines/ownership.js';
 import { describeTarget } from '../engines/url.js';
@@ -48,4 +49,20 @@ export function setupDbStep(keep?: (output: string) => void): Step {
   };
 }
 
-export const setupDb: Step = setupDbStep();
+/**
+ * setup-db for the round trip's model database (steps/model-db.ts): only its schema is
+ * read, so when nothing setup-db reads changed since a reset cached a database, that
+ * copy is restored instead (the step's output says so). It never stores: only a reset,
+ * which runs repo-scan too, fills the cache.
+ */
+export const setupDb: Step = {
+  ...setupDbStep(),
+  run: async (ctx, io) => {
+    const entry = cacheable(ctx) ? await findEntry(ctx, cacheKey(await cacheInputs(ctx))) : undefined;
+    if (!entry) return setupDbStep().run(ctx, io);
+    await recordOwned(ctx.stateDir, ctx.throwawayDb);
+    await restoreEntry(ctx, entry);
+    await recordOwned(ctx.stateDir, ctx.throwawayDb);
+    io.output(`setup-db served from the cache (${shown(ctx, entry.file)}): nothing it depends on changed since a reset built it`);
+  },
+};

@@ -157,4 +157,32 @@ describe('the reset cache on the Kallithea testbed', () => {
       },
     );
   });
+
+  it("cycle's model database comes from the cache when the models are those of the last reset, and from setup-db after a change", async () => {
+    const dbPy = path.join(tb.root, 'kallithea', 'model', 'db.py');
+    const versions = path.join(tb.root, 'kallithea', 'alembic', 'versions');
+    const original = fs.readFileSync(dbPy, 'utf8');
+    const drafts = () => fs.readdirSync(versions).filter((f) => f.endsWith('_cache_probe_cycle.py'));
+    const cycle = async () => {
+      const result = await run(['cycle', '--no-apply', '--verbose', '-m', 'cache probe cycle']);
+      expect(result.exitCode, result.stderr).toBe(0);
+      const [draft] = drafts();
+      expect(fs.readFileSync(path.join(versions, draft as string), 'utf8')).toContain('cycle_probe');
+      fs.rmSync(path.join(versions, draft as string));
+      return result.stdout;
+    };
+    editModels(tb.root, '    repo_name = Column(Unicode(255), nullable=False, unique=True)', '    cycle_probe = Column(Unicode(40), nullable=True)');
+    try {
+      const changed = await cycle();
+      expect(changed).not.toContain('setup-db served from the cache');
+      expect(changed).toContain('Database set up successfully.');
+      expect(built(await reset())).toEqual(RAN);
+      const unchanged = await cycle();
+      expect(unchanged).toMatch(/setup-db served from the cache \(\.devdb\/cache\/reset\/[0-9a-f]+\.db\): nothing it depends on changed since a reset built it/);
+      expect(unchanged).not.toContain('Database set up successfully.');
+    } finally {
+      fs.writeFileSync(dbPy, original);
+      for (const draft of drafts()) fs.rmSync(path.join(versions, draft));
+    }
+  });
 });
