@@ -94,6 +94,7 @@ withCommon(
     .option('--dry-run', 'print the commands and edits, change nothing')
     .option('--force', 'delete the throwaway database even if devdb did not create it')
     .option('--fresh-config', 'recreate the throwaway INI (the old one is kept in .devdb/backups)')
+    .option('--no-cache', 'run setup-db and repo-scan even if a cached database matches (the cache is refreshed)')
     .addOption(new Option('--sql-log <state>', 'turn SQL logging in the throwaway INI on or off').choices(['on', 'off']))
     .addOption(new Option('--engine <name>', 'the engine to build it on (default: "engine" in devdb.json)').choices(['sqlite', 'postgres', 'mysql'])),
 ).action(async (options: ResetOptions) => {

@@ -4,7 +4,7 @@ import { iniValue, interpolate, readIni } from './ini-read.js';
 import type { DevdbConfig } from './schema.js';
 
 /** Model files devdb check watches when devdb.json has no "models". */
-const DEFAULT_MODELS: Record<DevdbConfig['preset'], string[]> = {
+export const DEFAULT_MODELS: Record<DevdbConfig['preset'], string[]> = {
   kallithea: ['kallithea/model/db.py'],
   'kallithea-gearbox': ['kallithea/model/db.py'],
   alembic: ['**/models.py', '**/models/*.py'],

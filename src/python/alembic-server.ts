@@ -1,6 +1,8 @@
+import { spawn, type ChildProcessByStdio } from 'node:child_process';
+import path from 'node:path';
 import readline from 'node:readline';
+import type { Readable, Writable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
-import { execa, type ResultPromise } from 'execa';
 import { DevdbError, EXIT } from '../errors.js';
 import { redact } from '../report/redact.js';
 import { PYTHON_ENV } from './run.js';
@@ -9,13 +11,19 @@ const SERVER = fileURLToPath(new URL('../../templates/alembic_server.py', import
 
 type Message = { line: string } | { exit: number };
 
+/** Console scripts the helper runs in-process: the Alembic CLI, and Kallithea's click group. */
+export const IN_PROCESS_TOOLS: ReadonlySet<string> = new Set(['alembic', 'kallithea-cli']);
+
+type Request = { tool: string; path: string; args: string[] };
+
 /**
- * One long-lived Python process that runs `alembic` commands in-process
- * (templates/alembic_server.py), so the project is imported once per devdb run
- * instead of once per command. Commands run one at a time, in order.
+ * One long-lived Python process that runs the project's tools (alembic,
+ * kallithea-cli) in-process (templates/alembic_server.py), so the project is
+ * imported once per devdb run instead of once per command. Commands run one at
+ * a time, in order.
  */
 class AlembicServer {
-  private readonly child: ResultPromise;
+  private readonly child: ChildProcessByStdio<Writable, Readable, Readable>;
   private readonly waiting: ((message: Message | undefined) => void)[] = [];
   /** Messages that arrived before anyone asked for them (readline emits a chunk's lines at once). */
   private readonly inbox: (Message | undefined)[] = [];
@@ -23,24 +31,24 @@ class AlembicServer {
   private stderr = '';
 
   constructor(python: string, cwd: string) {
-    this.child = execa(python, [SERVER], {
-      cwd,
-      stdin: 'pipe',
-      stdout: 'pipe',
-      stderr: 'pipe',
-      buffer: false,
-      reject: false,
-      env: PYTHON_ENV,
-    });
-    this.child.stderr?.on('data', (chunk: Buffer) => {
+    // node:child_process rather than execa: this starts before execa is loaded, if it ever is.
+    this.child = spawn(python, [SERVER], { cwd, stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, ...PYTHON_ENV } });
+    this.child.stderr.on('data', (chunk: Buffer) => {
       this.stderr = (this.stderr + chunk.toString('utf8')).slice(-4000);
     });
-    const lines = readline.createInterface({ input: this.child.stdout! });
+    // A helper that could not start, or is gone, fails the command waiting on it (below), not devdb.
+    this.child.stdin.on('error', () => undefined);
+    const lines = readline.createInterface({ input: this.child.stdout });
     lines.on('line', (line) => this.deliver(JSON.parse(line) as Message));
     // Once the process is gone, every read from now on learns it.
-    void this.child.then(() => {
+    const end = (): void => {
       this.ended = true;
       for (const resolve of this.waiting.splice(0)) resolve(undefined);
+    };
+    this.child.on('close', end);
+    this.child.on('error', (error) => {
+      this.stderr += String(error);
+      end();
     });
   }
 
@@ -58,11 +66,11 @@ class AlembicServer {
     return new Promise((resolve) => this.waiting.push(resolve));
   }
 
-  /** Runs `alembic ARGS`; resolves to its exit code and the lines it printed. */
-  run(args: string[], onLine: (line: string) => void): Promise<{ exitCode: number; lines: string[] }> {
+  /** Runs one request; resolves to its exit code and the lines it printed. */
+  run(request: Request, onLine: (line: string) => void): Promise<{ exitCode: number; lines: string[] }> {
     const task = this.queue.then(async () => {
       const lines: string[] = [];
-      this.child.stdin!.write(`${JSON.stringify(args)}\n`);
+      this.child.stdin.write(`${JSON.stringify(request)}\n`);
       for (;;) {
         const message = await this.next();
         if (message === undefined) {
@@ -78,27 +86,40 @@ class AlembicServer {
   }
 
   close(): void {
-    this.child.stdin?.end();
+    this.child.stdin.end();
   }
 }
 
 const servers = new Map<string, AlembicServer>();
 
-/** Runs an alembic command through the shared helper for this Python and folder, starting it on first use. */
-export async function runAlembic(python: string, cwd: string, args: string[], secrets: readonly string[], onLine?: (line: string) => void) {
+/** The shared helper for this Python and folder, started on first use. */
+function serverFor(python: string, cwd: string): AlembicServer {
   const key = `${python}\0${cwd}`;
   let server = servers.get(key);
   if (!server) {
     server = new AlembicServer(python, cwd);
     servers.set(key, server);
   }
+  return server;
+}
+
+/**
+ * Runs `TOOL ARGS` (a console script of the Python environment, see IN_PROCESS_TOOLS)
+ * in the shared helper; every line it prints is redacted before anyone sees it.
+ */
+export async function runInProcess(python: string, cwd: string, tool: { name: string; path: string }, args: string[], secrets: readonly string[], onLine?: (line: string) => void) {
   const lines: string[] = [];
-  const result = await server.run(args, (line) => {
+  const result = await serverFor(python, cwd).run({ tool: tool.name, path: tool.path, args }, (line) => {
     const clean = redact(line, secrets);
     lines.push(clean);
     onLine?.(clean);
   });
   return { exitCode: result.exitCode, lines };
+}
+
+/** Runs an alembic command through the shared helper for this Python and folder. */
+export function runAlembic(python: string, cwd: string, args: string[], secrets: readonly string[], onLine?: (line: string) => void) {
+  return runInProcess(python, cwd, { name: 'alembic', path: path.join(path.dirname(python), 'alembic') }, args, secrets, onLine);
 }
 
 /** Ends every helper process (their stdin closes; each exits after its last command). */

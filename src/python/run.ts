@@ -1,4 +1,3 @@
-import { execa } from 'execa';
 import { DevdbError, EXIT, usageError } from '../errors.js';
 import { formatCommand, type Command } from '../presets/command.js';
 import { redact } from '../report/redact.js';
@@ -27,6 +26,8 @@ export const PYTHON_ENV = { PYTHONUNBUFFERED: '1', PYTHONDONTWRITEBYTECODE: '1' 
 /** Runs one tool to completion; a non-zero exit becomes a failure with the tool's last lines and a diagnosis. */
 export async function runCommand(command: Command, options: RunOptions): Promise<RunResult> {
   const lines: string[] = [];
+  // Loaded on first use: it is a large module, and devdb --help, check and a cached reset never start a tool.
+  const { execa } = await import('execa');
   const child = execa(options.executable, command.args, {
     cwd: options.cwd,
     all: true,

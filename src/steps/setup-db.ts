@@ -1,8 +1,12 @@
+import { cacheable, cacheInputs, cacheKey, findEntry, restoreEntry } from '../cache/reset-cache.js';
 import type { Context } from '../context.js';
 import { recordOwned } from '../engines/ownership.js';
 import { describeTarget } from '../engines/url.js';
 import type { Admin, Command } from '../presets/command.js';
-import { shown, planCommand, runTool, type Step } from './step.js';
+import { IN_PROCESS_TOOLS, runInProcess } from '../python/alembic-server.js';
+import { findTool } from '../python/locate.js';
+import { finish, type RunResult } from '../python/run.js';
+import { shown, planCommand, runTool, type StepIO, type Step } from './step.js';
 
 const PLACEHOLDER: Admin = { user: '', email: '', password: '***' };
 
@@ -17,14 +21,48 @@ function command(ctx: Context): Command {
   });
 }
 
-/** Step 4's setup-db with the admin options: builds the throwaway database from the current models. */
+/**
+ * Runs a setup tool: kallithea-cli in devdb's long-lived Python helper (Kallithea is
+ * imported once per devdb run, not once per command), anything else as its own process.
+ * The same command line either way, from the project root; its output is redacted.
+ */
+export async function runSetupTool(ctx: Context, command: Command, io: StepIO, step: string): Promise<RunResult> {
+  const executable = findTool(ctx.python, command.tool);
+  if (!executable || !IN_PROCESS_TOOLS.has(command.tool)) return runTool(ctx, command, io, step);
+  const secrets = [...ctx.secrets, ...(command.secrets ?? [])];
+  const { exitCode, lines } = await runInProcess(ctx.python, ctx.root, { name: command.tool, path: executable }, command.args, secrets, ctx.verbose ? (line) => io.output(line) : undefined);
+  return finish(command, lines, exitCode, step);
+}
+
+/** Step 4's setup-db with the admin options: builds the throwaway database from the current models; `keep` gets what the tool printed. */
+export function setupDbStep(keep?: (output: string) => void): Step {
+  return {
+    id: 'setup-db',
+    title: (ctx) => `setup-db: build ${describeTarget(ctx.throwawayDb, ctx.root)} from ${shown(ctx, ctx.throwawayIni)}${ctx.preset.needsAdmin ? ` with admin ${ctx.config.admin.user}` : ''}`,
+    plan: (ctx) => [planCommand(command(ctx))],
+    run: async (ctx, io) => {
+      await recordOwned(ctx.stateDir, ctx.throwawayDb);
+      const { output } = await runSetupTool(ctx, command(ctx), io, 'setup-db');
+      await recordOwned(ctx.stateDir, ctx.throwawayDb);
+      keep?.(output);
+    },
+  };
+}
+
+/**
+ * setup-db for the round trip's model database (steps/model-db.ts): only its schema is
+ * read, so when nothing setup-db reads changed since a reset cached a database, that
+ * copy is restored instead (the step's output says so). It never stores: only a reset,
+ * which runs repo-scan too, fills the cache.
+ */
 export const setupDb: Step = {
-  id: 'setup-db',
-  title: (ctx) => `setup-db: build ${describeTarget(ctx.throwawayDb, ctx.root)} from ${shown(ctx, ctx.throwawayIni)}${ctx.preset.needsAdmin ? ` with admin ${ctx.config.admin.user}` : ''}`,
-  plan: (ctx) => [planCommand(command(ctx))],
+  ...setupDbStep(),
   run: async (ctx, io) => {
+    const entry = cacheable(ctx) ? await findEntry(ctx, cacheKey(await cacheInputs(ctx))) : undefined;
+    if (!entry) return setupDbStep().run(ctx, io);
     await recordOwned(ctx.stateDir, ctx.throwawayDb);
-    await runTool(ctx, command(ctx), io, 'setup-db');
+    await restoreEntry(ctx, entry);
     await recordOwned(ctx.stateDir, ctx.throwawayDb);
+    io.output(`setup-db served from the cache (${shown(ctx, entry.file)}): nothing it depends on changed since a reset built it`);
   },
 };

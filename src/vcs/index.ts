@@ -1,5 +1,4 @@
 import path from 'node:path';
-import { execa } from 'execa';
 import fs from 'fs-extra';
 import { usageError } from '../errors.js';
 
@@ -28,6 +27,7 @@ export const baseRevision = (vcs: Vcs): string => (vcs.kind === 'git' ? 'HEAD' :
 
 /** Whether `file` is committed (tracked and unchanged in the index/dirstate counts as committed). */
 export async function isCommitted(vcs: Vcs, file: string): Promise<boolean> {
+  const { execa } = await import('execa');
   if (vcs.kind === 'git') {
     const result = await execa('git', ['cat-file', '-e', `HEAD:${path.relative(vcs.top, file).split(path.sep).join('/')}`], { cwd: vcs.top, reject: false });
     return result.exitCode === 0;
@@ -38,6 +38,7 @@ export async function isCommitted(vcs: Vcs, file: string): Promise<boolean> {
 
 /** Writes the committed tree into `dest` (a new folder), without touching the working copy. */
 export async function exportCommitted(vcs: Vcs, dest: string): Promise<void> {
+  const { execa } = await import('execa');
   await fs.ensureDir(dest);
   if (vcs.kind === 'hg') {
     await execa('hg', ['archive', '-r', '.', '--type', 'files', dest], { cwd: vcs.top });

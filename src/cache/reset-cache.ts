@@ -1,0 +1,154 @@
+import { scryptSync } from 'node:crypto';
+import { constants } from 'node:fs';
+import { copyFile, mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { DEFAULT_MODELS, versionsFolder } from '../config/project-files.js';
+import type { Context } from '../context.js';
+import type { DatabaseTarget } from '../engines/url.js';
+import { globFiles, hashFiles, hashOf, walk } from './files.js';
+import { toolVersions } from './tools.js';
+
+// A cached throwaway database: what setup-db and repo-scan built, kept under
+// .devdb/cache/reset/ and named by a hash of everything the build read. A reset
+// whose inputs hash the same restores the copy instead of running the tools.
+
+/** How many cached databases to keep (the newest). */
+const KEEP = 3;
+
+/** Besides the models, the code setup-db runs that decides what a fresh database holds. */
+const SETUP_SOURCES: Partial<Record<Context['preset']['name'], string[]>> = {
+  kallithea: ['kallithea/model/**/*.py', 'kallithea/lib/db_manage.py'],
+  'kallithea-gearbox': ['kallithea/model/**/*.py', 'kallithea/lib/db_manage.py'],
+};
+
+const { version } = createRequire(import.meta.url)('../../package.json') as { version: string };
+
+/** The hashes a cache key is made of, by input; a change to any one is a new key. */
+export interface CacheInputs {
+  models: string;
+  migrations: string;
+  config: string;
+  tools: string;
+  repos: string;
+}
+
+export interface CacheEntry {
+  key: string;
+  /** The cached database file. */
+  file: string;
+  createdAt: string;
+  /** What the tools printed when the cached database was built, step by step. */
+  output: Record<string, string>;
+}
+
+const cacheDir = (ctx: Context): string => path.join(ctx.stateDir, 'cache', 'reset');
+
+/** Only a SQLite throwaway is cached for now; a server database needs its engine's copy. */
+export const cacheable = (ctx: Context): boolean => ctx.throwawayDb.engine === 'sqlite' && ctx.throwawayDb.file !== undefined;
+
+/** The repositories folder as repo-scan sees it: every folder down to the repositories, each repository with its last change. */
+async function reposListing(repos: string, relative = ''): Promise<string[]> {
+  const dir = path.join(repos, relative);
+  const entries = await readdir(dir, { withFileTypes: true }).catch(() => []);
+  const names = new Set(entries.map((e) => e.name));
+  const isRepository = names.has('.git') || names.has('.hg') || (names.has('HEAD') && names.has('objects'));
+  if (isRepository) {
+    const marks = await Promise.all(['', '.hg/store/00changelog.i', 'refs', '.git/refs', 'packed-refs', '.git/packed-refs'].map((m) => stat(path.join(dir, m)).catch(() => undefined)));
+    return [`repository ${relative} ${marks.map((s) => s?.mtimeMs ?? '-').join(' ')}`];
+  }
+  const listing: string[] = [];
+  for (const entry of entries.sort((a, b) => a.name.localeCompare(b.name))) {
+    const child = relative ? `${relative}/${entry.name}` : entry.name;
+    listing.push(entry.isDirectory() ? `folder ${child}` : `file ${child}`);
+    if (entry.isDirectory()) listing.push(...(await reposListing(repos, child)));
+  }
+  return listing;
+}
+
+/** Reads and hashes every input of a reset's setup-db and repo-scan; starts no process. */
+export async function cacheInputs(ctx: Context): Promise<CacheInputs> {
+  const { config, root } = ctx;
+  const modelGlobs = [...(config.models ?? DEFAULT_MODELS[config.preset]), ...(SETUP_SOURCES[config.preset] ?? [])];
+  const versions = await versionsFolder(config, root);
+  const [models, migrations, tools, repos, configFiles] = await Promise.all([
+    globFiles(root, modelGlobs).then((files) => hashFiles(root, files)),
+    walk(root, versions).then((files) => hashFiles(root, files)),
+    toolVersions(ctx.python).then((facts) => hashOf(...facts)),
+    reposListing(ctx.repos).then((listing) => hashOf(ctx.repos, ...listing)),
+    hashFiles('/', [ctx.configFile, ctx.throwawayIni, ctx.devIni]),
+  ]);
+  // The password decides the admin's password hash in the database; stretched, so the key does not give it away.
+  const password = ctx.admin ? scryptSync(ctx.admin.password, 'devdb reset cache', 32, { N: 1024 }).toString('hex') : '';
+  return {
+    models,
+    migrations,
+    tools,
+    repos,
+    config: hashOf(`devdb ${version}`, root, ctx.throwawayDb.url, configFiles, password),
+  };
+}
+
+export const cacheKey = (inputs: CacheInputs): string =>
+  hashOf(inputs.models, inputs.migrations, inputs.config, inputs.tools, inputs.repos).slice(0, 32);
+
+/** The cached database for this key, if there is one. */
+export async function findEntry(ctx: Context, key: string): Promise<CacheEntry | undefined> {
+  const meta = path.join(cacheDir(ctx), `${key}.json`);
+  try {
+    const entry = JSON.parse(await readFile(meta, 'utf8')) as Omit<CacheEntry, 'file'>;
+    const file = path.join(cacheDir(ctx), `${key}.db`);
+    await stat(file);
+    return { ...entry, key, file };
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The only engine-specific part of the cache: copies a database into one that must
+ * not exist yet. Into the cache, SQLite's backup API (the throwaway database may be
+ * in use); out of it, a plain exclusive file copy, as nothing ever writes a cached file.
+ */
+export async function copyThrowaway(from: DatabaseTarget, to: DatabaseTarget, direction: 'store' | 'restore'): Promise<void> {
+  if (from.engine !== 'sqlite' || to.engine !== 'sqlite' || !from.file || !to.file) {
+    throw new Error(`the reset cache copies SQLite databases only, not ${from.engine} to ${to.engine}`);
+  }
+  if (direction === 'restore') {
+    await copyFile(from.file, to.file, constants.COPYFILE_EXCL);
+    return;
+  }
+  const { copyDatabase } = await import('../engines/sqlite.js');
+  await copyDatabase(from.file, to.file);
+}
+
+const sqliteTarget = (file: string): DatabaseTarget => ({ engine: 'sqlite', url: `sqlite:///${file}`, file });
+
+/** Restores a cached database as the throwaway database (which must not exist). */
+export const restoreEntry = (ctx: Context, entry: CacheEntry): Promise<void> => copyThrowaway(sqliteTarget(entry.file), ctx.throwawayDb, 'restore');
+
+/** Keeps the throwaway database just built under `key`, then drops all but the newest few entries. */
+export async function storeEntry(ctx: Context, key: string, output: Record<string, string>): Promise<void> {
+  const dir = cacheDir(ctx);
+  await mkdir(dir, { recursive: true });
+  const partial = path.join(dir, `${key}.${process.pid}.partial`);
+  await rm(partial, { force: true });
+  try {
+    await copyThrowaway(ctx.throwawayDb, sqliteTarget(partial), 'store');
+    await rename(partial, path.join(dir, `${key}.db`));
+  } finally {
+    await rm(partial, { force: true });
+  }
+  const entry: Omit<CacheEntry, 'file' | 'key'> = { createdAt: new Date().toISOString(), output };
+  await writeFile(path.join(dir, `${key}.json`), `${JSON.stringify(entry, null, 2)}\n`);
+  await prune(dir);
+}
+
+async function prune(dir: string): Promise<void> {
+  const metas = (await readdir(dir)).filter((f) => f.endsWith('.json'));
+  const dated = await Promise.all(metas.map(async (f) => ({ key: f.slice(0, -'.json'.length), at: (await stat(path.join(dir, f))).mtimeMs })));
+  for (const old of dated.sort((a, b) => b.at - a.at).slice(KEEP)) {
+    await rm(path.join(dir, `${old.key}.json`), { force: true });
+    await rm(path.join(dir, `${old.key}.db`), { force: true });
+  }
+}
