@@ -2,6 +2,7 @@ import readline from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { execa, type ResultPromise } from 'execa';
 import { DevdbError, EXIT } from '../errors.js';
+import { trackChild } from '../interrupt.js';
 import { redact } from '../report/redact.js';
 import { PYTHON_ENV } from './run.js';
 
@@ -32,6 +33,7 @@ class AlembicServer {
       reject: false,
       env: PYTHON_ENV,
     });
+    trackChild(this.child);
     this.child.stderr?.on('data', (chunk: Buffer) => {
       this.stderr = (this.stderr + chunk.toString('utf8')).slice(-4000);
     });

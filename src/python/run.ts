@@ -1,6 +1,7 @@
 import { execa } from 'execa';
 import { DevdbError, EXIT, usageError } from '../errors.js';
 import { formatCommand, type Command } from '../presets/command.js';
+import { trackChild } from '../interrupt.js';
 import { redact } from '../report/redact.js';
 
 export interface RunOptions {
@@ -35,6 +36,7 @@ export async function runCommand(command: Command, options: RunOptions): Promise
     env: { ...PYTHON_ENV, ...options.env },
     buffer: false,
   });
+  trackChild(child);
   child.all?.setEncoding('utf8');
   let pending = '';
   child.all?.on('data', (chunk: string) => {

@@ -30,13 +30,14 @@ export const replaceDraft: Step<CycleContext> = {
     const draft = await pendingDraft(ctx);
     if (!draft) return ['nothing: no uncommitted draft'];
     return [
-      ...(draft.applied && draft.snapshot ? [`restore the development database from snapshot ${draft.snapshot}`] : []),
+      ...(draft.snapshot ? [`restore the development database from snapshot ${draft.snapshot}`] : []),
       `move ${shown(ctx, draft.file)} to .devdb/backups/`,
     ];
   },
   run: async (ctx, io) => {
     const draft = (await pendingDraft(ctx))!;
-    if (draft.applied && draft.snapshot) {
+    // A snapshot without `applied` is an upgrade that failed or was cut short: the database may be half-upgraded.
+    if (draft.snapshot) {
       await restoreSnapshot(ctx.stateDir, ctx.devDb, await findSnapshot(ctx.stateDir, draft.snapshot));
       io.output(`development database restored from snapshot ${draft.snapshot}`);
     }
