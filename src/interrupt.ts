@@ -25,7 +25,8 @@ interface Run {
   startedAt: Date;
   lock?: Lock;
   ctx?: Context;
-  step?: { id: string; title: string; versions?: Promise<string[]> };
+  /** The running step; for make-config, the throwaway INI's inode when it started; for autogenerate, the scripts there were. */
+  step?: { id: string; title: string; ini?: number | undefined; versions?: Promise<string[]> };
 }
 
 const children = new Set<Child>();
@@ -60,13 +61,18 @@ export function watchContext(ctx: Context): void {
 export function stepStarted(ctx: Context, step: { id: string; title: string } | undefined): void {
   if (!run) return;
   run.ctx = ctx;
-  run.step = step && { ...step, ...(step.id === 'autogenerate' ? { versions: scripts(ctx) } : {}) };
+  if (!step) run.step = undefined;
+  else if (step.id === 'autogenerate') run.step = { ...step, versions: scripts(ctx) };
+  else if (step.id === 'make-config') run.step = { ...step, ini: inode(ctx.throwawayIni) };
+  else run.step = { ...step };
 }
 
 /** Resolves at once, unless the run is being interrupted: then never (the process exits with 130). */
 export function unlessInterrupted(): Promise<void> {
   return interrupting ?? Promise.resolve();
 }
+
+const inode = (file: string): number | undefined => fs.statSync(file, { throwIfNoEntry: false })?.ino;
 
 /** The migration scripts in the versions folder, absolute paths. */
 async function scripts(ctx: Context): Promise<string[]> {
@@ -124,7 +130,8 @@ async function cleanUp(signal: NodeJS.Signals, step: Run['step']): Promise<void>
       for (const suffix of ['', '-journal', '-wal', '-shm']) await fs.remove(ctx.throwawayDb.file + suffix);
       cleaned.push(`removed the half-built ${describeTarget(ctx.throwawayDb, ctx.root)} ("devdb reset" rebuilds it)`);
     }
-    if (step?.id === 'make-config' && (await fs.pathExists(ctx.throwawayIni))) {
+    // Only the INI the step was making: one that was there before it is the user's (make-config moves it to backups first).
+    if (step?.id === 'make-config' && inode(ctx.throwawayIni) !== undefined && inode(ctx.throwawayIni) !== step.ini) {
       await fs.remove(ctx.throwawayIni);
       cleaned.push(`removed the half-made ${shown(ctx.throwawayIni)}`);
     }

@@ -1,3 +1,6 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { execa, type ResultPromise } from 'execa';
 import { CLI } from './devdb.js';
 
@@ -53,4 +56,72 @@ export function start(args: string[], options: { cwd: string; env?: Record<strin
       return { exitCode: result.exitCode ?? -1, signal: result.signal ?? undefined, stdout: String(result.stdout), stderr: String(result.stderr) };
     },
   };
+}
+
+/** Every table's rows, sorted, and the schema: what a database holds, whatever its bytes. */
+export async function dbContent(file: string): Promise<Record<string, unknown>> {
+  const { default: Database } = await import('better-sqlite3');
+  const db = new Database(file, { readonly: true });
+  try {
+    const objects = db.prepare("select type, name, sql from sqlite_master where name not like 'sqlite_%' order by type, name").all() as { type: string; name: string; sql: string }[];
+    const content: Record<string, unknown> = { schema: objects };
+    for (const { name } of objects.filter((o) => o.type === 'table')) {
+      content[name] = (db.prepare(`select * from "${name}"`).all() as unknown[]).map((row) => JSON.stringify(row)).sort();
+    }
+    return content;
+  } finally {
+    db.close();
+  }
+}
+
+/** Waits until no process runs in `root` any more: tools a SIGKILLed devdb had started finish on their own. */
+export async function orphansGone(root: string, timeoutMs = 20_000): Promise<void> {
+  const busy = (): boolean =>
+    fs.readdirSync('/proc').some((pid) => {
+      if (!/^\d+$/.test(pid)) return false;
+      try {
+        return fs.readlinkSync(`/proc/${pid}/cwd`) === root;
+      } catch {
+        return false;
+      }
+    });
+  for (const started = Date.now(); busy(); ) {
+    if (Date.now() - started > timeoutMs) throw new Error(`processes still running in ${root} after ${timeoutMs} ms`);
+    await sleep(100);
+  }
+}
+
+/** A stop at a point of a run: when `at` appears in its output, plus `delayMs`. */
+export interface StopPoint {
+  at: string;
+  delayMs: number;
+}
+
+/** Runs devdb and sends `signal` at the stop point; the run's result and everything it printed. */
+export async function stopAt(args: string[], point: StopPoint, signal: 'SIGINT' | 'SIGKILL', options: { cwd: string; env: Record<string, string> }) {
+  const running = start(args, options);
+  let reached = true;
+  try {
+    await running.waitFor(point.at);
+  } catch {
+    reached = false; // the run ended (or failed) before the point
+  }
+  if (reached && point.delayMs > 0) await sleep(point.delayMs);
+  try {
+    process.kill(running.pid, signal);
+  } catch {
+    // already gone
+  }
+  const result = await running.done();
+  if (signal === 'SIGKILL') await orphansGone(options.cwd);
+  return { ...result, reached, output: running.output() };
+}
+
+/** Leftovers an interrupted run must not leave: the lock, working copies, half-restored databases. */
+export function leftovers(root: string): string[] {
+  const found: string[] = [];
+  const state = path.join(root, '.devdb');
+  for (const name of ['lock', 'lock.takeover', 'work']) if (fs.existsSync(path.join(state, name))) found.push(`.devdb/${name}`);
+  for (const name of fs.readdirSync(root)) if (name.endsWith('.devdb-restore')) found.push(name);
+  return found;
 }
