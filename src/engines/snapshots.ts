@@ -25,7 +25,8 @@ const folder = (stateDir: string): string => path.join(stateDir, 'snapshots');
 export async function takeSnapshot(stateDir: string, database: DatabaseTarget, reason: string): Promise<Snapshot> {
   if (!database.file) throw usageError(`Snapshots of ${database.engine} databases are not supported yet; use a SQLite development database.`);
   const revisions = currentRevisions(database);
-  const stamp = new Date().toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
+  // Milliseconds: a restore right after a cycle takes its safety snapshot within the same second.
+  const stamp = new Date().toISOString().replace(/[-:.]/g, '');
   const id = `${stamp}-${revisions[0]?.slice(0, 12) ?? 'base'}`;
   const file = path.join(folder(stateDir), `${id}.db`);
   await fs.ensureDir(folder(stateDir));
