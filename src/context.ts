@@ -7,6 +7,7 @@ import { parseDatabaseUrl, type DatabaseTarget } from './engines/url.js';
 import { usageError } from './errors.js';
 import type { Admin, Preset } from './presets/command.js';
 import { presetFor } from './presets/index.js';
+import { checkKallitheaVersion } from './presets/kallithea-version.js';
 import { checkPython, requireTool } from './python/locate.js';
 
 /** Flags every command shares. */
@@ -73,6 +74,7 @@ async function checkRepos(repos: string): Promise<void> {
 export async function loadContext(options: GlobalOptions, { needPassword }: { needPassword: boolean }): Promise<Context> {
   const { file, root, config } = await loadConfig(options.config, process.cwd());
   const preset = presetFor(config);
+  checkKallitheaVersion(config.preset, root);
   const python = checkPython(config.python, root);
   for (const tool of preset.tools) requireTool(python, tool, preset.name);
   const devIni = path.resolve(root, config.devIni);

@@ -66,8 +66,8 @@ function isDead(holder: LockHolder): boolean {
 /** Creates `file` with `text` atomically: written under a private name, then hard-linked (fails if it exists). */
 function createExclusive(file: string, text: string): boolean {
   const temp = `${file}.${process.pid}.tmp`;
-  fs.writeFileSync(temp, text);
   try {
+    fs.writeFileSync(temp, text);
     fs.linkSync(temp, file);
     return true;
   } catch (error) {

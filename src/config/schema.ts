@@ -5,7 +5,10 @@ export const CONFIG_FILE = 'devdb.json';
 export const PRESET_NAMES = ['kallithea', 'kallithea-gearbox', 'alembic'] as const;
 export type PresetName = (typeof PRESET_NAMES)[number];
 
-const relativeOrAbsolutePath = z.string().min(1, 'must not be empty');
+const relativeOrAbsolutePath = z
+  .string()
+  .min(1, 'must not be empty')
+  .refine((s) => !/[\r\n\0]/.test(s), 'must not contain a line break or NUL (an INI value cannot hold one)');
 
 /** The admin user setup-db creates; the wizard checks answers with it too. */
 export const adminUser = z.string().regex(/^[\w.@+-]+$/, 'must be a user name of letters, digits and . @ + - _');

@@ -2,7 +2,7 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import fs from 'fs-extra';
 import type { DatabaseTarget } from '../engines/url.js';
-import { failure } from '../errors.js';
+import { failure, usageError } from '../errors.js';
 
 /** The heads in `alembic heads --verbose` output: "Rev: abc123 (head)" and the "Path: …" of its script. */
 export function parseHeads(output: string): { revision: string; path: string | undefined }[] {
@@ -30,6 +30,9 @@ export function currentRevisions(target: DatabaseTarget): string[] {
     if (!exists) return [];
     return (db.prepare('select version_num from alembic_version').all() as { version_num: string }[]).map((r) => r.version_num);
   } catch (error) {
+    if ((error as { code?: string }).code === 'SQLITE_BUSY') {
+      throw usageError(`The database ${target.file} is locked by another program (it holds a write transaction); close that program or let it finish, then run again.`);
+    }
     throw failure(`sqlite: reading alembic_version of ${target.file}: ${(error as Error).message}; check that it is a SQLite database.`);
   } finally {
     db.close();
