@@ -8,6 +8,7 @@ import { usageError } from './errors.js';
 import type { Admin, Preset } from './presets/command.js';
 import { presetFor } from './presets/index.js';
 import { checkKallitheaVersion } from './presets/kallithea-version.js';
+import { assertThrowawayInside } from './paths.js';
 import { checkPython, requireTool } from './python/locate.js';
 
 /** Flags every command shares. */
@@ -90,6 +91,8 @@ export async function loadContext(options: GlobalOptions, { needPassword }: { ne
   if (preset.needsAdmin && !password && needPassword) {
     throw usageError(`No admin password for setup-db: set ${PASSWORD_ENV}, or store one in ${file} with "devdb init --yes --force --store-password".`);
   }
+  const throwawayDb = throwawayTarget(config.throwawayDb, root);
+  assertThrowawayInside(root, file, config, throwawayDb, throwawayIni, devIni);
   const repos = path.resolve(root, config.repos);
   if (preset.needsAdmin && needPassword) await checkRepos(repos);
   return {
@@ -102,7 +105,7 @@ export async function loadContext(options: GlobalOptions, { needPassword }: { ne
     devIni,
     devDb,
     throwawayIni,
-    throwawayDb: throwawayTarget(config.throwawayDb, root),
+    throwawayDb,
     repos,
     admin: password ? { user: config.admin.user, email: config.admin.email, password } : undefined,
     secrets: password ? [password] : [],

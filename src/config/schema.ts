@@ -35,6 +35,7 @@ export const configSchema = z
       .default({ user: 'admin', email: 'admin@example.com' }),
     repos: relativeOrAbsolutePath.default('.devdb/repos'),
     publicAccess: z.boolean().default(false),
+    allowOutsideRoot: z.boolean().optional().describe('let the throwaway database and INI live outside the project root'),
     setupCommand: z.array(z.string().min(1)).min(1).optional(),
     models: z.array(relativeOrAbsolutePath).min(1).optional().describe('globs of the model files devdb check watches, relative to the project root'),
   })
