@@ -1,8 +1,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { devdb, kallitheaTestbed, query, sha256, type Testbed } from '../support/devdb.js';
-import { leftovers, stopAt, type StopPoint } from '../support/faults.js';
+import { leftovers, start, stopAt, type StopPoint } from '../support/faults.js';
 
 // devdb reset stopped by SIGINT and by SIGKILL at every step boundary and inside its
 // Python steps: the development database is byte-identical, nothing left behind blocks
@@ -60,6 +61,17 @@ describe('Ctrl-C says what it cleaned up', () => {
     expect(stopped.exitCode).toBe(130);
     expect(stopped.stderr).toContain('cleaned up: stopped the tool devdb had started; removed the half-built temp.db ("devdb reset" rebuilds it); released the lock;');
     expect(fs.existsSync(path.join(tb.root, 'temp.db'))).toBe(false);
+  });
+
+  it.each(['SIGTERM', 'SIGHUP'] as const)('%s is handled like Ctrl-C', async (signal) => {
+    const running = start(['reset'], { cwd: tb.root, env: tb.env });
+    await running.waitFor('❯ setup-db');
+    await sleep(300);
+    process.kill(running.pid, signal);
+    const { exitCode, stderr } = await running.done();
+    expect(exitCode).toBe(130);
+    expect(stderr).toMatch(new RegExp(`^devdb: Interrupted \\(${signal}\\) during "setup-db: .*released the lock; the development database is untouched\\.$`, 'm'));
+    expect(leftovers(tb.root)).toEqual([]);
   });
 
   it('with --json: one JSON object on stdout saying what was interrupted and cleaned up', async () => {
