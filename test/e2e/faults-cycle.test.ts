@@ -39,6 +39,10 @@ const CYCLE_POINTS: StopPoint[] = [
   .concat([
     { at: '❯ Check the development database is at the newest migration', delayMs: 250 },
     { at: '❯ Rebuild temp.db from the models', delayMs: 600 },
+    // Alembic writes the draft some tens of milliseconds into this step.
+    { at: '❯ Autogenerate', delayMs: 40 },
+    { at: '❯ Autogenerate', delayMs: 70 },
+    { at: '❯ Autogenerate', delayMs: 100 },
   ]);
 
 const VERIFY_POINTS: StopPoint[] = [
@@ -100,6 +104,18 @@ describe('devdb cycle stopped at every step', () => {
       await stopAndCheck(CYCLE, point, signal);
     });
   }
+
+  it('a draft Alembic wrote before devdb recorded its file (the SIGKILL window) is found by its revision and replaced', async () => {
+    const drafted = await run(...CYCLE, '--no-apply');
+    expect(drafted.exitCode, drafted.stderr).toBe(0);
+    const stateFile = path.join(tb.root, '.devdb', 'state.json');
+    const state = JSON.parse(fs.readFileSync(stateFile, 'utf8'));
+    fs.writeFileSync(stateFile, JSON.stringify({ ...state, draft: { file: '', revision: state.draft.revision, applied: false } }));
+    const again = await run(...CYCLE, '--no-apply');
+    expect(again.exitCode, again.stdout + again.stderr).toBe(0);
+    expect(versions().filter((f) => !original.includes(f))).toHaveLength(1);
+    expect(fs.readdirSync(path.join(tb.root, '.devdb', 'backups')).some((f) => f.startsWith(state.draft.revision))).toBe(true);
+  });
 
   it('then a cycle succeeds: one migration, applied once', async () => {
     const { exitCode, stdout, stderr } = await run(...CYCLE);
