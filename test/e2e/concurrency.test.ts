@@ -77,6 +77,18 @@ describe('devdb runs on the same project at once', () => {
     fs.rmSync(lock);
   });
 
+  it('Ctrl-C while waiting: exit 130, nothing changed, the other run\'s lock left alone', async () => {
+    holdLock('cycle');
+    const waiting = start(['reset', '--wait', '20'], { cwd: tb.root, env: tb.env });
+    await waiting.waitFor('waiting for devdb cycle');
+    process.kill(waiting.pid, 'SIGINT');
+    const { exitCode, stderr } = await waiting.done();
+    expect(exitCode).toBe(130);
+    expect(stderr).toContain('devdb: Interrupted (SIGINT): nothing to clean up; nothing was changed.');
+    expect(JSON.parse(fs.readFileSync(lock, 'utf8')).pid).toBe(process.pid);
+    fs.rmSync(lock);
+  });
+
   it('a lock left by a dead process is taken over with a line saying so', async () => {
     const dead = start(['--version'], { cwd: tb.root });
     await dead.done();

@@ -2,10 +2,10 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { devdb, editModels, kallitheaTestbed, query, sha256, type Testbed } from '../support/devdb.js';
-import { dbContent, leftovers, stopAt, type StopPoint } from '../support/faults.js';
+import { devdb, editModels, kallitheaTestbed, query, type Testbed } from '../support/devdb.js';
+import { dbContent, leftovers, SNAPSHOT, stopAndCheck, stopAt, type StopPoint } from '../support/faults.js';
 
-// devdb cycle and devdb verify stopped by SIGINT and by SIGKILL at every step boundary
+// devdb cycle stopped by SIGINT and by SIGKILL at every step boundary
 // and inside the Python steps. After each stop the development database is
 // byte-identical, or the output names the one command that puts it back (and running it
 // does); nothing left behind blocks the next run, which succeeds.
@@ -15,7 +15,6 @@ let original: string[];
 const run = (...args: string[]) => devdb(args, { cwd: tb.root, env: { ...tb.env } });
 const versions = () => fs.readdirSync(path.join(tb.root, 'kallithea', 'alembic', 'versions')).filter((f) => f.endsWith('.py'));
 const revision = async () => (await query<{ version_num: string }>(tb.devDb, 'select version_num from alembic_version'))[0]?.version_num;
-const SNAPSHOT = /snapshot (\d{8}T\d{9}Z-[0-9a-z]+)/;
 
 const CYCLE = ['cycle', '-m', 'repositories: add note'];
 const CYCLE_POINTS: StopPoint[] = [
@@ -45,53 +44,6 @@ const CYCLE_POINTS: StopPoint[] = [
     { at: '❯ Autogenerate', delayMs: 100 },
   ]);
 
-const VERIFY_POINTS: StopPoint[] = [
-  '❯ Find the newest migration',
-  '❯ point-db',
-  '❯ Copy',
-  '❯ drop-db',
-  '❯ Rebuild temp.db from the models',
-  '❯ Lint the draft',
-  '❯ Put rows into',
-  '❯ Upgrade the base to head',
-  '❯ Downgrade one step',
-  '❯ Upgrade again',
-  '❯ Check the upgrades lost no rows',
-]
-  .map((at) => ({ at, delayMs: 0 }))
-  .concat([
-    { at: '❯ Find the newest migration', delayMs: 250 },
-    { at: '❯ Rebuild temp.db from the models', delayMs: 600 },
-  ]);
-
-/**
- * Stops `args` at `point` and checks the promise: the development database is as it was,
- * or the output names the restore command, which brings it back; and the Ctrl-C line.
- */
-async function stopAndCheck(args: string[], point: StopPoint, signal: 'SIGINT' | 'SIGKILL') {
-  const before = { sha: sha256(tb.devDb), content: await dbContent(tb.devDb) };
-  const stopped = await stopAt(args, point, signal, { cwd: tb.root, env: tb.env });
-  expect(stopped.reached, stopped.output).toBe(true);
-  const finished = stopped.exitCode === 0; // the signal came after the last step
-  if (!finished && signal === 'SIGINT') {
-    expect(stopped.exitCode, stopped.output).toBe(130);
-    const lines = stopped.stderr.trim().split('\n');
-    expect(lines, stopped.stderr).toHaveLength(1);
-    expect(lines[0]).toMatch(/^devdb: Interrupted \(SIGINT\)( during ".+")?: (cleaned up: .*released the lock|nothing to clean up); the development database (is untouched|may have been changed: to put it back as it was before this run, run "devdb snapshot restore \S+")\.$/);
-    expect(leftovers(tb.root)).toEqual([]);
-  }
-  if (!finished && signal === 'SIGKILL') expect(stopped.signal).toBe('SIGKILL');
-  if (sha256(tb.devDb) !== before.sha) {
-    // Named by the Ctrl-C line, or (SIGKILL, or a run that finished) by the apply step's progress line.
-    const named = /run "devdb snapshot restore (\S+)"/.exec(stopped.stderr)?.[1] ?? SNAPSHOT.exec(stopped.stdout)?.[1];
-    expect(named, `the development database changed and the output names no snapshot:\n${stopped.output}`).toBeDefined();
-    const restored = await run('snapshot', 'restore', named as string);
-    expect(restored.exitCode, restored.stderr).toBe(0);
-    expect(await dbContent(tb.devDb)).toEqual(before.content);
-  }
-  return stopped;
-}
-
 beforeAll(async () => {
   tb = await kallitheaTestbed();
   original = versions();
@@ -101,7 +53,7 @@ beforeAll(async () => {
 describe('devdb cycle stopped at every step', () => {
   for (const signal of ['SIGINT', 'SIGKILL'] as const) {
     it.each(CYCLE_POINTS)(`${signal} $delayMs ms after $at`, async (point) => {
-      await stopAndCheck(CYCLE, point, signal);
+      await stopAndCheck(CYCLE, point, signal, tb);
     });
   }
 
@@ -126,21 +78,6 @@ describe('devdb cycle stopped at every step', () => {
     const columns = await query<{ name: string }>(tb.devDb, "select name from pragma_table_info('repositories')");
     expect(columns.filter((c) => c.name === 'note')).toHaveLength(1);
     expect(leftovers(tb.root).filter((f) => f !== '.devdb/work')).toEqual([]);
-  });
-});
-
-describe('devdb verify stopped at every step', () => {
-  for (const signal of ['SIGINT', 'SIGKILL'] as const) {
-    it.each(VERIFY_POINTS)(`${signal} $delayMs ms after $at`, async (point) => {
-      const devDb = sha256(tb.devDb);
-      await stopAndCheck(['verify'], point, signal);
-      expect(sha256(tb.devDb)).toBe(devDb);
-    });
-  }
-
-  it('then verify succeeds', async () => {
-    const { exitCode, stdout, stderr } = await run('verify');
-    expect(exitCode, stdout + stderr).toBe(0);
   });
 });
 

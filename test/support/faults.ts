@@ -2,7 +2,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { execa, type ResultPromise } from 'execa';
-import { CLI } from './devdb.js';
+import { expect } from 'vitest';
+import { CLI, devdb, sha256 } from './devdb.js';
 
 /** A devdb run in the background, without a TTY, whose output can be waited on line by line. */
 export interface Running {
@@ -125,3 +126,35 @@ export function leftovers(root: string): string[] {
   for (const name of fs.readdirSync(root)) if (name.endsWith('.devdb-restore')) found.push(name);
   return found;
 }
+
+/** The snapshot id the apply step's progress line names ("snapshot 20261126T005814123Z-7ba0d2cad930"). */
+export const SNAPSHOT = /snapshot (\d{8}T\d{9}Z-[0-9a-z]+)/;
+
+/**
+ * Stops `args` at `point` and checks the promise: the development database is as it was,
+ * or the output names the restore command, which brings it back; and the Ctrl-C line.
+ */
+export async function stopAndCheck(args: string[], point: StopPoint, signal: 'SIGINT' | 'SIGKILL', tb: { root: string; devDb: string; env: Record<string, string> }) {
+  const before = { sha: sha256(tb.devDb), content: await dbContent(tb.devDb) };
+  const stopped = await stopAt(args, point, signal, { cwd: tb.root, env: tb.env });
+  expect(stopped.reached, stopped.output).toBe(true);
+  const finished = stopped.exitCode === 0; // the signal came after the last step
+  if (!finished && signal === 'SIGINT') {
+    expect(stopped.exitCode, stopped.output).toBe(130);
+    const lines = stopped.stderr.trim().split('\n');
+    expect(lines, stopped.stderr).toHaveLength(1);
+    expect(lines[0]).toMatch(/^devdb: Interrupted \(SIGINT\)( during ".+")?: (cleaned up: .*released the lock|nothing to clean up); the development database (is untouched|may have been changed: to put it back as it was before this run, run "devdb snapshot restore \S+")\.$/);
+    expect(leftovers(tb.root)).toEqual([]);
+  }
+  if (!finished && signal === 'SIGKILL') expect(stopped.signal).toBe('SIGKILL');
+  if (sha256(tb.devDb) !== before.sha) {
+    // Named by the Ctrl-C line, or (SIGKILL, or a run that finished) by the apply step's progress line.
+    const named = /run "devdb snapshot restore (\S+)"/.exec(stopped.stderr)?.[1] ?? SNAPSHOT.exec(stopped.stdout)?.[1];
+    expect(named, `the development database changed and the output names no snapshot:\n${stopped.output}`).toBeDefined();
+    const restored = await devdb(['snapshot', 'restore', named as string], { cwd: tb.root, env: tb.env });
+    expect(restored.exitCode, restored.stderr).toBe(0);
+    expect(await dbContent(tb.devDb)).toEqual(before.content);
+  }
+  return stopped;
+}
+
