@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 import { createRequire } from 'node:module';
+import path from 'node:path';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
-import { EXIT } from './errors.js';
+import { EXIT, usageError } from './errors.js';
 import type { CheckOptions } from './commands/check.js';
 import type { CleanOptions } from './commands/clean.js';
 import type { CycleOptions } from './commands/cycle.js';
@@ -21,19 +22,56 @@ interface Common {
 
 const { version } = createRequire(import.meta.url)('../package.json') as { version: string };
 
-/** Runs a command lazily (so --help loads nothing else), prints its outcome, sets the exit code. */
-async function execute(options: Common, command: () => Promise<Outcome>): Promise<void> {
+/** --wait of the commands that write. */
+interface Waits {
+  wait?: string;
+}
+
+/** A command that writes takes the project's lock under this name, waiting for another run up to --wait seconds. */
+interface Writes extends Waits {
+  lock: string;
+}
+
+/** Seconds from --wait or DEVDB_WAIT, else the default. */
+function waitSeconds(value: string | undefined, fallback: number): number {
+  const given = value ?? process.env.DEVDB_WAIT;
+  if (given === undefined || given === '') return fallback;
+  const seconds = Number(given);
+  if (!Number.isFinite(seconds) || seconds < 0) throw usageError(`--wait (or DEVDB_WAIT) is "${given}"; give a number of seconds, such as 30 or 0.`);
+  return seconds;
+}
+
+/**
+ * Runs a command lazily (so --help loads nothing else), prints its outcome, sets the exit
+ * code. A command that writes first takes the project's lock (src/lock.ts); an
+ * interruption ends the run with its own report instead (src/interrupt.ts).
+ */
+async function execute(options: Common, command: () => Promise<Outcome>, writes?: Writes): Promise<void> {
   const { printOutcome, errorLines, errorReport } = await import('./report/output.js');
+  const { beginRun, holdLock, unlessInterrupted } = await import('./interrupt.js');
   const output = { json: options.json ?? false, debug: options.debug ?? false, secrets: [process.env.DEVDB_ADMIN_PASSWORD ?? ''] };
+  beginRun(writes?.lock ?? 'run', output.json);
+  let release = (): void => undefined;
   try {
+    if (writes) {
+      const [{ acquireLock, DEFAULT_WAIT_SECONDS }, { loadConfig }] = await Promise.all([import('./lock.js'), import('./config/load.js')]);
+      const seconds = waitSeconds(writes.wait, DEFAULT_WAIT_SECONDS);
+      const { root } = await loadConfig(options.config, process.cwd());
+      const lock = await acquireLock(path.join(root, '.devdb'), writes.lock, { waitSeconds: seconds, say: (line) => process.stderr.write(`${line}\n`) });
+      holdLock(lock);
+      release = () => lock.release();
+    }
     const outcome = await command();
+    await unlessInterrupted();
     printOutcome(outcome, output);
     process.exitCode = outcome.exitCode;
   } catch (error) {
+    await unlessInterrupted();
     const report = errorReport(error);
     printOutcome({ exitCode: report.exitCode, report: { ok: false, error: report }, summary: errorLines(error, output.debug) }, output);
     process.exitCode = report.exitCode;
   } finally {
+    release();
     (await import('./python/alembic-server.js')).closeAlembicServers();
     await (await import('./engines/index.js')).closeEngines();
   }
@@ -45,6 +83,10 @@ const withCommon = (command: Command): Command =>
     .option('--json', 'print one JSON object with the result instead of progress')
     .option('--verbose', "stream the tools' output")
     .option('--debug', 'show stack traces of unexpected errors');
+
+/** Commands that write: how long to wait for another devdb run on the same project. */
+const withWait = (command: Command): Command =>
+  command.option('--wait <seconds>', 'if another devdb run is writing to this project, wait this long for it to finish (default: DEVDB_WAIT, else 30)');
 
 const jsonArray = (value: string): string[] => {
   try {
@@ -88,8 +130,7 @@ withCommon(
 });
 
 withCommon(
-  program
-    .command('reset')
+  withWait(program.command('reset'))
     .description('recreate the throwaway database from the current models (make-config, point-db, drop-db, setup-db, repo-scan)')
     .option('--dry-run', 'print the commands and edits, change nothing')
     .option('--force', 'delete the throwaway database even if devdb did not create it')
@@ -97,13 +138,12 @@ withCommon(
     .option('--no-cache', 'run setup-db and repo-scan even if a cached database matches (the cache is refreshed)')
     .addOption(new Option('--sql-log <state>', 'turn SQL logging in the throwaway INI on or off').choices(['on', 'off']))
     .addOption(new Option('--engine <name>', 'the engine to build it on (default: "engine" in devdb.json)').choices(['sqlite', 'postgres', 'mysql'])),
-).action(async (options: ResetOptions) => {
-  await execute(options, async () => (await import('./commands/reset.js')).reset(options));
+).action(async (options: ResetOptions & Waits) => {
+  await execute(options, async () => (await import('./commands/reset.js')).reset(options), options.dryRun ? undefined : { lock: 'reset', wait: options.wait });
 });
 
 withCommon(
-  program
-    .command('cycle')
+  withWait(program.command('cycle'))
     .description('generate a migration for the model changes and prove it up, down and up against the models, then apply it')
     .requiredOption('-m, --message <message>', 'the migration message, e.g. "area: add cool feature"')
     .option('--no-apply', 'leave the development database as it is (the draft is still proven on copies)')
@@ -112,18 +152,17 @@ withCommon(
     .addOption(new Option('--engine <name>', 'the engine to prove it on; "all" proves it on every configured engine, side by side').choices(['sqlite', 'postgres', 'mysql', 'all']))
     .option('--edit', 'open $VISUAL/$EDITOR on the draft before testing it')
     .option('--dry-run', 'print the steps and commands, change nothing'),
-).action(async (options: CycleOptions) => {
-  await execute(options, async () => (await import('./commands/cycle.js')).cycle(options));
+).action(async (options: CycleOptions & Waits) => {
+  await execute(options, async () => (await import('./commands/cycle.js')).cycle(options), options.dryRun ? undefined : { lock: 'cycle', wait: options.wait });
 });
 
 withCommon(
-  program
-    .command('verify')
+  withWait(program.command('verify'))
     .description('prove the newest migration up, down and up against the models again, after editing it by hand')
     .addOption(new Option('--base <source>', 'start from the committed code instead of the development database or its snapshot').choices(['dev', 'vcs']))
     .addOption(new Option('--engine <name>', 'the engine to prove it on; "all" proves it on every configured engine, side by side').choices(['sqlite', 'postgres', 'mysql', 'all'])),
-).action(async (options: VerifyOptions) => {
-  await execute(options, async () => (await import('./commands/verify.js')).verify(options));
+).action(async (options: VerifyOptions & Waits) => {
+  await execute(options, async () => (await import('./commands/verify.js')).verify(options), { lock: 'verify', wait: options.wait });
 });
 
 withCommon(
@@ -140,18 +179,17 @@ withCommon(snapshot.command('list').description('list the snapshots devdb took, 
   await execute(options, async () => (await import('./commands/snapshot.js')).snapshotList(options));
 });
 withCommon(
-  snapshot.command('restore').description('put a snapshot back as the development database (the current one is snapshotted first)').argument('<id>', 'a snapshot id, a unique prefix of one, or "latest"'),
-).action(async (id: string, options: Common) => {
-  await execute(options, async () => (await import('./commands/snapshot.js')).snapshotRestore(id, options));
+  withWait(snapshot.command('restore')).description('put a snapshot back as the development database (the current one is snapshotted first)').argument('<id>', 'a snapshot id, a unique prefix of one, or "latest"'),
+).action(async (id: string, options: Common & Waits) => {
+  await execute(options, async () => (await import('./commands/snapshot.js')).snapshotRestore(id, options), { lock: 'snapshot restore', wait: options.wait });
 });
 
 withCommon(
-  program
-    .command('check')
+  withWait(program.command('check'))
     .description('the pre-commit check: changed models come with a new migration that compiles and keeps one head')
     .option('--verify', 'also prove the new migration up, down and up (devdb verify)'),
-).action(async (options: CheckOptions) => {
-  await execute(options, async () => (await import('./commands/check.js')).check(options));
+).action(async (options: CheckOptions & Waits) => {
+  await execute(options, async () => (await import('./commands/check.js')).check(options), options.verify ? { lock: 'check --verify', wait: options.wait } : undefined);
 });
 
 const hook = program.command('hook').description("install, remove or show devdb's pre-commit hook (git pre-commit, Mercurial pretxncommit)");

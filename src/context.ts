@@ -9,6 +9,8 @@ import { usageError } from './errors.js';
 import type { Admin, Preset } from './presets/command.js';
 import { presetFor } from './presets/index.js';
 import { driverScheme } from './python/drivers.js';
+import { checkKallitheaVersion } from './presets/kallithea-version.js';
+import { assertThrowawayInside } from './paths.js';
 import { checkPython, requireTool } from './python/locate.js';
 
 /** Flags every command shares. */
@@ -103,6 +105,7 @@ async function checkRepos(repos: string): Promise<void> {
 export async function loadContext(options: GlobalOptions & EngineOptions, { needPassword }: { needPassword: boolean }): Promise<Context> {
   const { file, root, config } = await loadConfigRemembered(options.config, process.cwd());
   const preset = presetFor(config);
+  checkKallitheaVersion(config.preset, root);
   const python = checkPython(config.python, root);
   for (const tool of preset.tools) requireTool(python, tool, preset.name);
   const devIni = path.resolve(root, config.devIni);
@@ -119,6 +122,8 @@ export async function loadContext(options: GlobalOptions & EngineOptions, { need
   if (preset.needsAdmin && !password && needPassword) {
     throw usageError(`No admin password for setup-db: set ${PASSWORD_ENV}, or store one in ${file} with "devdb init --yes --force --store-password".`);
   }
+  const throwaway = await throwawayOn(engine, config, file, root, python);
+  assertThrowawayInside(root, file, config, throwaway.throwawayDb, throwawayIni, devIni);
   const repos = path.resolve(root, config.repos);
   if (preset.needsAdmin && needPassword) await checkRepos(repos);
   return {
@@ -132,7 +137,7 @@ export async function loadContext(options: GlobalOptions & EngineOptions, { need
     devDb,
     engine,
     throwawayIni,
-    ...(await throwawayOn(engine, config, file, root, python)),
+    ...throwaway,
     repos,
     admin: password ? { user: config.admin.user, email: config.admin.email, password } : undefined,
     secrets: password ? [password] : [],

@@ -1,6 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import { Listr, ListrLogger, PRESET_TIMER } from 'listr2';
 import type { Context } from './context.js';
+import { stepStarted } from './interrupt.js';
 import type { Step } from './steps/step.js';
 
 export type StepStatus = 'passed' | 'failed' | 'skipped';
@@ -46,11 +47,13 @@ export async function runSteps<C extends Context>(steps: Step<C>[], ctx: C, rend
             task.skip(reason);
             return;
           }
+          stepStarted(ctx, record);
           await step.run(ctx, { output: (line) => (task.output = line) });
         } catch (error) {
           record.status = 'failed';
           throw error;
         } finally {
+          stepStarted(ctx, undefined);
           record.ms = Math.round(performance.now() - started);
         }
       },

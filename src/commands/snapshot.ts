@@ -3,6 +3,7 @@ import { loadContext, type GlobalOptions } from '../context.js';
 import { findSnapshot, listSnapshots, restoreSnapshot } from '../engines/snapshots.js';
 import { describeTarget } from '../engines/url.js';
 import { EXIT } from '../errors.js';
+import { watchContext } from '../interrupt.js';
 import type { Outcome } from '../report/output.js';
 
 /** Lists the development database's snapshots, newest last. */
@@ -21,6 +22,7 @@ export async function snapshotList(options: GlobalOptions): Promise<Outcome> {
 /** Puts a snapshot back as the development database (after snapshotting the current one). */
 export async function snapshotRestore(id: string, options: GlobalOptions): Promise<Outcome> {
   const ctx = await loadContext(options, { needPassword: false });
+  watchContext(ctx);
   const snapshot = await findSnapshot(ctx.stateDir, ctx.devDb, id);
   const safety = await restoreSnapshot(ctx.stateDir, ctx.devDb, snapshot);
   const where = describeTarget(ctx.devDb, ctx.root);

@@ -13,9 +13,9 @@ export interface IniFile {
 
 /** Reads and checks an INI file; a file ConfigParser would reject is an error naming the line. */
 export async function readIni(file: string, role: string): Promise<IniFile> {
-  let text: string;
+  let bytes: Buffer;
   try {
-    text = await fs.readFile(file, 'utf8');
+    bytes = await fs.readFile(file);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     throw usageError(
@@ -23,6 +23,12 @@ export async function readIni(file: string, role: string): Promise<IniFile> {
         ? `The ${role} ${file} does not exist; create it or point devdb at the right file in devdb.json.`
         : `The ${role} ${file} cannot be read (${code}); check its permissions.`,
     );
+  }
+  let text: string;
+  try {
+    text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch {
+    throw usageError(`The ${role} ${file} is not UTF-8 text, which the project's Python reads it as; save it as UTF-8.`);
   }
   return parseIni(file, text, role);
 }

@@ -12,7 +12,10 @@ const serverUrl = (schemes: RegExp, example: string) =>
 export const PRESET_NAMES = ['kallithea', 'kallithea-gearbox', 'alembic'] as const;
 export type PresetName = (typeof PRESET_NAMES)[number];
 
-const relativeOrAbsolutePath = z.string().min(1, 'must not be empty');
+const relativeOrAbsolutePath = z
+  .string()
+  .min(1, 'must not be empty')
+  .refine((s) => !/[\r\n\0]/.test(s), 'must not contain a line break or NUL (an INI value cannot hold one)');
 
 /** The admin user setup-db creates; the wizard checks answers with it too. */
 export const adminUser = z.string().regex(/^[\w.@+-]+$/, 'must be a user name of letters, digits and . @ + - _');
@@ -51,6 +54,7 @@ export const configSchema = z
       .default({ user: 'admin', email: 'admin@example.com' }),
     repos: relativeOrAbsolutePath.default('.devdb/repos'),
     publicAccess: z.boolean().default(false),
+    allowOutsideRoot: z.boolean().optional().describe('let the throwaway database and INI live outside the project root'),
     setupCommand: z.array(z.string().min(1)).min(1).optional(),
     models: z.array(relativeOrAbsolutePath).min(1).optional().describe('globs of the model files devdb check watches, relative to the project root'),
   })

@@ -42,7 +42,8 @@ export function snapshotTarget(snapshot: Pick<Snapshot, 'file' | 'database'>, da
 export async function takeSnapshot(stateDir: string, database: DatabaseTarget, reason: string): Promise<Snapshot> {
   const engine = await engineFor(database.engine);
   const revisions = await engine.revisions(database);
-  const stamp = new Date().toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
+  // Milliseconds: a restore right after a cycle takes its safety snapshot within the same second.
+  const stamp = new Date().toISOString().replace(/[-:.]/g, '');
   const id = `${stamp}-${revisions[0]?.slice(0, 12) ?? 'base'}`;
   await fs.ensureDir(folder(stateDir));
   const copy: Pick<Snapshot, 'file' | 'database'> = database.file

@@ -1,6 +1,6 @@
 import fs from 'fs-extra';
 import Database from 'better-sqlite3';
-import { failure } from '../errors.js';
+import { failure, usageError } from '../errors.js';
 import type { Engine } from './engine.js';
 import { copyDatabase, countRows, seedRows, sqliteInspector } from './sqlite.js';
 import type { DatabaseTarget } from './url.js';
@@ -22,6 +22,9 @@ function currentRevisions(target: DatabaseTarget): string[] {
     if (!exists) return [];
     return (db.prepare('select version_num from alembic_version').all() as { version_num: string }[]).map((r) => r.version_num);
   } catch (error) {
+    if ((error as { code?: string }).code === 'SQLITE_BUSY') {
+      throw usageError(`The database ${target.file} is locked by another program (it holds a write transaction); close that program or let it finish, then run again.`);
+    }
     throw failure(`sqlite: reading alembic_version of ${target.file}: ${(error as Error).message}; check that it is a SQLite database.`);
   } finally {
     db.close();

@@ -4,6 +4,7 @@ import readline from 'node:readline';
 import type { Readable, Writable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { DevdbError, EXIT } from '../errors.js';
+import { trackChild } from '../interrupt.js';
 import { redact } from '../report/redact.js';
 import { PYTHON_ENV } from './run.js';
 
@@ -33,6 +34,8 @@ class AlembicServer {
   constructor(python: string, cwd: string) {
     // node:child_process rather than execa: this starts before execa is loaded, if it ever is.
     this.child = spawn(python, [SERVER], { cwd, stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, ...PYTHON_ENV } });
+    const exited = new Promise<void>((resolve) => this.child.once('exit', () => resolve()));
+    trackChild({ kill: (signal) => this.child.kill(signal), then: (done, failed) => exited.then(done, failed) });
     this.child.stderr.on('data', (chunk: Buffer) => {
       this.stderr = (this.stderr + chunk.toString('utf8')).slice(-4000);
     });

@@ -1,5 +1,6 @@
 import { DevdbError, EXIT, usageError } from '../errors.js';
 import { formatCommand, type Command } from '../presets/command.js';
+import { trackChild } from '../interrupt.js';
 import { redact } from '../report/redact.js';
 
 export interface RunOptions {
@@ -36,6 +37,7 @@ export async function runCommand(command: Command, options: RunOptions): Promise
     env: { ...PYTHON_ENV, ...options.env },
     buffer: false,
   });
+  trackChild(child);
   child.all?.setEncoding('utf8');
   let pending = '';
   child.all?.on('data', (chunk: string) => {

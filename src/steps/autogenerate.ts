@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import fs from 'fs-extra';
 import { DevdbError, EXIT, usageError } from '../errors.js';
 import { readMigration } from '../migration/script.js';
@@ -19,7 +20,12 @@ export function autogenerate({ message }: { message: string }): Step<CycleContex
     title: () => `Autogenerate "${message}" against the base database`,
     plan: (ctx) => [planOnBase(ctx, 'revision', '--autogenerate', '-m', message)],
     run: async (ctx, io) => {
-      const command = alembic(shown(ctx, ctx.trip.baseIni), 'revision', '--autogenerate', '-m', message);
+      // The revision id is chosen and recorded first, so a run killed while Alembic writes the script leaves a draft the next cycle can find.
+      const revision = randomBytes(6).toString('hex');
+      await updateState(ctx.stateDir, (state) => {
+        state.draft = { file: '', revision, applied: false };
+      });
+      const command = alembic(shown(ctx, ctx.trip.baseIni), 'revision', '--autogenerate', '--rev-id', revision, '-m', message);
       let output: string;
       try {
         output = (await runTool(ctx, command, io, 'autogenerate')).output;
@@ -36,6 +42,9 @@ export function autogenerate({ message }: { message: string }): Step<CycleContex
       const script = await readMigration(ctx.python, file);
       if (script.functions?.upgrade.empty) {
         await fs.remove(file);
+        await updateState(ctx.stateDir, (state) => {
+          delete state.draft;
+        });
         ctx.trip.noChange = true;
         io.output(`no change detected; removed the empty draft ${shown(ctx, file)}`);
         return;

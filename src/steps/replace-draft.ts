@@ -1,15 +1,26 @@
 import path from 'node:path';
 import fs from 'fs-extra';
 import { findSnapshot, restoreSnapshot } from '../engines/snapshots.js';
+import { versionsFolder } from '../config/project-files.js';
 import { readState, updateState, type Draft } from '../state.js';
 import { detectVcs, isCommitted } from '../vcs/index.js';
 import type { CycleContext } from './round-trip.js';
 import { shown, type Step } from './step.js';
 
+/** The script of a revision, by its `revision = '…'` line: a draft whose run was stopped before its file was recorded. */
+async function scriptOf(ctx: CycleContext, revision: string): Promise<string | undefined> {
+  const folder = path.join(ctx.root, await versionsFolder(ctx.config, ctx.root));
+  for (const name of (await fs.readdir(folder).catch(() => [])).filter((n) => n.endsWith('.py'))) {
+    if ((await fs.readFile(path.join(folder, name), 'utf8')).includes(`revision = '${revision}'`)) return path.join(folder, name);
+  }
+  return undefined;
+}
+
 /** The previous cycle's draft, if it is still there and not committed. */
 export async function pendingDraft(ctx: CycleContext): Promise<Draft | undefined> {
-  const { draft } = await readState(ctx.stateDir);
-  if (!draft) return undefined;
+  const state = await readState(ctx.stateDir);
+  if (!state.draft) return undefined;
+  const draft = { ...state.draft, file: state.draft.file || ((await scriptOf(ctx, state.draft.revision)) ?? '') };
   // A draft deleted by hand still matters if it was applied: the database is at a revision no file describes.
   if (!(await fs.pathExists(draft.file)) && !draft.applied) return undefined;
   const vcs = detectVcs(ctx.root);
@@ -30,13 +41,14 @@ export const replaceDraft: Step<CycleContext> = {
     const draft = await pendingDraft(ctx);
     if (!draft) return ['nothing: no uncommitted draft'];
     return [
-      ...(draft.applied && draft.snapshot ? [`restore the development database from snapshot ${draft.snapshot}`] : []),
+      ...(draft.snapshot ? [`restore the development database from snapshot ${draft.snapshot}`] : []),
       `move ${shown(ctx, draft.file)} to .devdb/backups/`,
     ];
   },
   run: async (ctx, io) => {
     const draft = (await pendingDraft(ctx))!;
-    if (draft.applied && draft.snapshot) {
+    // A snapshot without `applied` is an upgrade that failed or was cut short: the database may be half-upgraded.
+    if (draft.snapshot) {
       await restoreSnapshot(ctx.stateDir, ctx.devDb, await findSnapshot(ctx.stateDir, ctx.devDb, draft.snapshot));
       io.output(`development database restored from snapshot ${draft.snapshot}`);
     }

@@ -1,0 +1,177 @@
+import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import fs from 'fs-extra';
+import type { Context } from './context.js';
+import { EXIT } from './errors.js';
+import { listSnapshots } from './engines/snapshots.js';
+import { describeTarget } from './engines/url.js';
+import { ownsDatabase } from './engines/ownership.js';
+import { versionsFolder } from './config/project-files.js';
+import type { Lock } from './lock.js';
+import { dropServerWork } from './steps/drop-db.js';
+
+// Ctrl-C (SIGINT), SIGTERM and SIGHUP stop a run cleanly: the tools devdb started are
+// stopped, the files the interrupted step was making are removed, the lock is released,
+// and one line says what was cleaned up and whether the development database changed,
+// with the command that puts it back if it did. Exit code 130.
+
+interface Child {
+  kill(signal?: NodeJS.Signals): boolean;
+  then(onFulfilled: () => void, onRejected: () => void): unknown;
+}
+
+interface Run {
+  command: string;
+  json: boolean;
+  startedAt: Date;
+  lock?: Lock;
+  ctx?: Context;
+  /** The running step; for make-config, the throwaway INI's inode when it started; for autogenerate, the scripts there were. */
+  step?: { id: string; title: string; ini?: number | undefined; versions?: Promise<string[]> };
+}
+
+const children = new Set<Child>();
+let run: Run | undefined;
+let interrupting: Promise<never> | undefined;
+
+/** Registers a tool devdb started, so an interruption stops it (one started after the interruption is stopped at once). */
+export function trackChild(child: Child): void {
+  children.add(child);
+  const forget = (): void => void children.delete(child);
+  child.then(forget, forget);
+  if (interrupting) child.kill('SIGKILL');
+}
+
+/** Starts watching for interruptions of this run. */
+export function beginRun(command: string, json: boolean): void {
+  run = { command, json, startedAt: new Date() };
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal, () => onSignal(signal));
+}
+
+/** The lock this run holds, to release on interruption. */
+export function holdLock(lock: Lock): void {
+  if (run) run.lock = lock;
+}
+
+/** The project this run works on, once it is loaded. */
+export function watchContext(ctx: Context): void {
+  if (run) run.ctx = ctx;
+}
+
+/** Which step is running now (undefined between steps). */
+export function stepStarted(ctx: Context, step: { id: string; title: string } | undefined): void {
+  if (!run) return;
+  run.ctx = ctx;
+  if (!step) run.step = undefined;
+  else if (step.id === 'autogenerate') run.step = { ...step, versions: scripts(ctx) };
+  else if (step.id === 'make-config') run.step = { ...step, ini: inode(ctx.throwawayIni) };
+  else run.step = { ...step };
+}
+
+/** Resolves at once, unless the run is being interrupted: then never (the process exits with 130). */
+export function unlessInterrupted(): Promise<void> {
+  return interrupting ?? Promise.resolve();
+}
+
+const inode = (file: string): number | undefined => fs.statSync(file, { throwIfNoEntry: false })?.ino;
+
+/** The migration scripts in the versions folder, absolute paths. */
+async function scripts(ctx: Context): Promise<string[]> {
+  try {
+    const folder = path.join(ctx.root, await versionsFolder(ctx.config, ctx.root));
+    return (await fs.readdir(folder)).filter((f) => f.endsWith('.py')).map((f) => path.join(folder, f));
+  } catch {
+    return [];
+  }
+}
+
+function onSignal(signal: NodeJS.Signals): void {
+  if (interrupting) {
+    // A second Ctrl-C: stop now; the lock goes with the process.
+    run?.lock?.release();
+    process.exit(EXIT.interrupted);
+  }
+  interrupting = cleanUp(signal, run?.step).then(
+    () => process.exit(EXIT.interrupted),
+    () => process.exit(EXIT.interrupted),
+  );
+}
+
+/** Stops every tool: SIGTERM, then SIGKILL for any still running after 3 s. */
+async function stopChildren(): Promise<number> {
+  const running = [...children];
+  for (const child of running) child.kill('SIGTERM');
+  const settled = Promise.all(running.map((c) => new Promise<void>((resolve) => c.then(resolve, resolve))));
+  if ((await Promise.race([settled.then(() => true), sleep(3000).then(() => false)])) === false) {
+    for (const child of running) child.kill('SIGKILL');
+    await settled;
+  }
+  return running.length;
+}
+
+/** Waits, up to 3 s, for the interrupted step to give up (its tools are gone), so nothing writes while devdb cleans up. */
+async function stepEnded(): Promise<void> {
+  for (let waited = 0; run?.step && waited < 3000; waited += 20) await sleep(20);
+}
+
+async function cleanUp(signal: NodeJS.Signals, step: Run['step']): Promise<void> {
+  const stopped = await stopChildren();
+  await stepEnded();
+  const cleaned: string[] = stopped > 0 ? [`stopped ${stopped === 1 ? 'the tool' : `${stopped} tools`} devdb had started`] : [];
+  let restore: string | undefined;
+  const ctx = run?.ctx;
+  if (ctx) {
+    const shown = (file: string): string => path.relative(ctx.root, file) || file;
+    const work = path.join(ctx.stateDir, 'work');
+    if (await fs.pathExists(work)) {
+      await fs.remove(work);
+      cleaned.push(`removed ${shown(work)}`);
+    }
+    if ((step?.id === 'setup-db' || step?.id === 'model-db') && ctx.throwawayDb.file && (await fs.pathExists(ctx.throwawayDb.file)) && (await ownsDatabase(ctx.stateDir, ctx.throwawayDb))) {
+      for (const suffix of ['', '-journal', '-wal', '-shm']) await fs.remove(ctx.throwawayDb.file + suffix);
+      cleaned.push(`removed the half-built ${describeTarget(ctx.throwawayDb, ctx.root)} ("devdb reset" rebuilds it)`);
+    }
+    // On a server, the round trip's databases go as they would at its end; reset's throwaway only if it was half-built.
+    if (ctx.serverDatabase) {
+      const targets = [ctx.serverDatabase('base'), ...(run?.command !== 'reset' || step?.id === 'setup-db' ? [ctx.throwawayDb] : [])];
+      const dropped = await dropServerWork(ctx, targets);
+      if (dropped.length > 0) cleaned.push(`dropped ${dropped.join(', ')}`);
+    }
+    // Only the INI the step was making: one that was there before it is the user's (make-config moves it to backups first).
+    if (step?.id === 'make-config' && inode(ctx.throwawayIni) !== undefined && inode(ctx.throwawayIni) !== step.ini) {
+      await fs.remove(ctx.throwawayIni);
+      cleaned.push(`removed the half-made ${shown(ctx.throwawayIni)}`);
+    }
+    if (step?.versions) {
+      const before = new Set(await step.versions);
+      for (const file of await scripts(ctx)) {
+        if (before.has(file)) continue;
+        await fs.remove(file);
+        cleaned.push(`removed the unfinished draft ${shown(file)}`);
+      }
+    }
+    if (ctx.devDb.file) {
+      const incoming = `${ctx.devDb.file}.devdb-restore`;
+      if (await fs.pathExists(incoming)) {
+        await fs.remove(incoming);
+        cleaned.push(`removed the unfinished copy ${shown(incoming)}`);
+      }
+      // Every write to the development database follows a snapshot of it: the first one this run took is how it was before.
+      const taken = (await listSnapshots(ctx.stateDir, ctx.devDb)).filter((s) => new Date(s.createdAt) >= (run as Run).startedAt);
+      if (taken[0]) restore = `devdb snapshot restore ${taken[0].id}`;
+    }
+  }
+  run?.lock?.release();
+  if (run?.lock) cleaned.push('released the lock');
+  const during = step ? ` during "${step.title}"` : '';
+  const database = !ctx
+    ? 'nothing was changed'
+    : restore
+      ? `the development database may have been changed: to put it back as it was before this run, run "${restore}"`
+      : 'the development database is untouched';
+  const line = `Interrupted (${signal})${during}: ${cleaned.length > 0 ? `cleaned up: ${cleaned.join('; ')}` : 'nothing to clean up'}; ${database}.`;
+  if (run?.json) {
+    process.stdout.write(`${JSON.stringify({ ok: false, command: run.command, interrupted: true, signal, step: step?.id ?? null, cleanedUp: cleaned, restore: restore ?? null }, null, 2)}\n`);
+  }
+  process.stderr.write(`devdb: ${line}\n`);
+}
