@@ -166,12 +166,11 @@ withCommon(
 });
 
 withCommon(
-  program
-    .command('clean')
+  withWait(program.command('clean'))
     .description("drop every throwaway database devdb made for this project, on every engine (the development database is never touched)")
     .option('--snapshots', "also drop the development database's snapshots"),
-).action(async (options: CleanOptions) => {
-  await execute(options, async () => (await import('./commands/clean.js')).clean(options));
+).action(async (options: CleanOptions & Waits) => {
+  await execute(options, async () => (await import('./commands/clean.js')).clean(options), { lock: 'clean', wait: options.wait });
 });
 
 const snapshot = program.command('snapshot').description('list and restore snapshots of the development database');
