@@ -13,12 +13,16 @@ import { CLI, devdb, kallitheaTestbed, sha256, tempDir, type DevdbRun, type Test
 let tb: Testbed & { env: Record<string, string> };
 const mounts: string[] = [];
 
-/** Every file under `dir` with its size and modification time: a write to any of them shows. */
+/**
+ * Every file under `dir` with its size and modification time: a write to any of them shows.
+ * Not devdb's cache folder: remembering a validated devdb.json there is not a change to the project.
+ */
 function files(dir: string): Record<string, string> {
   const out: Record<string, string> = {};
   const walk = (d: string): void => {
     for (const entry of fs.readdirSync(d, { withFileTypes: true })) {
       const full = path.join(d, entry.name);
+      if (entry.isDirectory() && full.endsWith(`${path.sep}.devdb${path.sep}cache`)) continue;
       if (entry.isDirectory()) walk(full);
       else if (entry.isFile()) {
         const stat = fs.statSync(full);
@@ -111,7 +115,9 @@ const CASES: Case[] = [
   { name: 'an undefined %(name)s in the URL', files: { 'development.ini': '[app:main]\nsqlalchemy.url = sqlite:///%(nothere)s/k.db\n' }, args: ['reset'], exit: 2, message: /%\(nothere\)s used in \[app:main\] .* is not defined/ },
   { name: 'an interpolation that refers to itself', files: { 'development.ini': '[DEFAULT]\na = %(a)s\n[app:main]\nsqlalchemy.url = %(a)s\n' }, args: ['reset'], exit: 2, message: /refers to itself/ },
   // The throwaway side
-  { name: 'a throwaway database URL with an unknown scheme', config: { throwawayDb: 'oracle://x/y' }, args: ['reset'], exit: 2, message: /devdb\.json "throwawayDb" has an unknown scheme/ },
+  { name: 'a throwaway database given as a URL', config: { throwawayDb: 'oracle://x/y' }, args: ['reset'], exit: 2, message: /"throwawayDb" is "oracle:\/\/x\/y", which is not allowed; it must be a SQLite file path/ },
+  { name: 'a server URL with an unknown scheme', config: { servers: { postgres: 'oracle://x/y' } }, args: ['reset'], exit: 2, message: /"servers\.postgres" is "oracle:\/\/x\/y", which is not allowed; it must be a URL such as postgresql:/ },
+  { name: 'a server engine without a server', config: { engine: 'mysql' }, args: ['reset'], exit: 2, message: /"servers" .*must give a URL for the engine chosen in "engine"/ },
   { name: 'the throwaway INI is the development INI', config: { throwawayIni: './development.ini' }, args: ['reset'], exit: 2, message: /"throwawayIni" and "devIni" .* are the same file/ },
   { name: 'the throwaway database is the development database', config: { throwawayDb: 'kallithea.db' }, args: ['reset'], exit: 2, message: /The throwaway database kallithea\.db is the development database of development\.ini/ },
   { name: 'a malformed throwaway INI', files: { 'temp.ini': '<html>not an ini</html>\n' }, args: ['reset'], exit: 2, message: /The throwaway INI .*temp\.ini is malformed at line 1/ },

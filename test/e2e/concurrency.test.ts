@@ -24,7 +24,7 @@ beforeAll(async () => {
 
 describe('devdb runs on the same project at once', () => {
   it('a second run waits for the first with one message naming it, then runs; the two never overlap', async () => {
-    const first = start(['reset'], { cwd: tb.root, env: tb.env });
+    const first = start(['reset', '--no-cache'], { cwd: tb.root, env: tb.env });
     await first.waitFor('setup-db');
     const holder = JSON.parse(fs.readFileSync(lock, 'utf8'));
     expect(holder).toMatchObject({ pid: first.pid, command: 'reset', hostname: os.hostname() });
@@ -57,9 +57,9 @@ describe('devdb runs on the same project at once', () => {
     fs.rmSync(lock);
   });
 
-  it('every command that writes takes the lock: reset, cycle, verify, snapshot restore, check --verify', async () => {
+  it('every command that writes takes the lock: reset, clean, cycle, verify, snapshot restore, check --verify', async () => {
     holdLock('reset');
-    for (const args of [['reset'], ['cycle', '-m', 'x'], ['verify'], ['snapshot', 'restore', 'latest'], ['check', '--verify']]) {
+    for (const args of [['reset'], ['clean'], ['cycle', '-m', 'x'], ['verify'], ['snapshot', 'restore', 'latest'], ['check', '--verify']]) {
       const { exitCode, stderr } = await run(...args, '--wait', '0');
       expect(exitCode, args.join(' ')).toBe(2);
       expect(stderr, args.join(' ')).toContain('is still working on this project');

@@ -53,7 +53,7 @@ describe('a development database on PostgreSQL: copied as the base, snapshotted 
   it('snapshot restore puts the development database back as it was, after snapshotting it too', async () => {
     const restored = await run('snapshot', 'restore', 'latest', '--json');
     expect(restored.exitCode, restored.stderr).toBe(0);
-    expect(JSON.parse(restored.stdout).safetySnapshot).toMatch(/^\d{8}T\d{6}Z-/);
+    expect(JSON.parse(restored.stdout).safetySnapshot).toMatch(/^\d{8}T\d{9}Z-/);
     expect(await columns()).not.toContain('note');
     expect(await databasesLike('postgres', `devdb_${tag}_snap_`)).toHaveLength(2);
     expect((await serverQuery<{ n: string }>('postgres', dev, 'SELECT count(*) AS n FROM repositories'))[0]!.n).toBe(String(tb.sampleRepos.length));

@@ -44,7 +44,7 @@ const DEVELOPMENT = /devdb: The throwaway database .* is the development databas
 describe('refused throwaway places', () => {
   it.each([
     ['an absolute path outside the project', () => path.join(outside, 'other.db'), OUTSIDE],
-    ['a sqlite:/// URL outside the project', () => `sqlite:///${path.join(outside, 'other.db')}`, OUTSIDE],
+    ['a sqlite:/// URL (outside the project, too)', () => `sqlite:///${path.join(outside, 'other.db')}`, /"throwawayDb" is ".*", which is not allowed; it must be a SQLite file path; for PostgreSQL or MariaDB set "engine" and "servers" instead\./],
     ['"../temp.db"', () => '../temp.db', OUTSIDE],
     ['"sub/../../temp.db"', () => 'sub/../../temp.db', OUTSIDE],
     ['a symlink in the project to a database outside it', () => 'out-link.db', OUTSIDE],
