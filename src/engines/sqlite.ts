@@ -1,7 +1,9 @@
+import { existsSync } from 'node:fs';
 import { open, rm } from 'node:fs/promises';
 import type Database from 'better-sqlite3';
-import { DevdbError, EXIT, usageError } from '../errors.js';
+import { DevdbError, EXIT, failure, usageError } from '../errors.js';
 import type { SeedResult } from './engine.js';
+import type { DatabaseTarget } from './url.js';
 import { seedSchema, type SeedDatabase, type Value } from './seed-values.js';
 import { inspectDatabase, openDatabase, query, quoteIdent, userTables, withDatabase } from './sqlite-inspect.js';
 
@@ -82,6 +84,24 @@ export async function seedRows(file: string, names?: string[]): Promise<SeedResu
     query('enabling foreign keys', () => db.pragma('foreign_keys = ON'));
     const schema = inspectDatabase(db);
     return await seedSchema(seedDatabase(db), schema, names ?? schema.tables.map((table) => table.name), file);
+  } finally {
+    db.close();
+  }
+}
+
+/** The revisions a database is stamped with (its alembic_version rows); empty when it has none. */
+export function currentRevisions(target: DatabaseTarget): string[] {
+  if (!target.file || !existsSync(target.file)) return [];
+  const db = openDatabase(target.file, { readonly: true });
+  try {
+    const exists = db.prepare("select 1 from sqlite_master where type = 'table' and name = 'alembic_version'").get();
+    if (!exists) return [];
+    return (db.prepare('select version_num from alembic_version').all() as { version_num: string }[]).map((r) => r.version_num);
+  } catch (error) {
+    if ((error as { code?: string }).code === 'SQLITE_BUSY') {
+      throw usageError(`The database ${target.file} is locked by another program (it holds a write transaction); close that program or let it finish, then run again.`);
+    }
+    throw failure(`sqlite: reading alembic_version of ${target.file}: ${(error as Error).message}; check that it is a SQLite database.`);
   } finally {
     db.close();
   }

@@ -1,4 +1,3 @@
-import { execa } from 'execa';
 import type { ServerEngine } from '../config/schema.js';
 import { usageError } from '../errors.js';
 
@@ -22,6 +21,7 @@ const LABEL: Record<ServerEngine, string> = { postgres: 'PostgreSQL', mysql: 'Ma
 export async function driverScheme(python: string, engine: ServerEngine): Promise<string> {
   const modules = DRIVERS[engine].map((d) => d.module);
   const script = `import importlib.util as u\nfor m in ${JSON.stringify(modules)}:\n    print(m if u.find_spec(m) else '')`;
+  const { execa } = await import('execa');
   const { stdout } = await execa(python, ['-c', script], { reject: false });
   const found = new Set(stdout.split('\n').filter(Boolean));
   const driver = DRIVERS[engine].find((d) => found.has(d.module));
