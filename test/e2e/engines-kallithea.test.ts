@@ -3,6 +3,7 @@ import path from 'node:path';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { devdb, editModels, kallitheaTestbed, query, sha256, type Testbed } from '../support/devdb.js';
+import { start } from '../support/faults.js';
 import { databasesLike, SERVERS, serverQuery } from '../support/servers.js';
 
 const REPO_NAME = '    repo_name = Column(Unicode(255), nullable=False, unique=True)';
@@ -106,6 +107,25 @@ describe('the same loop on PostgreSQL and MariaDB, against a real Kallithea', ()
     expect(result.exitCode).toBe(2);
     expect(result.stderr).toMatch(/is committed, so the committed code cannot give the database before it; verify it on sqlite/);
     expect(result.stdout + result.stderr).toMatch(/sqlite\s*│?\s*postgres\s*│?\s*mysql/);
+  });
+
+  it('Ctrl-C during a cycle on PostgreSQL drops its databases there, and says so', async () => {
+    editModels(tb.root, REPO_NAME, '    note_two = Column(Unicode(255), nullable=True)');
+    const before = (await git('status', '--porcelain', '--untracked-files=all', 'kallithea')).stdout;
+    try {
+      const running = start(['cycle', '--no-apply', '--engine', 'postgres', '-m', 'repositories: add note_two'], { cwd: tb.root, env: tb.env });
+      await running.waitFor('❯ Upgrade the base');
+      process.kill(running.pid, 'SIGINT');
+      const { exitCode, stderr } = await running.done();
+      expect(exitCode).toBe(130);
+      expect(stderr).toMatch(new RegExp(`^devdb: Interrupted \\(SIGINT\\) during "Upgrade the base.*dropped .*devdb_${tag}_base.*devdb_${tag}_temp`, 'm'));
+      expect(await databasesLike('postgres', `devdb_${tag}`)).toEqual([]);
+    } finally {
+      await git('checkout', '--', 'kallithea/model/db.py');
+      for (const line of (await git('status', '--porcelain', '--untracked-files=all', 'kallithea')).stdout.split('\n')) {
+        if (line.startsWith('?? ') && !before.includes(line)) fs.rmSync(path.join(tb.root, line.slice(3)));
+      }
+    }
   });
 
   it('a migration that passes on SQLite and fails on PostgreSQL and MariaDB is caught, naming the engines', async () => {
