@@ -6,6 +6,7 @@ import { hasKey, setIniValue } from '../config/ini-edit.js';
 import { parseIni, readIni } from '../config/ini-read.js';
 import { describeTarget, sqliteUrlFor, type DatabaseTarget } from '../engines/url.js';
 import { assertNotDevelopment, shown, type Step } from './step.js';
+import { replaceFile } from '../config/replace-file.js';
 
 /** The URL to write into an INI in `iniDir` for `target`, escaped for ConfigParser's interpolation. */
 export const iniUrlFor = (target: DatabaseTarget, iniDir: string): string =>
@@ -37,6 +38,6 @@ export const pointDb: Step = {
     for (const section of urlSectionsToSet(ctx, text)) text = setIniValue(text, section, 'sqlalchemy.url', throwawayUrl(ctx));
     const aimed = databaseOf(parseIni(ctx.throwawayIni, text, 'throwaway INI'), ctx.preset, ctx.root);
     if (aimed) assertNotDevelopment(ctx, aimed, 'throwaway INI\'s database');
-    if (text !== ini.text) await fs.writeFile(ctx.throwawayIni, text);
+    if (text !== ini.text) await replaceFile(ctx.throwawayIni, text);
   },
 };

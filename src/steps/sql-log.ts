@@ -1,7 +1,7 @@
-import fs from 'fs-extra';
 import { hasSection, setIniValue } from '../config/ini-edit.js';
 import { readIni } from '../config/ini-read.js';
 import { shown, type Step } from './step.js';
+import { replaceFile } from '../config/replace-file.js';
 
 /**
  * SQL logging in an INI, for both layouts Kallithea has used: the seed's
@@ -28,7 +28,7 @@ export function sqlLog(on: boolean): Step {
     run: async (ctx) => {
       const ini = await readIni(ctx.throwawayIni, 'throwaway INI');
       const text = setSqlLogging(ini.text, on);
-      if (text !== ini.text) await fs.writeFile(ctx.throwawayIni, text);
+      if (text !== ini.text) await replaceFile(ctx.throwawayIni, text);
     },
   };
 }

@@ -5,6 +5,7 @@ import fs from 'fs-extra';
 import { rawValue, removeIniKey, setIniValue } from '../config/ini-edit.js';
 import { usageError } from '../errors.js';
 import type { Vcs } from './index.js';
+import { replaceFile } from '../config/replace-file.js';
 
 // src/ and dist/ sit at the same depth under the package root, so this holds for both.
 const TEMPLATE = fileURLToPath(new URL('../../templates/hooks/pre-commit', import.meta.url));
@@ -108,7 +109,7 @@ async function installHgHook(vcs: Vcs, command: HookCommand): Promise<HookState>
   const original = before !== undefined && rawValue(before, 'hooks', HG_KEY) !== undefined && previous ? previous.before : (before ?? null);
   // Mercurial runs hooks from the repository root with sh; the project may sit below it.
   const after = setIniValue(before ?? '', 'hooks', HG_KEY, `cd ${shellQuote(command.root)} && ${commandLine(command)}`);
-  await fs.writeFile(file, after);
+  await replaceFile(file, after);
   await fs.writeJson(recordOf(vcs), { before: original, after } satisfies HgRecord);
   return hookState(vcs);
 }
@@ -120,11 +121,11 @@ async function uninstallHgHook(vcs: Vcs): Promise<boolean> {
   const record = (await fs.readJson(recordOf(vcs)).catch(() => undefined)) as HgRecord | undefined;
   if (record && record.after === text) {
     if (record.before === null) await fs.remove(file);
-    else await fs.writeFile(file, record.before);
+    else await replaceFile(file, record.before);
   } else {
     // Edited since devdb's install: take out only devdb's line (and a [hooks] devdb added).
     const addedSection = record !== undefined && !/^\[hooks\]/m.test(record.before ?? '');
-    await fs.writeFile(file, removeIniKey(text, 'hooks', HG_KEY, { dropEmptySection: addedSection }));
+    await replaceFile(file, removeIniKey(text, 'hooks', HG_KEY, { dropEmptySection: addedSection }));
   }
   await fs.remove(recordOf(vcs));
   return true;
