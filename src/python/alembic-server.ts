@@ -1,8 +1,7 @@
-import { spawn, type ChildProcessByStdio } from 'node:child_process';
 import path from 'node:path';
 import readline from 'node:readline';
-import type { Readable, Writable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
+import type { ResultPromise } from 'execa';
 import { DevdbError, EXIT } from '../errors.js';
 import { trackChild } from '../interrupt.js';
 import { redact } from '../report/redact.js';
@@ -24,18 +23,16 @@ type Request = { tool: string; path: string; args: string[] };
  * a time, in order.
  */
 class AlembicServer {
-  private readonly child: ChildProcessByStdio<Writable, Readable, Readable>;
+  private readonly child: ResultPromise<{ stdin: 'pipe'; stdout: 'pipe'; stderr: 'pipe'; buffer: false; reject: false }>;
   private readonly waiting: ((message: Message | undefined) => void)[] = [];
   /** Messages that arrived before anyone asked for them (readline emits a chunk's lines at once). */
   private readonly inbox: (Message | undefined)[] = [];
   private queue: Promise<unknown> = Promise.resolve();
   private stderr = '';
 
-  constructor(python: string, cwd: string) {
-    // node:child_process rather than execa: this starts before execa is loaded, if it ever is.
-    this.child = spawn(python, [SERVER], { cwd, stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, ...PYTHON_ENV } });
-    const exited = new Promise<void>((resolve) => this.child.once('exit', () => resolve()));
-    trackChild({ kill: (signal) => this.child.kill(signal), then: (done, failed) => exited.then(done, failed) });
+  constructor(execa: typeof import('execa').execa, python: string, cwd: string) {
+    this.child = execa(python, [SERVER], { cwd, stdin: 'pipe', stdout: 'pipe', stderr: 'pipe', buffer: false, reject: false, env: PYTHON_ENV });
+    trackChild(this.child);
     this.child.stderr.on('data', (chunk: Buffer) => {
       this.stderr = (this.stderr + chunk.toString('utf8')).slice(-4000);
     });
@@ -95,12 +92,12 @@ class AlembicServer {
 
 const servers = new Map<string, AlembicServer>();
 
-/** The shared helper for this Python and folder, started on first use. */
-function serverFor(python: string, cwd: string): AlembicServer {
+/** The shared helper for this Python and folder, started on first use (execa loads then: a run without Python never loads it). */
+async function serverFor(python: string, cwd: string): Promise<AlembicServer> {
   const key = `${python}\0${cwd}`;
   let server = servers.get(key);
   if (!server) {
-    server = new AlembicServer(python, cwd);
+    server = new AlembicServer((await import('execa')).execa, python, cwd);
     servers.set(key, server);
   }
   return server;
@@ -112,7 +109,7 @@ function serverFor(python: string, cwd: string): AlembicServer {
  */
 export async function runInProcess(python: string, cwd: string, tool: { name: string; path: string }, args: string[], secrets: readonly string[], onLine?: (line: string) => void) {
   const lines: string[] = [];
-  const result = await serverFor(python, cwd).run({ tool: tool.name, path: tool.path, args }, (line) => {
+  const result = await (await serverFor(python, cwd)).run({ tool: tool.name, path: tool.path, args }, (line) => {
     const clean = redact(line, secrets);
     lines.push(clean);
     onLine?.(clean);

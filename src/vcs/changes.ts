@@ -1,5 +1,3 @@
-import { execFile } from 'node:child_process';
-import { promisify } from 'node:util';
 import { failure } from '../errors.js';
 import type { Vcs } from './index.js';
 
@@ -52,8 +50,8 @@ export const hookNode = (): string | undefined => (process.env.HG_HOOKTYPE === '
  */
 export async function pendingChanges(vcs: Vcs): Promise<Change[]> {
   if (vcs.kind === 'git') {
-    // node:child_process, not execa: this is all a pre-commit check with nothing staged starts, and execa alone takes ~50 ms to load.
-    const result = await promisify(execFile)('git', ['diff', '--cached', '--name-status', '--no-renames', '-z'], { cwd: vcs.top, maxBuffer: 64 * 1024 * 1024 });
+    const { execa } = await import('execa');
+    const result = await execa('git', ['diff', '--cached', '--name-status', '--no-renames', '-z'], { cwd: vcs.top, stdin: 'ignore' });
     return parseNameStatus(result.stdout);
   }
   const node = hookNode();
