@@ -1,7 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import { Listr, ListrLogger, PRESET_TIMER } from 'listr2';
 import type { Context } from './context.js';
-import { stepStarted } from './interrupt.js';
+import { stepStarted, watchContext } from './interrupt.js';
 import type { Step } from './steps/step.js';
 
 export type StepStatus = 'passed' | 'failed' | 'skipped';
@@ -31,6 +31,8 @@ export interface StepsResult {
  */
 export async function runSteps<C extends Context>(steps: Step<C>[], ctx: C, render: RenderOptions): Promise<StepsResult> {
   const records: StepRecord[] = [];
+  // Known before the first title prints: a signal while a step decides whether to skip still reports on this project.
+  watchContext(ctx);
   const list = new Listr(
     steps.filter((step) => step.enabled?.(ctx) ?? true).map((step) => ({
       title: step.title(ctx),
