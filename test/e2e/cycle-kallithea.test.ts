@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { devdb, editModels, kallitheaTestbed, query, sha256 } from '../support/devdb.js';
+import { addRepoNotes, devdb, editModels, kallitheaTestbed, query, sha256 } from '../support/devdb.js';
 
 const REPO_NAME = '    repo_name = Column(Unicode(255), nullable=False, unique=True)';
 
@@ -44,21 +44,7 @@ describe('devdb cycle on the Kallithea testbed', () => {
 
   it('adding a table with a foreign key and an index passes, with rows seeded in the tables it touches', async () => {
     const { tb, run, revision } = await sandbox();
-    const dbPy = path.join(tb.root, 'kallithea', 'model', 'db.py');
-    const model = `class RepoNote(meta.Base, BaseDbModel):
-    __tablename__ = 'repo_notes'
-    __table_args__ = (
-        Index('rn_repo_id_idx', 'repo_id'),
-        _table_args_default_dict,
-    )
-
-    note_id = Column(Integer(), primary_key=True)
-    repo_id = Column(Integer(), ForeignKey('repositories.repo_id'), nullable=False)
-    body = Column(Unicode(255), nullable=False)
-
-
-class RepoGroup(meta.Base, BaseDbModel):`;
-    fs.writeFileSync(dbPy, fs.readFileSync(dbPy, 'utf8').replace('class RepoGroup(meta.Base, BaseDbModel):\n', `${model}\n`));
+    addRepoNotes(tb.root);
     const { exitCode, report, stderr } = await cycleJson(run, '-m', 'repositories: add notes');
     expect(exitCode, stderr).toBe(0);
     expect(report.checks.every((c: { status: string }) => c.status === 'passed')).toBe(true);

@@ -81,3 +81,23 @@ export function editModels(root: string, after: string, line: string): void {
   if (!source.includes(after)) throw new Error(`db.py has no line ${after}`);
   fs.writeFileSync(file, source.replace(after, `${after}\n${line}`));
 }
+
+/** A new model in Kallithea's db.py: a table with a foreign key to repositories and an index on it. */
+export function addRepoNotes(root: string): void {
+  const model = `class RepoNote(meta.Base, BaseDbModel):
+    __tablename__ = 'repo_notes'
+    __table_args__ = (
+        Index('rn_repo_id_idx', 'repo_id'),
+        _table_args_default_dict,
+    )
+
+    note_id = Column(Integer(), primary_key=True)
+    repo_id = Column(Integer(), ForeignKey('repositories.repo_id'), nullable=False)
+    body = Column(Unicode(255), nullable=False)
+
+
+class RepoGroup(meta.Base, BaseDbModel):
+`;
+  const file = path.join(root, 'kallithea', 'model', 'db.py');
+  fs.writeFileSync(file, fs.readFileSync(file, 'utf8').replace('class RepoGroup(meta.Base, BaseDbModel):\n', model));
+}
