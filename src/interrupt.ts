@@ -5,7 +5,7 @@ import type { Context } from './context.js';
 import { EXIT } from './errors.js';
 import { listSnapshots } from './engines/snapshots.js';
 import { describeTarget } from './engines/url.js';
-import { ownsDatabase } from './engines/ownership.js';
+import { dropOwned } from './engines/ownership.js';
 import { versionsFolder } from './config/project-files.js';
 import type { Lock } from './lock.js';
 import { dropServerWork } from './steps/drop-db.js';
@@ -127,8 +127,7 @@ async function cleanUp(signal: NodeJS.Signals, step: Run['step']): Promise<void>
       await fs.remove(work);
       cleaned.push(`removed ${shown(work)}`);
     }
-    if ((step?.id === 'setup-db' || step?.id === 'model-db') && ctx.throwawayDb.file && (await fs.pathExists(ctx.throwawayDb.file)) && (await ownsDatabase(ctx.stateDir, ctx.throwawayDb))) {
-      for (const suffix of ['', '-journal', '-wal', '-shm']) await fs.remove(ctx.throwawayDb.file + suffix);
+    if ((step?.id === 'setup-db' || step?.id === 'model-db') && ctx.throwawayDb.file && (await dropOwned(ctx.stateDir, ctx.throwawayDb)) === 'dropped') {
       cleaned.push(`removed the half-built ${describeTarget(ctx.throwawayDb, ctx.root)} ("devdb reset" rebuilds it)`);
     }
     // On a server, the round trip's databases go as they would at its end; reset's throwaway only if it was half-built.

@@ -4,6 +4,7 @@ import fs from 'fs-extra';
 import { DevdbError, EXIT, usageError } from '../errors.js';
 import { engineFor } from './index.js';
 import { makeOwned } from './ownership.js';
+import { SIDECARS } from './sqlite-engine.js';
 import { databaseName, serverTarget } from './targets.js';
 import type { DatabaseTarget } from './url.js';
 
@@ -117,7 +118,7 @@ export async function restoreSnapshot(stateDir: string, database: DatabaseTarget
   await engine.drop(incoming);
   await engine.copy(source, incoming, '');
   // A journal or WAL beside the old file belongs to it; left there, SQLite would replay it into the restored one.
-  for (const suffix of ['-journal', '-wal', '-shm']) await fs.remove(target + suffix);
+  for (const suffix of SIDECARS) await fs.remove(target + suffix);
   await fs.rename(incoming.file as string, target);
   return safety;
 }

@@ -4,10 +4,10 @@ import type { DatabaseTarget } from './url.js';
 import { realFile } from './url.js';
 
 /** Every database devdb creates on a server starts with this; nothing else is ever dropped. */
-export const DATABASE_PREFIX = 'devdb_';
+const DATABASE_PREFIX = 'devdb_';
 
 /** Eight hex digits of the project root's real path: two checkouts on one server never share a database. */
-export const projectTag = (root: string): string => createHash('sha256').update(realFile(root)).digest('hex').slice(0, 8);
+const projectTag = (root: string): string => createHash('sha256').update(realFile(root)).digest('hex').slice(0, 8);
 
 /** The database devdb owns on a server for one role of one project: devdb_1a2b3c4d_temp, …_base, …_snap_… */
 export const databaseName = (root: string, role: string): string => `${DATABASE_PREFIX}${projectTag(root)}_${role}`;
