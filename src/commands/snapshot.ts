@@ -24,7 +24,7 @@ export async function snapshotRestore(id: string, options: GlobalOptions): Promi
   const ctx = await loadContext(options, { needPassword: false });
   watchContext(ctx);
   const snapshot = await findSnapshot(ctx.stateDir, ctx.devDb, id);
-  const safety = await restoreSnapshot(ctx.stateDir, ctx.devDb, snapshot);
+  const safety = await restoreSnapshot(ctx.stateDir, ctx.devDb, snapshot, { python: ctx.python, say: (line) => process.stderr.write(`devdb: ${line}\n`) });
   const where = describeTarget(ctx.devDb, ctx.root);
   return {
     exitCode: EXIT.ok,
