@@ -54,7 +54,7 @@ export async function clean(options: CleanOptions): Promise<Outcome> {
     if (isSnapshot(entry, copies) && !options.snapshots) continue;
     const target = targetOf(entry, config.servers);
     if (!target) continue;
-    const name = target.file ? path.relative(realFile(root), target.file) : (target.database as string);
+    const name = target.file ? path.relative(root, target.file) : (target.database as string);
     const result = await dropOwned(stateDir, target);
     if (result === 'foreign') kept.push(name);
     else gone.add(entry.key);
