@@ -5,6 +5,7 @@ import { DevdbError, EXIT, usageError } from '../errors.js';
 import { engineFor } from './index.js';
 import { dropOwned, makeOwned } from './ownership.js';
 import { restoreInPlace } from './sqlite-restore.js';
+import { readState } from '../state.js';
 import { databaseName, serverTarget } from './targets.js';
 import type { DatabaseTarget } from './url.js';
 
@@ -144,14 +145,15 @@ export async function restoreSnapshot(stateDir: string, database: DatabaseTarget
 }
 
 /**
- * Keeps the newest `keep` snapshots of `database` and any in `needed` (the one an
- * applied, uncommitted draft goes back to); drops the rest. Returns the ids dropped.
+ * Keeps the newest `keep` snapshots of `database`, and the one the uncommitted draft
+ * goes back to however old it is; drops the rest. Returns the ids dropped.
  */
-export async function pruneSnapshots(stateDir: string, database: DatabaseTarget, keep: number, needed: (string | undefined)[]): Promise<string[]> {
+export async function keepNewestSnapshots(stateDir: string, database: DatabaseTarget, keep: number): Promise<string[]> {
   const all = await listSnapshots(stateDir, database);
+  const needed = (await readState(stateDir)).draft?.snapshot;
   const dropped: string[] = [];
   for (const snapshot of all.slice(0, Math.max(0, all.length - keep))) {
-    if (needed.includes(snapshot.id)) continue;
+    if (snapshot.id === needed) continue;
     if ((await dropOwned(stateDir, snapshotTarget(snapshot, database))) === 'foreign') continue;
     await fs.remove(path.join(folder(stateDir), `${snapshot.id}.json`));
     dropped.push(snapshot.id);
