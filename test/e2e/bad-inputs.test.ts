@@ -90,6 +90,8 @@ const CASES: Case[] = [
   { name: 'a missing key ("python")', config: '{"preset": "kallithea", "devIni": "development.ini"}', args: ['reset'], exit: 2, message: /"python" is missing/ },
   { name: 'a misspelt key', config: { pyhton: 'x' }, args: ['reset'], exit: 2, message: /unknown key "pyhton"/ },
   { name: 'a key of the wrong type', config: { repos: 5 }, args: ['reset'], exit: 2, message: /"repos" is 5, which is not allowed; it must be a string/ },
+  { name: 'snapshots to keep: 0', config: { snapshots: { keep: 0 } }, args: ['reset'], exit: 2, message: /"snapshots\.keep" is 0, which is not allowed; it must be at least 1/ },
+  { name: 'snapshots to keep: not a number', config: { snapshots: { keep: 'all' } }, args: ['snapshot', 'list'], exit: 2, message: /"snapshots\.keep" is "all", which is not allowed; it must be a number/ },
   { name: 'a malformed admin email', config: { admin: { email: 'not-an-email' } }, args: ['reset'], exit: 2, message: /"admin\.email" is "not-an-email"/ },
   { name: 'a throwaway path with a newline', config: { throwawayDb: 'te\nmp.db' }, args: ['reset'], exit: 2, message: /"throwawayDb" is .*must not contain a line break/ },
   { name: 'a throwaway INI path with a NUL', config: { throwawayIni: 'temp\u0000.ini' }, args: ['reset'], exit: 2, message: /"throwawayIni" .*line break or NUL/ },
