@@ -51,8 +51,8 @@ export async function dropOwned(stateDir: string, target: DatabaseTarget): Promi
   const engine = await engineFor(target.engine);
   const result = !(await engine.exists(target)) ? 'missing' : !(await ownsDatabase(stateDir, target)) ? 'foreign' : 'dropped';
   if (result === 'dropped') await engine.drop(target);
-  if (result !== 'foreign') {
-    const key = keyOf(target);
+  const key = keyOf(target);
+  if (result !== 'foreign' && (await readState(stateDir)).owned.some((o) => o.key === key)) {
     await updateState(stateDir, (state) => {
       state.owned = state.owned.filter((o) => o.key !== key);
     });
