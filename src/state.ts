@@ -25,6 +25,8 @@ export interface Draft {
   fingerprint?: string;
   /** The script as it was applied, kept in .devdb/backups: its downgrade undoes what is in the database. */
   appliedScript?: string;
+  /** The safety snapshot taken just before the draft's downgrade started: set while it runs, so a run stopped meanwhile is put back by the next. */
+  undoing?: string;
 }
 
 /** sha256 of a file's bytes (a draft script), or undefined when it is missing. */

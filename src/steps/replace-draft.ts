@@ -52,7 +52,13 @@ async function putBack(ctx: CycleContext, draft: Draft, io: StepIO): Promise<voi
     io.output(`development database restored from snapshot ${draft.snapshot} (the upgrade of draft ${draft.revision} had not finished)`);
     return;
   }
-  if (!(await (await engineFor(ctx.devDb.engine)).revisions(ctx.devDb)).includes(draft.revision)) {
+  const atDraft = async (): Promise<boolean> => (await (await engineFor(ctx.devDb.engine)).revisions(ctx.devDb)).includes(draft.revision);
+  if (draft.undoing && (await atDraft())) {
+    // A downgrade stopped before Alembic moved alembic_version (on SQLite it is not one transaction) is put back to where it started, then done again.
+    await restoreSnapshot(ctx.stateDir, ctx.devDb, await findSnapshot(ctx.stateDir, ctx.devDb, draft.undoing), { python: ctx.python, say, safety: false });
+    io.output(`the previous run was stopped while undoing draft ${draft.revision}; restored snapshot ${draft.undoing}, taken just before, in place`);
+  }
+  if (!(await atDraft())) {
     io.output(`the development database is no longer at draft ${draft.revision}; nothing to undo there`);
     return;
   }

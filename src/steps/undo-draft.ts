@@ -3,7 +3,7 @@ import { restoreSnapshot, takeSnapshot, type Snapshot } from '../engines/snapsho
 import { DevdbError, failure, usageError } from '../errors.js';
 import { readMigration } from '../migration/script.js';
 import { alembic } from '../presets/command.js';
-import type { Draft } from '../state.js';
+import { updateState, type Draft } from '../state.js';
 import type { CycleContext } from './round-trip.js';
 import { shown, runTool, type StepIO } from './step.js';
 
@@ -29,12 +29,18 @@ export async function undoDraft(ctx: CycleContext, draft: Draft, why: { before: 
   const safety = await takeSnapshot(ctx.stateDir, ctx.devDb, `before undoing ${draft.revision} with its downgrade`);
   const script = await scriptToUndo(draft);
   const parent = (await readMigration(ctx.python, script.file)).downRevision;
+  await updateState(ctx.stateDir, (state) => {
+    if (state.draft) state.draft.undoing = safety.id;
+  });
   try {
     await runTool(ctx, alembic(shown(ctx, ctx.devIni), 'downgrade', typeof parent === 'string' ? parent : '-1'), io, `the downgrade of draft ${draft.revision}`);
   } catch (error) {
     // A downgrade on SQLite is not one transaction: what it did before failing goes back with the snapshot.
     await restoreSnapshot(ctx.stateDir, ctx.devDb, safety, { python: ctx.python, safety: false });
     if (script.putBack) await fs.remove(script.file);
+    await updateState(ctx.stateDir, (state) => {
+      delete state.draft?.undoing;
+    });
     const file = shown(ctx, script.file);
     const ways = why.before
       ? `Snapshot ${why.before.id} holds it as it was before the draft, snapshot ${safety.id} holds it now (with what was written since): fix the downgrade in ${file} and run "devdb cycle" again, or run "devdb snapshot restore ${why.before.id}" to drop what was written since, then cycle again.`

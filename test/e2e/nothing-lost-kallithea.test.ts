@@ -1,8 +1,10 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
 import { devdb, editModels, kallitheaTestbed, query } from '../support/devdb.js';
+import { leftovers, orphansGone, start } from '../support/faults.js';
 
 const LASTNAME = '    lastname = Column(Unicode(255), nullable=False)';
 const NICK = '    nick = Column(Unicode(255), nullable=True)';
@@ -127,6 +129,38 @@ describe('cycle replacing an applied draft loses no row of the development datab
     const fixed = await run('cycle', '-m', 'user: a');
     expect(fixed.exitCode, fixed.stderr).toBe(0);
     expect(await settingNames(tb.devDb)).toEqual(['w-kept']);
+  });
+});
+
+describe('a cycle stopped while it undoes an applied draft', () => {
+  it('SIGINT or SIGKILL while the draft\'s downgrade runs: the next cycle puts it back, and every row written since the apply survives', async () => {
+    const { tb, run } = await applied();
+    const stateFile = path.join(tb.root, '.devdb', 'state.json');
+    const stops = [
+      ['SIGINT', 0],
+      ['SIGINT', 150],
+      ['SIGKILL', 0],
+      ['SIGKILL', 150],
+    ] as const;
+    let previous = NICK;
+    for (const [i, [signal, delayMs]] of stops.entries()) {
+      await write(tb.devDb, `insert into settings (app_settings_name, app_settings_value) values ('w-${i}', 'v')`);
+      const column = `    extra${i} = Column(Unicode(255), nullable=True)`;
+      editModels(tb.root, previous, column);
+      previous = column;
+      const running = start(['cycle', '-m', 'user: a'], { cwd: tb.root, env: tb.env });
+      // The downgrade starts right after devdb records the snapshot it undoes from.
+      while (!fs.readFileSync(stateFile, 'utf8').includes('"undoing"')) await sleep(10);
+      await sleep(delayMs);
+      process.kill(running.pid, signal);
+      const stopped = await running.done();
+      if (signal === 'SIGKILL') await orphansGone(tb.root);
+      const again = await run('cycle', '-m', 'user: a');
+      expect(again.exitCode, `${signal} ${delayMs} ms: ${running.output()}\n${again.stdout}${again.stderr}`).toBe(0);
+      expect(stopped.exitCode === 130 || stopped.signal === 'SIGKILL', running.output()).toBe(true);
+      expect(leftovers(tb.root)).toEqual([]);
+      expect(await settingNames(tb.devDb)).toEqual(stops.slice(0, i + 1).map((_, j) => `w-${j}`));
+    }
   });
 });
 
