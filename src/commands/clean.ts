@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { loadConfig } from '../config/load.js';
 import type { GlobalOptions } from '../context.js';
-import { dropOwned } from '../engines/ownership.js';
+import { dropOwned, ownership } from '../engines/ownership.js';
 import { serverTarget } from '../engines/targets.js';
 import type { DatabaseTarget } from '../engines/url.js';
 import { EXIT } from '../errors.js';
@@ -33,14 +33,15 @@ export async function clean(options: CleanOptions): Promise<Outcome> {
   const gone = new Set<string>();
   for (const entry of (await readState(stateDir)).owned) {
     const snapshot = entry.key.includes('_snap_') || entry.key.startsWith(path.join(stateDir, 'snapshots'));
-    if (snapshot && !options.snapshots) continue;
     const target = targetOf(entry, config.servers);
     if (!target) continue;
+    // A snapshot a killed run had half made holds nothing to keep, so it goes even without --snapshots.
+    if (snapshot && !options.snapshots && (target.file || (await ownership(stateDir, target)) !== 'half-made')) continue;
     const name = target.file ? path.relative(root, target.file) : (target.database as string);
     const result = await dropOwned(stateDir, target);
     if (result === 'foreign') kept.push(name);
     else gone.add(entry.key);
-    if (result === 'dropped') dropped.push(name);
+    if (result === 'dropped' || result === 'half-made') dropped.push(name);
   }
   await updateState(stateDir, (state) => {
     state.owned = state.owned.filter((o) => !gone.has(o.key));

@@ -20,12 +20,26 @@ async function record(stateDir: string, target: DatabaseTarget, identity: string
   });
 }
 
-/** Whether devdb created this database and it is still the one it created. */
-export async function ownsDatabase(stateDir: string, target: DatabaseTarget): Promise<boolean> {
+/**
+ * Whose a database is. `owned`: the one devdb made. `half-made`: a server database
+ * devdb recorded as making that carries no comment at all, as PostgreSQL leaves one
+ * when devdb is killed between CREATE DATABASE and COMMENT ON DATABASE (two statements
+ * that cannot share a transaction); nobody else's comment is on it, so it is devdb's.
+ * `foreign`: anything else, including a recorded one that now carries another comment.
+ */
+export async function ownership(stateDir: string, target: DatabaseTarget): Promise<'owned' | 'half-made' | 'foreign'> {
   const key = keyOf(target);
   const entry = (await readState(stateDir)).owned.find((o) => o.key === key);
-  if (!entry) return false;
-  return entry.identity === undefined || entry.identity === (await (await engineFor(target.engine)).marker(target));
+  if (!entry) return 'foreign';
+  if (entry.identity === undefined) return 'owned';
+  const marker = await (await engineFor(target.engine)).marker(target);
+  if (marker === entry.identity) return 'owned';
+  return !target.file && marker === undefined ? 'half-made' : 'foreign';
+}
+
+/** Whether devdb created this database (or had half made it) and it is still the one it created. */
+export async function ownsDatabase(stateDir: string, target: DatabaseTarget): Promise<boolean> {
+  return (await ownership(stateDir, target)) !== 'foreign';
 }
 
 /** Records that devdb created this SQLite file (call before the tools make it, and again after, to record its identity). */
@@ -46,11 +60,12 @@ export async function makeOwned(stateDir: string, target: DatabaseTarget, source
   if (target.file) await recordOwned(stateDir, target);
 }
 
-/** Drops a database devdb made; one it did not make is left alone. */
-export async function dropOwned(stateDir: string, target: DatabaseTarget): Promise<'dropped' | 'missing' | 'foreign'> {
+/** Drops a database devdb made (or half made); one it did not make is left alone. */
+export async function dropOwned(stateDir: string, target: DatabaseTarget): Promise<'dropped' | 'half-made' | 'missing' | 'foreign'> {
   const engine = await engineFor(target.engine);
   if (!(await engine.exists(target))) return 'missing';
-  if (!(await ownsDatabase(stateDir, target))) return 'foreign';
+  const whose = await ownership(stateDir, target);
+  if (whose === 'foreign') return 'foreign';
   await engine.drop(target);
-  return 'dropped';
+  return whose === 'owned' ? 'dropped' : 'half-made';
 }
