@@ -150,11 +150,6 @@ async function cleanUp(signal: NodeJS.Signals, step: Run['step']): Promise<void>
       }
     }
     if (ctx.devDb.file) {
-      const incoming = `${ctx.devDb.file}.devdb-restore`;
-      if (await fs.pathExists(incoming)) {
-        await fs.remove(incoming);
-        cleaned.push(`removed the unfinished copy ${shown(incoming)}`);
-      }
       // Every write to the development database follows a snapshot of it: the first one this run took is how it was before.
       const taken = (await listSnapshots(ctx.stateDir, ctx.devDb)).filter((s) => new Date(s.createdAt) >= (run as Run).startedAt);
       if (taken[0]) restore = `devdb snapshot restore ${taken[0].id}`;

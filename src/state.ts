@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import path from 'node:path';
 import fs from 'fs-extra';
 
@@ -7,15 +8,29 @@ export interface OwnedDatabase {
   key: string;
   identity?: string;
   createdAt: string;
+  /** A snapshot of the development database: kept by clean unless --snapshots. */
+  role?: 'snapshot';
 }
 
 /** The migration the last cycle generated, until it is committed. */
 export interface Draft {
   file: string;
   revision: string;
+  /** sha256 of the script as devdb last wrote or applied it: a different file was edited by hand since. */
+  sha256?: string;
   /** The snapshot of the development database taken before the draft was applied to it. */
   snapshot?: string;
   applied: boolean;
+  /** The development database's fingerprint right after the draft was applied (engines/fingerprint.ts). */
+  fingerprint?: string;
+  /** The script as it was applied, kept in .devdb/backups: its downgrade undoes what is in the database. */
+  appliedScript?: string;
+}
+
+/** sha256 of a file's bytes (a draft script), or undefined when it is missing. */
+export async function fileSha256(file: string): Promise<string | undefined> {
+  const bytes = await fs.readFile(file).catch(() => undefined);
+  return bytes ? createHash('sha256').update(bytes).digest('hex') : undefined;
 }
 
 /** What devdb remembers between runs, in .devdb/state.json. */

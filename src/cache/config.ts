@@ -3,6 +3,7 @@ import { existsSync } from 'node:fs';
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { LoadedConfig } from '../config/load.js';
+import { realFile } from '../engines/url.js';
 import type { DevdbConfig } from '../config/schema.js';
 
 // devdb.json as a run validated it, remembered by the bytes of devdb.json and of the
@@ -38,7 +39,7 @@ export async function loadConfigRemembered(explicit: string | undefined, cwd: st
   const bytes = file ? await readFile(file).catch(() => undefined) : undefined;
   const key = bytes && (await keyOf(bytes));
   if (file && bytes && key) {
-    const root = path.dirname(file);
+    const root = realFile(path.dirname(file));
     const memo = JSON.parse(await readFile(memoFile(root), 'utf8').catch(() => '{}')) as Partial<Memo>;
     if (memo.key === key && memo.config) {
       const password = (JSON.parse(bytes.toString('utf8')) as { admin?: { password?: string } }).admin?.password;

@@ -1,12 +1,13 @@
 import path from 'node:path';
+import fs from 'fs-extra';
 import { loadConfig } from '../config/load.js';
 import type { GlobalOptions } from '../context.js';
 import { dropOwned, ownership } from '../engines/ownership.js';
 import { serverTarget } from '../engines/targets.js';
-import type { DatabaseTarget } from '../engines/url.js';
+import { realFile, type DatabaseTarget } from '../engines/url.js';
 import { EXIT } from '../errors.js';
 import type { Outcome } from '../report/output.js';
-import { readState, updateState } from '../state.js';
+import { readState, updateState, type OwnedDatabase } from '../state.js';
 
 export interface CleanOptions extends GlobalOptions {
   snapshots?: boolean;
@@ -20,6 +21,23 @@ function targetOf(entry: { engine: string; key: string }, servers: Record<string
   return serverTarget(entry.engine, server, entry.key.slice(entry.key.lastIndexOf('/') + 1));
 }
 
+/** The keys of the snapshots' copies (their files' real paths, their server databases' names), by their metadata in .devdb/snapshots. */
+async function snapshotCopies(stateDir: string): Promise<Set<string>> {
+  const dir = path.join(stateDir, 'snapshots');
+  const names = (await fs.readdir(dir).catch(() => [] as string[])).filter((n) => n.endsWith('.json'));
+  const copies = new Set<string>();
+  for (const name of names) {
+    const meta = (await fs.readJson(path.join(dir, name)).catch(() => undefined)) as { file?: string; database?: string } | undefined;
+    if (meta?.file) copies.add(realFile(meta.file));
+    if (meta?.database) copies.add(meta.database);
+  }
+  return copies;
+}
+
+/** Whether an owned database is a snapshot: recorded so, or the copy a snapshot's metadata names; never decided by where its path points. */
+const isSnapshot = (entry: OwnedDatabase, copies: Set<string>): boolean =>
+  entry.role === 'snapshot' || copies.has(entry.key) || copies.has(entry.key.slice(entry.key.lastIndexOf('/') + 1));
+
 /**
  * Drops every throwaway database devdb made for this project — the throwaway,
  * base and model databases on every engine — and, with --snapshots, the
@@ -31,8 +49,9 @@ export async function clean(options: CleanOptions): Promise<Outcome> {
   const dropped: string[] = [];
   const kept: string[] = [];
   const gone = new Set<string>();
+  const copies = await snapshotCopies(stateDir);
   for (const entry of (await readState(stateDir)).owned) {
-    const snapshot = entry.key.includes('_snap_') || entry.key.startsWith(path.join(stateDir, 'snapshots'));
+    const snapshot = isSnapshot(entry, copies);
     const target = targetOf(entry, config.servers);
     if (!target) continue;
     // A snapshot a killed run had half made holds nothing to keep, so it goes even without --snapshots.

@@ -1,4 +1,8 @@
+import path from 'node:path';
+import fs from 'fs-extra';
 import { loadContext, type Context, type GlobalOptions } from '../context.js';
+import { dropOwned } from '../engines/ownership.js';
+import { keepNewestSnapshots } from '../engines/snapshots.js';
 import type { EngineName } from '../engines/url.js';
 import { EXIT, usageError } from '../errors.js';
 import { readMigration } from '../migration/script.js';
@@ -65,17 +69,34 @@ export function cycleContext(context: Context, base: 'dev' | 'vcs' | undefined):
   return ctx;
 }
 
-/** Runs `work` on one engine, then drops what it made on a server, whatever the outcome. */
+/** Runs `work` on one engine, then drops what it made there (the base, its work folder, server databases), whatever the outcome. */
 export async function onEngine<T>(ctx: CycleContext, work: () => Promise<T>): Promise<T> {
   try {
     return await work();
   } finally {
     ctx.trip.dropped.push(...(await dropServerWork(ctx, [ctx.trip.baseDb, ctx.throwawayDb])));
+    if (ctx.trip.baseDb.file) await dropOwned(ctx.stateDir, ctx.trip.baseDb);
+    await fs.remove(path.join(ctx.stateDir, 'work'));
   }
 }
 
 /** The round trip of a migration generated elsewhere, on another engine: what verify does, without finding the migration. */
 export const proveSteps: Step<CycleContext>[] = [makeConfig({ fresh: false }), pointDb, baseDb, dropDb({ force: false }), modelDb, ...roundTripSteps];
+
+/** Steps 1, 5 and 6 of the loop: replace the previous draft, check the development database, build the base and the models, autogenerate. */
+const generateSteps = (options: CycleOptions): Step<CycleContext>[] => [
+  replaceDraft,
+  preflight({ upgradeFirst: options.upgradeFirst ?? false }),
+  makeConfig({ fresh: false }),
+  pointDb,
+  baseDb,
+  dropDb({ force: false }),
+  modelDb,
+  autogenerate({ message: options.message }),
+];
+
+/** Step 7 on the development database, unless --no-apply. */
+const applySteps = (options: CycleOptions): Step<CycleContext>[] => (options.apply === false ? [] : [unlessNoChange(applyToDev)]);
 
 /**
  * Generates a migration for the current model changes and proves it: checks the
@@ -91,20 +112,8 @@ export async function cycle(options: CycleOptions): Promise<Outcome> {
   const context = await loadContext({ ...options, engine: options.engine === 'all' ? undefined : options.engine }, { needPassword: !options.dryRun });
   const engines = enginesFor(context, options.engine);
   const ctx = cycleContext(context, options.base);
-  const generate: Step<CycleContext>[] = [
-    replaceDraft,
-    preflight({ upgradeFirst: options.upgradeFirst ?? false }),
-    makeConfig({ fresh: false }),
-    pointDb,
-    baseDb,
-    dropDb({ force: false }),
-    modelDb,
-    autogenerate({ message: options.message }),
-  ];
-  const prove = roundTripSteps.map(unlessNoChange);
-  const apply = options.apply === false ? [] : [unlessNoChange(applyToDev)];
   if (options.dryRun) {
-    const plans = await planSteps([...generate, ...prove, ...apply], ctx);
+    const plans = await planSteps([...generateSteps(options), ...roundTripSteps.map(unlessNoChange), ...applySteps(options)], ctx);
     return {
       exitCode: EXIT.ok,
       report: { ok: true, command: 'cycle', dryRun: true, engines, steps: plans },
@@ -112,6 +121,19 @@ export async function cycle(options: CycleOptions): Promise<Outcome> {
     };
   }
   const render = { json: options.json ?? false, verbose: ctx.verbose };
+  try {
+    return await cycleOn(ctx, engines, options, render);
+  } finally {
+    // Housekeeping must not hide the run's own outcome; the next run prunes again.
+    await keepNewestSnapshots(ctx.stateDir, ctx.devDb, ctx.config.snapshots.keep).catch(() => undefined);
+  }
+}
+
+/** The cycle's runs: generate and prove on the first engine, prove on the others, then apply. */
+async function cycleOn(ctx: CycleContext, engines: EngineName[], options: CycleOptions, render: { json: boolean; verbose: boolean }): Promise<Outcome> {
+  const generate = generateSteps(options);
+  const prove = roundTripSteps.map(unlessNoChange);
+  const apply = applySteps(options);
   const first = await onEngine(ctx, async (): Promise<StepsResult> => {
     const generated = await runSteps(generate, ctx, render);
     if (generated.error || !ctx.trip.migration) return generated;

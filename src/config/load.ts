@@ -1,6 +1,7 @@
 import path from 'node:path';
 import fs from 'fs-extra';
 import type { z } from 'zod';
+import { realFile } from '../engines/url.js';
 import { usageError } from '../errors.js';
 import { CONFIG_FILE, configSchema, type DevdbConfig } from './schema.js';
 
@@ -10,6 +11,13 @@ export interface LoadedConfig {
   root: string;
   config: DevdbConfig;
 }
+
+/**
+ * The project root: devdb.json's folder with symlinks resolved, so every path devdb
+ * derives from it (state, snapshots, the checkout's top, server database names)
+ * is the same whichever way the project was reached (--config through a symlink).
+ */
+export const projectRoot = (file: string): string => realFile(path.dirname(file));
 
 /** Finds devdb.json in `start` or the nearest folder above it. */
 export function findConfig(start: string): string | undefined {
@@ -47,7 +55,7 @@ export async function loadConfig(explicit: string | undefined, cwd: string): Pro
   } catch (error) {
     throw usageError(`The config ${file} is not valid JSON (${(error as Error).message}); fix it or recreate it with "devdb init --yes --force".`);
   }
-  return { file, root: path.dirname(file), config: validateConfig(json, file) };
+  return { file, root: projectRoot(file), config: validateConfig(json, file) };
 }
 
 /** Validates parsed JSON as devdb's config. */

@@ -57,6 +57,11 @@ export const configSchema = z
     allowOutsideRoot: z.boolean().optional().describe('let the throwaway database and INI live outside the project root'),
     setupCommand: z.array(z.string().min(1)).min(1).optional(),
     models: z.array(relativeOrAbsolutePath).min(1).optional().describe('globs of the model files devdb check watches, relative to the project root'),
+    snapshots: z
+      .object({ keep: z.number().int().min(1, 'must be at least 1').default(5) })
+      .strict()
+      .default({ keep: 5 })
+      .describe('how many snapshots of the development database to keep (the one an applied, uncommitted draft needs is kept as well)'),
   })
   .strict()
   .refine((config) => config.engine === 'sqlite' || config.servers[config.engine] !== undefined, {

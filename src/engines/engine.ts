@@ -35,6 +35,8 @@ export interface Engine {
   copy(source: DatabaseTarget, dest: DatabaseTarget, marker: string): Promise<void>;
   /** The schema as the neutral model. */
   inspect(target: DatabaseTarget): Promise<Schema>;
+  /** What the database holds, as parts to hash (SQLite: its bytes; a server: schema, rows and checksums per table), to tell later whether anything wrote to it. */
+  fingerprint(target: DatabaseTarget): Promise<string[]>;
   /** Rows per user table (alembic_version excluded). */
   countRows(target: DatabaseTarget): Promise<Record<string, number>>;
   /** Puts one row into each of `tables` that is empty, satisfying its constraints where it can. */

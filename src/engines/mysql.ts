@@ -1,7 +1,7 @@
 import mysql from 'mysql2/promise';
 import { usageError } from '../errors.js';
 import type { Engine } from './engine.js';
-import { inspectMysql, quoteIdent, tableNames } from './mysql-inspect.js';
+import { fingerprintMysql, inspectMysql, quoteIdent, tableNames } from './mysql-inspect.js';
 import { seedSchema, type SeedDatabase, type Value } from './seed-values.js';
 import { attempt, databaseOf, serverOf, sharedServer, type Query, type Server } from './server.js';
 import type { DatabaseTarget } from './url.js';
@@ -199,6 +199,7 @@ export function mysqlEngine(): Engine {
     },
 
     inspect: (target) => inspectMysql(inDatabase(target)),
+    fingerprint: (target) => fingerprintMysql(inDatabase(target)),
 
     async countRows(target) {
       const query = inDatabase(target);

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { readState, updateState } from '../state.js';
+import { readState, updateState, type OwnedDatabase } from '../state.js';
 import { engineFor } from './index.js';
 import { realFile, type DatabaseTarget } from './url.js';
 
@@ -12,10 +12,10 @@ import { realFile, type DatabaseTarget } from './url.js';
 const keyOf = (target: DatabaseTarget): string =>
   target.file ? realFile(target.file) : `${target.engine}://${target.url.replace(/^[^:]+:\/\/([^@/]*@)?/, '').replace(/\?.*$/, '')}`;
 
-async function record(stateDir: string, target: DatabaseTarget, identity: string | undefined): Promise<void> {
+async function record(stateDir: string, target: DatabaseTarget, identity: string | undefined, role?: OwnedDatabase['role']): Promise<void> {
   const key = keyOf(target);
   await updateState(stateDir, (state) => {
-    const entry = { engine: target.engine, key, createdAt: new Date().toISOString(), ...(identity === undefined ? {} : { identity }) };
+    const entry = { engine: target.engine, key, createdAt: new Date().toISOString(), ...(identity === undefined ? {} : { identity }), ...(role ? { role } : {}) };
     state.owned = [...state.owned.filter((o) => o.key !== key), entry];
   });
 }
@@ -37,35 +37,33 @@ export async function ownership(stateDir: string, target: DatabaseTarget): Promi
   return !target.file && marker === undefined ? 'half-made' : 'foreign';
 }
 
-/** Whether devdb created this database (or had half made it) and it is still the one it created. */
-export async function ownsDatabase(stateDir: string, target: DatabaseTarget): Promise<boolean> {
-  return (await ownership(stateDir, target)) !== 'foreign';
-}
-
 /** Records that devdb created this SQLite file (call before the tools make it, and again after, to record its identity). */
-export async function recordOwned(stateDir: string, target: DatabaseTarget): Promise<void> {
-  await record(stateDir, target, await (await engineFor(target.engine)).marker(target));
+export async function recordOwned(stateDir: string, target: DatabaseTarget, role?: OwnedDatabase['role']): Promise<void> {
+  await record(stateDir, target, await (await engineFor(target.engine)).marker(target), role);
 }
 
 /**
  * Makes `target` as devdb's: an empty database, or a copy of `source`. The record
  * comes first, so a run killed half-way leaves a database the next run may replace.
  */
-export async function makeOwned(stateDir: string, target: DatabaseTarget, source?: DatabaseTarget): Promise<void> {
+export async function makeOwned(stateDir: string, target: DatabaseTarget, source?: DatabaseTarget, role?: OwnedDatabase['role']): Promise<void> {
   const engine = await engineFor(target.engine);
   const marker = target.file ? undefined : `devdb ${randomUUID()}`;
-  await record(stateDir, target, marker);
+  await record(stateDir, target, marker, role);
   if (source) await engine.copy(source, target, marker ?? '');
   else await engine.create(target, marker ?? '');
-  if (target.file) await recordOwned(stateDir, target);
+  if (target.file) await recordOwned(stateDir, target, role);
 }
 
-/** Drops a database devdb made (or half made); one it did not make is left alone. */
+/** Drops a database devdb made (or half made), and forgets it; one it did not make is left alone (and remembered). */
 export async function dropOwned(stateDir: string, target: DatabaseTarget): Promise<'dropped' | 'half-made' | 'missing' | 'foreign'> {
   const engine = await engineFor(target.engine);
-  if (!(await engine.exists(target))) return 'missing';
-  const whose = await ownership(stateDir, target);
+  const whose = (await engine.exists(target)) ? await ownership(stateDir, target) : 'missing';
   if (whose === 'foreign') return 'foreign';
-  await engine.drop(target);
-  return whose === 'owned' ? 'dropped' : 'half-made';
+  if (whose !== 'missing') await engine.drop(target);
+  const key = keyOf(target);
+  await updateState(stateDir, (state) => {
+    state.owned = state.owned.filter((o) => o.key !== key);
+  });
+  return whose === 'owned' ? 'dropped' : whose;
 }

@@ -138,3 +138,14 @@ export async function inspectPostgres(query: Query): Promise<Schema> {
   for (const table of await tableRows(query)) tables.push(await inspectTable(query, table));
   return { engine: 'postgres', tables };
 }
+
+/** Rows per table with a checksum of their text, and the schema: what a write since the last look would change. */
+export async function fingerprintPostgres(query: Query): Promise<string[]> {
+  const parts = [JSON.stringify(await inspectPostgres(query))];
+  for (const table of await tableRows(query)) {
+    const sql = `SELECT count(*)::text AS n, coalesce(md5(string_agg(md5(t::text), '' ORDER BY md5(t::text))), '') AS sum FROM ${quoteIdent(table.name)} t`;
+    const [row] = await query<{ n: string; sum: string }>(`checksumming "${table.name}"`, sql);
+    parts.push(`${table.name}:${row?.n}:${row?.sum}`);
+  }
+  return parts;
+}

@@ -2,7 +2,7 @@ import pg from 'pg';
 import { usageError } from '../errors.js';
 import type { Table } from '../schema/model.js';
 import type { Engine } from './engine.js';
-import { inspectPostgres, quoteIdent, tableRows } from './postgres-inspect.js';
+import { fingerprintPostgres, inspectPostgres, quoteIdent, tableRows } from './postgres-inspect.js';
 import { seedSchema, type SeedDatabase, type Value } from './seed-values.js';
 import { attempt, databaseOf, errorCode, serverOf, sharedServer, type Query, type Server } from './server.js';
 import type { DatabaseTarget } from './url.js';
@@ -194,6 +194,7 @@ export function postgresEngine(): Engine {
     },
 
     inspect: (target) => inspectPostgres(inDatabase(target)),
+    fingerprint: (target) => fingerprintPostgres(inDatabase(target)),
 
     async countRows(target) {
       const query = inDatabase(target);

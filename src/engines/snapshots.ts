@@ -3,8 +3,9 @@ import path from 'node:path';
 import fs from 'fs-extra';
 import { DevdbError, EXIT, usageError } from '../errors.js';
 import { engineFor } from './index.js';
-import { makeOwned } from './ownership.js';
-import { SIDECARS } from './sqlite-engine.js';
+import { dropOwned, makeOwned } from './ownership.js';
+import { restoreInPlace } from './sqlite-restore.js';
+import { readState } from '../state.js';
 import { databaseName, serverTarget } from './targets.js';
 import type { DatabaseTarget } from './url.js';
 
@@ -46,22 +47,41 @@ export async function takeSnapshot(stateDir: string, database: DatabaseTarget, r
   // Milliseconds: a restore right after a cycle takes its safety snapshot within the same second.
   const stamp = new Date().toISOString().replace(/[-:.]/g, '');
   const id = `${stamp}-${revisions[0]?.slice(0, 12) ?? 'base'}`;
-  await fs.ensureDir(folder(stateDir));
   const copy: Pick<Snapshot, 'file' | 'database'> = database.file
     ? { file: path.join(folder(stateDir), `${id}.db`) }
     : { database: databaseName(path.dirname(stateDir), `snap_${stamp.toLowerCase()}_${randomBytes(2).toString('hex')}`) };
-  await makeOwned(stateDir, snapshotTarget(copy, database), database);
-  const snapshot: Snapshot = {
-    id,
-    createdAt: new Date().toISOString(),
-    reason,
-    revisions,
-    source: database.file ?? database.database ?? '',
-    ...copy,
-    ...(copy.file ? { bytes: (await fs.stat(copy.file)).size } : {}),
-  };
-  await fs.writeJson(path.join(folder(stateDir), `${id}.json`), snapshot, { spaces: 2 });
-  return snapshot;
+  const meta = path.join(folder(stateDir), `${id}.json`);
+  try {
+    await fs.ensureDir(folder(stateDir));
+    await makeOwned(stateDir, snapshotTarget(copy, database), database, 'snapshot');
+    const snapshot: Snapshot = {
+      id,
+      createdAt: new Date().toISOString(),
+      reason,
+      revisions,
+      source: database.file ?? database.database ?? '',
+      ...copy,
+      ...(copy.file ? { bytes: (await fs.stat(copy.file)).size } : {}),
+    };
+    await fs.writeJson(meta, snapshot, { spaces: 2 });
+    return snapshot;
+  } catch (error) {
+    if (!isDiskFull(error)) throw error;
+    if (copy.file) await fs.remove(copy.file);
+    await fs.remove(meta);
+    throw new DevdbError(
+      `There is no space left to snapshot the development database into ${folder(stateDir)} (database or disk is full); the development database is intact and the partial snapshot was removed: free space on that disk, or keep .devdb on a disk with room (a symlink to a folder there works), then run again.`,
+      { exitCode: EXIT.usage, cause: error },
+    );
+  }
+}
+
+/** SQLite's "database or disk is full", or the file system's ENOSPC, anywhere in the error's causes. */
+function isDiskFull(error: unknown): boolean {
+  for (let e = error as { code?: string; cause?: unknown; message?: string } | undefined; e; e = e.cause as typeof e) {
+    if (e.code === 'SQLITE_FULL' || e.code === 'ENOSPC' || /database or disk is full|No space left/.test(e.message ?? '')) return true;
+  }
+  return false;
 }
 
 /** Every snapshot of `database` whose copy still exists, oldest first. */
@@ -94,14 +114,21 @@ export async function findSnapshot(stateDir: string, database: DatabaseTarget, i
   return matches[0] as Snapshot;
 }
 
+/** How restoreSnapshot works: the project's Python copies a SQLite snapshot; `say` hears of a database in use; `safety: false` skips the snapshot of the current database (it is one already). */
+export interface RestoreOptions {
+  python: string;
+  say?: (line: string) => void;
+  safety?: boolean;
+}
+
 /**
  * Puts a snapshot back as the development database. The current database is
- * snapshotted first, so a restore loses nothing either. SQLite swaps files with a
- * rename; a server database is dropped and copied again from the snapshot.
+ * snapshotted first, so a restore loses nothing either. SQLite is restored in place
+ * (see sqlite-restore.ts); a server database is dropped and copied again from the snapshot.
  */
-export async function restoreSnapshot(stateDir: string, database: DatabaseTarget, snapshot: Snapshot): Promise<Snapshot | undefined> {
+export async function restoreSnapshot(stateDir: string, database: DatabaseTarget, snapshot: Snapshot, how: RestoreOptions): Promise<Snapshot | undefined> {
   const engine = await engineFor(database.engine);
-  const safety = (await engine.exists(database)) ? await takeSnapshot(stateDir, database, `before restoring ${snapshot.id}`) : undefined;
+  const safety = how.safety !== false && (await engine.exists(database)) ? await takeSnapshot(stateDir, database, `before restoring ${snapshot.id}`) : undefined;
   const source = snapshotTarget(snapshot, database);
   if (!database.file) {
     try {
@@ -113,12 +140,23 @@ export async function restoreSnapshot(stateDir: string, database: DatabaseTarget
     }
     return safety;
   }
-  const target = database.file;
-  const incoming: DatabaseTarget = { engine: 'sqlite', url: `sqlite:///${target}.devdb-restore`, file: `${target}.devdb-restore` };
-  await engine.drop(incoming);
-  await engine.copy(source, incoming, '');
-  // A journal or WAL beside the old file belongs to it; left there, SQLite would replay it into the restored one.
-  for (const suffix of SIDECARS) await fs.remove(target + suffix);
-  await fs.rename(incoming.file as string, target);
+  await restoreInPlace(how.python, source.file as string, database.file, how.say ?? (() => {}));
   return safety;
+}
+
+/**
+ * Keeps the newest `keep` snapshots of `database`, and the one the uncommitted draft
+ * goes back to however old it is; drops the rest. Returns the ids dropped.
+ */
+export async function keepNewestSnapshots(stateDir: string, database: DatabaseTarget, keep: number): Promise<string[]> {
+  const all = await listSnapshots(stateDir, database);
+  const needed = (await readState(stateDir)).draft?.snapshot;
+  const dropped: string[] = [];
+  for (const snapshot of all.slice(0, Math.max(0, all.length - keep))) {
+    if (snapshot.id === needed) continue;
+    if ((await dropOwned(stateDir, snapshotTarget(snapshot, database))) === 'foreign') continue;
+    await fs.remove(path.join(folder(stateDir), `${snapshot.id}.json`));
+    dropped.push(snapshot.id);
+  }
+  return dropped;
 }

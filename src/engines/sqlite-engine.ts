@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import fs from 'fs-extra';
 import type { Engine } from './engine.js';
 import type { DatabaseTarget } from './url.js';
@@ -10,6 +11,11 @@ const fileOf = (target: DatabaseTarget): string => {
   return target.file;
 };
 
+/** sha256 of a file's bytes, or "none" when it is missing. */
+async function fileHash(file: string): Promise<string> {
+  const bytes = await fs.readFile(file).catch(() => undefined);
+  return bytes ? createHash('sha256').update(bytes).digest('hex') : 'none';
+}
 
 /** The driver-backed half, loaded only by what reads or copies a database: a cached reset only checks files. */
 const sqlite = () => import('./sqlite.js');
@@ -33,6 +39,8 @@ export function sqliteEngine(): Engine {
     },
     copy: async (source, dest) => (await sqlite()).copyDatabase(fileOf(source), fileOf(dest)),
     inspect: async (target) => (await sqlite()).sqliteInspector(fileOf(target)).inspect(),
+    // Every committed write changes the file (its header counts them) or, in WAL mode, the -wal beside it.
+    fingerprint: async (target) => [await fileHash(fileOf(target)), await fileHash(`${fileOf(target)}-wal`)],
     countRows: async (target) => (await sqlite()).countRows(fileOf(target)),
     seedRows: async (target, tables) => (await sqlite()).seedRows(fileOf(target), tables),
     revisions: async (target) => (await sqlite()).currentRevisions(target),

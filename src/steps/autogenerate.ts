@@ -4,7 +4,7 @@ import { DevdbError, EXIT, usageError } from '../errors.js';
 import { readMigration } from '../migration/script.js';
 import { alembic } from '../presets/command.js';
 import { isNotUpToDate, parseGenerated } from '../python/alembic.js';
-import { updateState } from '../state.js';
+import { fileSha256, updateState } from '../state.js';
 import type { CycleContext } from './round-trip.js';
 import { planOnBase } from './base-db.js';
 import { shown, runTool, type Step } from './step.js';
@@ -50,8 +50,9 @@ export function autogenerate({ message }: { message: string }): Step<CycleContex
         return;
       }
       ctx.trip.migration = { file, script };
+      const sha256 = await fileSha256(file);
       await updateState(ctx.stateDir, (state) => {
-        state.draft = { file, revision: script.revision ?? '', applied: false };
+        state.draft = { file, revision: script.revision ?? '', applied: false, sha256 };
       });
     },
   };

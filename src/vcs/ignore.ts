@@ -1,5 +1,6 @@
 import path from 'node:path';
 import fs from 'fs-extra';
+import { realFile } from '../engines/url.js';
 import type { Vcs } from './index.js';
 
 /** What adding ignore patterns did: the ignore file and the lines it gained. */
@@ -13,7 +14,7 @@ export const ignoreFile = (vcs: Vcs): string => path.join(vcs.top, vcs.kind === 
 
 /** A file or folder inside the checkout as an ignore pattern (relative to its top, forward slashes); undefined when outside it. */
 export function ignorePattern(vcs: Vcs, file: string, folder = false): string | undefined {
-  const relative = path.relative(vcs.top, path.resolve(file));
+  const relative = path.relative(realFile(vcs.top), realFile(path.resolve(file)));
   if (!relative || relative.startsWith('..') || path.isAbsolute(relative)) return undefined;
   return `${relative.split(path.sep).join('/')}${folder ? '/' : ''}`;
 }

@@ -1,5 +1,6 @@
 import path from 'node:path';
 import fs from 'fs-extra';
+import { realFile } from '../engines/url.js';
 import { usageError } from '../errors.js';
 
 export type VcsKind = 'git' | 'hg';
@@ -29,7 +30,7 @@ export const baseRevision = (vcs: Vcs): string => (vcs.kind === 'git' ? 'HEAD' :
 export async function isCommitted(vcs: Vcs, file: string): Promise<boolean> {
   const { execa } = await import('execa');
   if (vcs.kind === 'git') {
-    const result = await execa('git', ['cat-file', '-e', `HEAD:${path.relative(vcs.top, file).split(path.sep).join('/')}`], { cwd: vcs.top, reject: false });
+    const result = await execa('git', ['cat-file', '-e', `HEAD:${path.relative(realFile(vcs.top), realFile(file)).split(path.sep).join('/')}`], { cwd: vcs.top, reject: false });
     return result.exitCode === 0;
   }
   const result = await execa('hg', ['files', '-r', '.', '--', file], { cwd: vcs.top, reject: false });

@@ -1,17 +1,17 @@
-import { execFileSync, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CLI, devdb, kallitheaTestbed, sha256, tempDir, type DevdbRun, type Testbed } from '../support/devdb.js';
+import { canMount, fullDisk, unmountAll } from '../support/disk.js';
 
 // A corpus of bad inputs. Each gives one clear line on stderr ("devdb: …", then at most a
 // tool's last lines, indented), its documented exit code, no stack trace, and changes no
 // file it should not.
 
 let tb: Testbed & { env: Record<string, string> };
-const mounts: string[] = [];
 
 /**
  * Every file under `dir` with its size and modification time: a write to any of them shows.
@@ -90,6 +90,8 @@ const CASES: Case[] = [
   { name: 'a missing key ("python")', config: '{"preset": "kallithea", "devIni": "development.ini"}', args: ['reset'], exit: 2, message: /"python" is missing/ },
   { name: 'a misspelt key', config: { pyhton: 'x' }, args: ['reset'], exit: 2, message: /unknown key "pyhton"/ },
   { name: 'a key of the wrong type', config: { repos: 5 }, args: ['reset'], exit: 2, message: /"repos" is 5, which is not allowed; it must be a string/ },
+  { name: 'snapshots to keep: 0', config: { snapshots: { keep: 0 } }, args: ['reset'], exit: 2, message: /"snapshots\.keep" is 0, which is not allowed; it must be at least 1/ },
+  { name: 'snapshots to keep: not a number', config: { snapshots: { keep: 'all' } }, args: ['snapshot', 'list'], exit: 2, message: /"snapshots\.keep" is "all", which is not allowed; it must be a number/ },
   { name: 'a malformed admin email', config: { admin: { email: 'not-an-email' } }, args: ['reset'], exit: 2, message: /"admin\.email" is "not-an-email"/ },
   { name: 'a throwaway path with a newline', config: { throwawayDb: 'te\nmp.db' }, args: ['reset'], exit: 2, message: /"throwawayDb" is .*must not contain a line break/ },
   { name: 'a throwaway INI path with a NUL', config: { throwawayIni: 'temp\u0000.ini' }, args: ['reset'], exit: 2, message: /"throwawayIni" .*line break or NUL/ },
@@ -142,7 +144,7 @@ beforeAll(async () => {
 });
 
 afterAll(() => {
-  for (const mount of mounts) execFileSync('umount', [mount]);
+  unmountAll();
 });
 
 describe(`${CASES.length} bad inputs in a small project`, () => {
@@ -164,32 +166,6 @@ async function asNobody(args: string[], cwd: string): Promise<DevdbRun> {
     stdin: 'ignore',
   });
   return { exitCode: result.exitCode ?? -1, stdout: String(result.stdout), stderr: String(result.stderr) };
-}
-
-/** Whether this machine lets the tests mount a small tmpfs (root in a container usually may). */
-const canMount = ((): boolean => {
-  const dir = fs.mkdtempSync('/tmp/devdb-mount-probe-');
-  try {
-    execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=64k', 'tmpfs', dir], { stdio: 'ignore' });
-    execFileSync('umount', [dir]);
-    return true;
-  } catch {
-    return false;
-  } finally {
-    fs.rmdirSync(dir);
-  }
-})();
-
-/** A tmpfs of `size` at `dir`, filled up: no byte more fits. */
-function fullDisk(dir: string, size: string): void {
-  fs.mkdirSync(dir, { recursive: true });
-  execFileSync('mount', ['-t', 'tmpfs', '-o', `size=${size}`, 'tmpfs', dir]);
-  mounts.push(dir);
-  try {
-    execFileSync('dd', ['if=/dev/zero', `of=${path.join(dir, 'filler')}`, 'bs=4k'], { stdio: 'ignore' });
-  } catch {
-    // dd stops with "No space left on device": that is the point
-  }
 }
 
 describe('bad environments', () => {

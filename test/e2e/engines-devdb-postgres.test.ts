@@ -58,4 +58,16 @@ describe('a development database on PostgreSQL: copied as the base, snapshotted 
     expect(await databasesLike('postgres', `devdb_${tag}_snap_`)).toHaveLength(2);
     expect((await serverQuery<{ n: string }>('postgres', dev, 'SELECT count(*) AS n FROM repositories'))[0]!.n).toBe(String(tb.sampleRepos.length));
   });
+
+  it('rows written on the server after an applied draft survive the next cycle: its fingerprint differs, so the draft is undone by its own downgrade', async () => {
+    const applied = await run('cycle', '-m', 'repositories: add note');
+    expect(applied.exitCode, applied.stderr).toBe(0);
+    await serverQuery('postgres', dev, "INSERT INTO settings (app_settings_name, app_settings_value) VALUES ('w-late', 'v')");
+    editModels(tb.root, '    note = Column(Unicode(255), nullable=True)', '    note_author = Column(Unicode(255), nullable=True)');
+    const second = await run('cycle', '-m', 'repositories: add note');
+    expect(second.exitCode, second.stderr).toBe(0);
+    expect(second.stdout).toMatch(/the development database changed since draft \w+ was applied; snapshot \S+ holds it as it was; undid the draft with its own downgrade/);
+    expect(await serverQuery('postgres', dev, "SELECT app_settings_value AS v FROM settings WHERE app_settings_name = 'w-late'")).toEqual([{ v: 'v' }]);
+    expect(await columns()).toEqual(expect.arrayContaining(['note', 'note_author']));
+  });
 });
