@@ -67,6 +67,7 @@ class AlembicServer {
     this.child.stdin.on('error', () => undefined);
     eachLine(this.child.stderr, (line) => this.remember(line));
     eachLine(this.child.stdout, (line) => this.output(line));
+    let greeted = false;
     let greet: (version: string) => void = () => undefined;
     let refuse: (error: unknown) => void = () => undefined;
     this.hello = new Promise((resolve, reject) => ((greet = resolve), (refuse = reject)));
@@ -79,6 +80,7 @@ class AlembicServer {
       const reply = parse(line);
       if (reply && 'hello' in reply) {
         clearTimeout(deadline);
+        greeted = true;
         greet(reply.hello.python);
       } else if (reply && 'exit' in reply && this.running) {
         this.running.exit = reply.exit;
@@ -91,6 +93,8 @@ class AlembicServer {
     this.exited = new Promise((resolve) => {
       this.child.on('exit', (code, signal) => {
         clearTimeout(deadline);
+        // Its normal end, after the last command: nothing to report.
+        if (greeted && !this.running) return resolve(this.ended(code, signal));
         // The lines it printed last are still in the pipes: let them arrive first, briefly.
         setTimeout(() => resolve(this.ended(code, signal)), 200);
       });
