@@ -53,6 +53,8 @@ class AlembicServer {
   /** Output and stderr lines no command owns (start-up, a crash), for the error that reports them. */
   private readonly tail: string[] = [];
   private gone: string | undefined;
+  /** The signal devdb sent it, when devdb stopped it. */
+  private stoppedBy: NodeJS.Signals | undefined;
   /** Why the helper is gone, once it is. */
   private readonly exited: Promise<string>;
 
@@ -62,7 +64,8 @@ class AlembicServer {
     cwd: string,
   ) {
     this.child = execa(python, [SERVER], { cwd, stdio: ['pipe', 'pipe', 'pipe', 'pipe'], buffer: false, reject: false, env: PYTHON_ENV });
-    trackChild(this.child);
+    // Stopped by devdb (Ctrl-C, --timeout) is not a helper that died on its own.
+    trackChild({ kill: (signal) => ((this.stoppedBy = signal ?? 'SIGTERM'), this.child.kill(signal)), then: (done, failed) => this.child.then(done, failed) });
     // A helper that could not start, or is gone, fails the command waiting on it (below), not devdb.
     this.child.stdin.on('error', () => undefined);
     eachLine(this.child.stderr, (line) => this.remember(line));
@@ -136,15 +139,17 @@ class AlembicServer {
   private ended(code: number | null, signal: NodeJS.Signals | null): string {
     if (this.gone) return this.gone;
     this.gone = signal ? `it was killed by ${signal}` : code === null ? 'it could not be started' : `it exited with code ${code}`;
+    for (const stream of [this.child.stdout, this.child.stderr, this.child.stdio[3]]) (stream as Readable | null)?.destroy();
     const running = this.running;
     this.running = undefined;
     running?.reject(
-      new DevdbError(
-        `devdb's helper (${this.python}) died while running "${running.shown}": ${this.gone}; a migration or a tool it runs ended the process (os._exit, a signal, a crash in C code): fix that and run again.`,
-        { exitCode: EXIT.failed, detail: [...running.lines, ...this.tail].slice(-TAIL).join('\n') },
-      ),
+      this.stoppedBy
+        ? new DevdbError(`devdb stopped its helper (${this.stoppedBy}) while it was running "${running.shown}".`, { exitCode: EXIT.interrupted })
+        : new DevdbError(
+            `devdb's helper (${this.python}) died while running "${running.shown}": ${this.gone}; a migration or a tool it runs ended the process (os._exit, a signal, a crash in C code): fix that and run again.`,
+            { exitCode: EXIT.failed, detail: [...running.lines, ...this.tail].slice(-TAIL).join('\n') },
+          ),
     );
-    for (const stream of [this.child.stdout, this.child.stderr, this.child.stdio[3]]) (stream as Readable | null)?.destroy();
     return this.gone;
   }
 
