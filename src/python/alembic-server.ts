@@ -52,6 +52,10 @@ class AlembicServer {
   private running: Running | undefined;
   /** Output and stderr lines no command owns (start-up, a crash), for the error that reports them. */
   private readonly tail: string[] = [];
+  /** Every value any request said never to show: what the helper prints is redacted before it is kept. */
+  private readonly secrets = new Set<string>();
+  /** Its Python version, from its hello. */
+  private version: string | undefined;
   private gone: string | undefined;
   /** The signal devdb sent it, when devdb stopped it. */
   private stoppedBy: NodeJS.Signals | undefined;
@@ -84,6 +88,7 @@ class AlembicServer {
       if (reply && 'hello' in reply) {
         clearTimeout(deadline);
         greeted = true;
+        this.version = reply.hello.python;
         greet(reply.hello.python);
       } else if (reply && 'exit' in reply && this.running) {
         this.running.exit = reply.exit;
@@ -109,8 +114,12 @@ class AlembicServer {
     });
   }
 
+  private redacted(line: string): string {
+    return redact(line, [...this.secrets]);
+  }
+
   private remember(line: string): void {
-    this.tail.push(line);
+    this.tail.push(this.redacted(line));
     if (this.tail.length > TAIL) this.tail.shift();
   }
 
@@ -118,8 +127,9 @@ class AlembicServer {
     const running = this.running;
     if (!running || running.ended) return this.remember(line);
     if (!line.endsWith(running.end)) {
-      running.lines.push(line);
-      running.onLine(line);
+      const clean = this.redacted(line);
+      running.lines.push(clean);
+      running.onLine(clean);
       return;
     }
     const rest = line.slice(0, -running.end.length);
@@ -146,7 +156,7 @@ class AlembicServer {
       this.stoppedBy
         ? new DevdbError(`devdb stopped its helper (${this.stoppedBy}) while it was running "${running.shown}".`, { exitCode: EXIT.interrupted })
         : new DevdbError(
-            `devdb's helper (${this.python}) died while running "${running.shown}": ${this.gone}; a migration or a tool it runs ended the process (os._exit, a signal, a crash in C code): fix that and run again.`,
+            `devdb's helper (${this.python}${this.version ? `, Python ${this.version}` : ''}) died while running "${running.shown}": ${this.gone}; a migration or a tool it runs ended the process (os._exit, a signal, a crash in C code): fix that and run again.`,
             { exitCode: EXIT.failed, detail: [...running.lines, ...this.tail].slice(-TAIL).join('\n') },
           ),
     );
@@ -168,8 +178,9 @@ class AlembicServer {
     if (gone !== undefined) throw this.startFailure(gone);
   }
 
-  /** Runs one request; resolves to its exit code and the lines it printed. */
-  run(request: Request, shown: string, onLine: (line: string) => void): Promise<{ exitCode: number; lines: string[] }> {
+  /** Runs one request; resolves to its exit code and the lines it printed, with `secrets` (and earlier requests' secrets) as ***. */
+  run(request: Request, shown: string, secrets: readonly string[], onLine: (line: string) => void): Promise<{ exitCode: number; lines: string[] }> {
+    for (const secret of secrets) if (secret) this.secrets.add(secret);
     const task = this.queue.then(async () => {
       await this.ready();
       if (this.gone) {
@@ -223,14 +234,8 @@ async function serverFor(python: string, cwd: string): Promise<AlembicServer> {
  * in the shared helper; every line it prints is redacted before anyone sees it.
  */
 export async function runInProcess(python: string, cwd: string, tool: { name: string; path: string }, args: string[], secrets: readonly string[], onLine?: (line: string) => void) {
-  const lines: string[] = [];
   const shown = redact(formatCommand({ tool: tool.name, args, secrets: [...secrets] }), secrets);
-  const result = await (await serverFor(python, cwd)).run({ tool: tool.name, path: tool.path, args }, shown, (line) => {
-    const clean = redact(line, secrets);
-    lines.push(clean);
-    onLine?.(clean);
-  });
-  return { exitCode: result.exitCode, lines };
+  return (await serverFor(python, cwd)).run({ tool: tool.name, path: tool.path, args }, shown, secrets, (line) => onLine?.(line));
 }
 
 /** Runs an alembic command through the shared helper for this Python and folder. */
