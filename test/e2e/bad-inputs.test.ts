@@ -205,9 +205,11 @@ describe('bad environments', () => {
   });
 
   it('a read-only repositories folder (an unprivileged user)', async () => {
-    // Stand-ins for the Python and its tool (the testbed's live where nobody may not go); the run stops before starting either.
+    // Stand-ins for the Python and its tool (the testbed's live where nobody may not go); the run stops before starting
+    // either, past the Python's version, which the stand-in gives as a Python would.
     const stub = '#!/bin/sh\nexit 1\n';
-    const root = miniProject({ config: { repos: 'repos', python: 'bin/python' }, files: { 'repos/.keep': '', 'bin/python': stub, 'bin/kallithea-cli': stub, 'bin/alembic': stub } });
+    const python = '#!/bin/sh\nprintf 3.11\n';
+    const root = miniProject({ config: { repos: 'repos', python: 'bin/python' }, files: { 'repos/.keep': '', 'bin/python': python, 'bin/kallithea-cli': stub, 'bin/alembic': stub } });
     for (const tool of ['python', 'kallithea-cli', 'alembic']) fs.chmodSync(path.join(root, 'bin', tool), 0o755);
     fs.chmodSync(root, 0o755);
     fs.mkdirSync(path.join(root, '.devdb'));
