@@ -2,7 +2,7 @@ import path from 'node:path';
 import fs from 'fs-extra';
 import { loadConfig } from '../config/load.js';
 import type { GlobalOptions } from '../context.js';
-import { dropOwned } from '../engines/ownership.js';
+import { dropOwned, ownership } from '../engines/ownership.js';
 import { serverTarget } from '../engines/targets.js';
 import { realFile, type DatabaseTarget } from '../engines/url.js';
 import { EXIT } from '../errors.js';
@@ -51,14 +51,16 @@ export async function clean(options: CleanOptions): Promise<Outcome> {
   const gone = new Set<string>();
   const copies = await snapshotCopies(stateDir);
   for (const entry of (await readState(stateDir)).owned) {
-    if (isSnapshot(entry, copies) && !options.snapshots) continue;
+    const snapshot = isSnapshot(entry, copies);
     const target = targetOf(entry, config.servers);
     if (!target) continue;
+    // A snapshot a killed run had half made holds nothing to keep, so it goes even without --snapshots.
+    if (snapshot && !options.snapshots && (target.file || (await ownership(stateDir, target)) !== 'half-made')) continue;
     const name = target.file ? path.relative(root, target.file) : (target.database as string);
     const result = await dropOwned(stateDir, target);
     if (result === 'foreign') kept.push(name);
     else gone.add(entry.key);
-    if (result === 'dropped') dropped.push(name);
+    if (result === 'dropped' || result === 'half-made') dropped.push(name);
   }
   await updateState(stateDir, (state) => {
     state.owned = state.owned.filter((o) => !gone.has(o.key));

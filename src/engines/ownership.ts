@@ -20,12 +20,21 @@ async function record(stateDir: string, target: DatabaseTarget, identity: string
   });
 }
 
-/** Whether devdb created this database and it is still the one it created. */
-export async function ownsDatabase(stateDir: string, target: DatabaseTarget): Promise<boolean> {
+/**
+ * Whose a database is. `owned`: the one devdb made. `half-made`: a server database
+ * devdb recorded as making that carries no comment at all, as PostgreSQL leaves one
+ * when devdb is killed between CREATE DATABASE and COMMENT ON DATABASE (two statements
+ * that cannot share a transaction); nobody else's comment is on it, so it is devdb's.
+ * `foreign`: anything else, including a recorded one that now carries another comment.
+ */
+export async function ownership(stateDir: string, target: DatabaseTarget): Promise<'owned' | 'half-made' | 'foreign'> {
   const key = keyOf(target);
   const entry = (await readState(stateDir)).owned.find((o) => o.key === key);
-  if (!entry) return false;
-  return entry.identity === undefined || entry.identity === (await (await engineFor(target.engine)).marker(target));
+  if (!entry) return 'foreign';
+  if (entry.identity === undefined) return 'owned';
+  const marker = await (await engineFor(target.engine)).marker(target);
+  if (marker === entry.identity) return 'owned';
+  return !target.file && marker === undefined ? 'half-made' : 'foreign';
 }
 
 /** Records that devdb created this SQLite file (call before the tools make it, and again after, to record its identity). */
@@ -46,16 +55,18 @@ export async function makeOwned(stateDir: string, target: DatabaseTarget, source
   if (target.file) await recordOwned(stateDir, target, role);
 }
 
-/** Drops a database devdb made, and forgets it; one it did not make is left alone (and remembered). */
-export async function dropOwned(stateDir: string, target: DatabaseTarget): Promise<'dropped' | 'missing' | 'foreign'> {
+/** Drops a database devdb made (or half made), and forgets it; one it did not make is left alone (and remembered). */
+export async function dropOwned(stateDir: string, target: DatabaseTarget): Promise<'dropped' | 'half-made' | 'missing' | 'foreign'> {
   const engine = await engineFor(target.engine);
-  const result = !(await engine.exists(target)) ? 'missing' : !(await ownsDatabase(stateDir, target)) ? 'foreign' : 'dropped';
-  if (result === 'dropped') await engine.drop(target);
+  const whose = (await engine.exists(target)) ? await ownership(stateDir, target) : 'missing';
+  if (whose === 'foreign') return 'foreign';
+  if (whose !== 'missing') await engine.drop(target);
   const key = keyOf(target);
-  if (result !== 'foreign' && (await readState(stateDir)).owned.some((o) => o.key === key)) {
+  // Only a state that had the entry is rewritten: a run that dropped nothing leaves .devdb as it was.
+  if ((await readState(stateDir)).owned.some((o) => o.key === key)) {
     await updateState(stateDir, (state) => {
       state.owned = state.owned.filter((o) => o.key !== key);
     });
   }
-  return result;
+  return whose === 'owned' ? 'dropped' : whose;
 }

@@ -59,7 +59,8 @@ export const baseDb: Step<CycleContext> = {
   },
   run: async (ctx, io) => {
     const target = ctx.trip.baseDb;
-    await clearDatabase(ctx, target, 'base database', true);
+    const note = await clearDatabase(ctx, target, 'base database', true);
+    if (note) io.output(note);
     if (target.file) await fs.ensureDir(path.dirname(target.file));
     if (ctx.trip.base.kind === 'vcs') {
       // On a server the setup command needs the database to exist; a SQLite file it makes itself.

@@ -132,6 +132,8 @@ const CASES: Case[] = [
   { name: 'cycle without -m', args: ['cycle'], exit: 2, message: /required option '-m, --message <message>' not specified/ },
   { name: 'a --sql-log value that is not on/off', args: ['reset', '--sql-log', 'maybe'], exit: 2, message: /option '--sql-log <state>' argument 'maybe' is invalid/ },
   { name: 'an unknown command', args: ['frobnicate'], exit: 2, message: /unknown command 'frobnicate'/ },
+  { name: 'a --timeout that is not a number', args: ['reset', '--timeout', 'soon'], exit: 2, message: /--timeout \(or DEVDB_TIMEOUT\) is "soon"; give a number of seconds, such as 600/ },
+  { name: 'a DEVDB_TIMEOUT of 0', args: ['cycle', '-m', 'x'], env: { DEVDB_TIMEOUT: '0' }, exit: 2, message: /--timeout \(or DEVDB_TIMEOUT\) is 0; give a number of seconds above 0/ },
   { name: 'an unknown --base', args: ['cycle', '-m', 'x', '--base', 'git'], exit: 2, message: /argument 'git' is invalid/ },
   { name: 'a snapshot id that matches none', args: ['snapshot', 'restore', 'nope'], exit: 2, message: /No snapshot matches "nope"; run "devdb snapshot list"/ },
   { name: 'a --setup-command that is not a JSON array', config: null, args: ['init', '--yes', '--preset', 'alembic', '--setup-command', 'python setup.py'], exit: 2, message: /give the command as a JSON array of strings/ },
@@ -179,9 +181,11 @@ describe('bad environments', () => {
   });
 
   it('a read-only repositories folder (an unprivileged user)', async () => {
-    // Stand-ins for the Python and its tool (the testbed's live where nobody may not go); the run stops before starting either.
+    // Stand-ins for the Python and its tool (the testbed's live where nobody may not go); the run stops before starting
+    // either, past the Python's version, which the stand-in gives as a Python would.
     const stub = '#!/bin/sh\nexit 1\n';
-    const root = miniProject({ config: { repos: 'repos', python: 'bin/python' }, files: { 'repos/.keep': '', 'bin/python': stub, 'bin/kallithea-cli': stub, 'bin/alembic': stub } });
+    const python = '#!/bin/sh\nprintf 3.11\n';
+    const root = miniProject({ config: { repos: 'repos', python: 'bin/python' }, files: { 'repos/.keep': '', 'bin/python': python, 'bin/kallithea-cli': stub, 'bin/alembic': stub } });
     for (const tool of ['python', 'kallithea-cli', 'alembic']) fs.chmodSync(path.join(root, 'bin', tool), 0o755);
     fs.chmodSync(root, 0o755);
     fs.mkdirSync(path.join(root, '.devdb'));
