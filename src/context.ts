@@ -36,6 +36,8 @@ export interface Context {
   /** .devdb/ in the project root: ownership records, snapshots, backups. */
   stateDir: string;
   devIni: string;
+  /** Where Alembic runs: the development INI's folder, as `alembic` is run beside its alembic.ini, so relative paths in the INI mean what they mean to the user. */
+  alembicDir: string;
   devDb: DatabaseTarget;
   /** The engine this run's throwaway databases live on. */
   engine: EngineName;
@@ -114,7 +116,8 @@ export async function loadContext(options: GlobalOptions & EngineOptions, { need
   if (devIni === throwawayIni) {
     throw usageError(`"throwawayIni" and "devIni" in ${file} are the same file ${devIni}; give the throwaway its own INI, such as temp.ini.`);
   }
-  const devDb = databaseOf(await readIni(devIni, 'development INI'), preset, root);
+  const alembicDir = path.dirname(devIni);
+  const devDb = databaseOf(await readIni(devIni, 'development INI'), preset, alembicDir);
   if (!devDb) {
     throw usageError(`The development INI ${devIni} sets no sqlalchemy.url in ${preset.urlSections.map((s) => `[${s}]`).join(' or ')}; add the development database's URL there.`);
   }
@@ -134,6 +137,7 @@ export async function loadContext(options: GlobalOptions & EngineOptions, { need
     python,
     stateDir: path.join(root, '.devdb'),
     devIni,
+    alembicDir,
     devDb,
     engine,
     throwawayIni,

@@ -7,6 +7,7 @@ import { validateConfig } from '../config/load.js';
 import { PASSWORD_ENV } from '../context.js';
 import { EXIT, usageError } from '../errors.js';
 import { presetFor } from '../presets/index.js';
+import { readRevisions } from '../python/alembic.js';
 import { checkPython, detectPython, requireTool } from '../python/locate.js';
 import type { Outcome } from '../report/output.js';
 
@@ -78,7 +79,8 @@ export async function init(options: InitOptions): Promise<Outcome> {
     preset,
     python,
     devIni,
-    throwawayIni: options.throwawayIni ?? 'temp.ini',
+    // Beside the development INI, so that %(here)s in the copy means the same folder.
+    throwawayIni: options.throwawayIni ?? path.join(path.dirname(devIni), 'temp.ini'),
     throwawayDb: options.throwawayDb ?? 'temp.db',
     ...(engine !== 'sqlite' || Object.keys(servers).length > 0 ? { engine, servers } : {}),
     admin: {
@@ -90,6 +92,13 @@ export async function init(options: InitOptions): Promise<Outcome> {
     publicAccess: options.publicAccess ?? false,
     ...(options.setupCommand ? { setupCommand: options.setupCommand } : {}),
   });
+}
+
+/** Alembic must load the migrations through the development INI, from its folder as devdb will run it, before a config names that INI. */
+async function loadsScripts(root: string, python: string, devIni: string): Promise<void> {
+  const ini = path.resolve(root, devIni);
+  const show = (file: string): string => path.relative(root, file) || '.';
+  await readRevisions(python, ini, path.dirname(ini), show);
 }
 
 /**
@@ -108,6 +117,7 @@ export async function saveConfig(root: string, settings: DevdbConfigInput): Prom
   const config = validateConfig(input, file);
   const resolvedPython = checkPython(config.python, root);
   for (const tool of presetFor(config).tools) requireTool(resolvedPython, tool, config.preset);
+  if (config.preset === 'alembic') await loadsScripts(root, resolvedPython, config.devIni);
   if (presetFor(config).needsAdmin && config.repos === '.devdb/repos') await fs.ensureDir(path.join(root, '.devdb', 'repos'));
   await fs.writeFile(file, `${JSON.stringify(input, null, 2)}\n`);
   const password = config.admin.password;

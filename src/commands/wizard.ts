@@ -65,7 +65,7 @@ const resolved = (python: string, root: string): string | undefined => {
 async function devDatabase(root: string, devIni: string, preset: PresetName): Promise<DatabaseTarget> {
   const file = path.resolve(root, devIni);
   const sections = presetFor({ preset }).urlSections;
-  const target = databaseOf(await readIni(file, 'development INI'), presetFor({ preset }), root);
+  const target = databaseOf(await readIni(file, 'development INI'), presetFor({ preset }), path.dirname(file));
   if (!target) throw usageError(`${devIni} sets no sqlalchemy.url in ${sections.map((s) => `[${s}]`).join(' or ')}; give the INI that names the development database.`);
   return target;
 }
