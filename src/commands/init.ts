@@ -1,10 +1,11 @@
 import path from 'node:path';
 import fs from 'fs-extra';
 import { detectDevIni, detectPreset } from '../config/detect.js';
-import { CONFIG_FILE, type DevdbConfigInput, type PresetName, type ServerEngine } from '../config/schema.js';
+import { CONFIG_FILE, type DevdbConfig, type DevdbConfigInput, type PresetName, type ServerEngine } from '../config/schema.js';
 import type { EngineName } from '../engines/url.js';
 import { validateConfig } from '../config/load.js';
-import { PASSWORD_ENV } from '../context.js';
+import { developmentTarget, PASSWORD_ENV, throwawayTarget } from '../context.js';
+import { sameDatabase } from '../engines/url.js';
 import { EXIT, usageError } from '../errors.js';
 import { presetFor } from '../presets/index.js';
 import { readRevisions } from '../python/alembic.js';
@@ -17,6 +18,7 @@ export interface InitOptions {
   preset?: PresetName;
   python?: string;
   devIni?: string;
+  devDb?: string;
   throwawayIni?: string;
   throwawayDb?: string;
   adminUser?: string;
@@ -79,6 +81,7 @@ export async function init(options: InitOptions): Promise<Outcome> {
     preset,
     python,
     devIni,
+    ...(options.devDb ? { devDb: options.devDb.includes('://') ? options.devDb : stored(root, options.devDb) } : {}),
     // Beside the development INI, so that %(here)s in the copy means the same folder.
     throwawayIni: options.throwawayIni ?? path.join(path.dirname(devIni), 'temp.ini'),
     throwawayDb: options.throwawayDb ?? 'temp.db',
@@ -92,6 +95,14 @@ export async function init(options: InitOptions): Promise<Outcome> {
     publicAccess: options.publicAccess ?? false,
     ...(options.setupCommand ? { setupCommand: options.setupCommand } : {}),
   });
+}
+
+/** The development database devdb.json names is never the throwaway database, which devdb deletes. */
+function assertNotThrowaway(root: string, config: DevdbConfig): void {
+  const devDb = developmentTarget(config.devDb as string, root, '--dev-db');
+  if (sameDatabase(devDb, throwawayTarget(config.throwawayDb, root))) {
+    throw usageError(`--dev-db ${config.devDb} is the throwaway database, which devdb deletes and rebuilds; give the development database, or another --throwaway-db.`);
+  }
 }
 
 /** Alembic must load the migrations through the development INI, from its folder as devdb will run it, before a config names that INI. */
@@ -115,6 +126,7 @@ export async function saveConfig(root: string, settings: DevdbConfigInput): Prom
     ...(settings.repos ? { repos: stored(root, settings.repos) } : {}),
   };
   const config = validateConfig(input, file);
+  if (config.devDb) assertNotThrowaway(root, config);
   const resolvedPython = checkPython(config.python, root);
   for (const tool of presetFor(config).tools) requireTool(resolvedPython, tool, config.preset);
   if (config.preset === 'alembic') await loadsScripts(root, resolvedPython, config.devIni);

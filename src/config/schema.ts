@@ -30,6 +30,9 @@ export const configSchema = z
     preset: z.enum(PRESET_NAMES),
     python: relativeOrAbsolutePath.describe("the project's Python (a virtualenv's bin/python)"),
     devIni: relativeOrAbsolutePath.describe('the development INI (development.ini, alembic.ini)'),
+    devDb: relativeOrAbsolutePath
+      .optional()
+      .describe("the development database, when it is not the development INI's sqlalchemy.url: a URL, or a SQLite file relative to the project root"),
     throwawayIni: relativeOrAbsolutePath.default('temp.ini'),
     throwawayDb: relativeOrAbsolutePath
       .default('temp.db')

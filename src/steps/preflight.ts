@@ -5,6 +5,7 @@ import { usageError } from '../errors.js';
 import { alembic } from '../presets/command.js';
 import { readRevisions, type AlembicRevision } from '../python/alembic.js';
 import type { Context } from '../context.js';
+import { writeIniForDevDb } from './dev-ini.js';
 import type { CycleContext } from './round-trip.js';
 import { shown, runTool, type Step } from './step.js';
 
@@ -47,8 +48,8 @@ export function preflight({ upgradeFirst }: { upgradeFirst: boolean }): Step<Cyc
         );
       }
       const snapshot = await takeSnapshot(ctx.stateDir, ctx.devDb, `before --upgrade-first from ${at}`);
-      io.output(`snapshot ${snapshot.id} taken; upgrading ${shown(ctx, ctx.devIni)} to ${head}`);
-      await runTool(ctx, alembic(shown(ctx, ctx.devIni), 'upgrade', 'head'), io, 'upgrade of the development database');
+      io.output(`snapshot ${snapshot.id} taken; upgrading ${describeTarget(ctx.devDb, ctx.root)} to ${head}`);
+      await runTool(ctx, alembic(shown(ctx, await writeIniForDevDb(ctx)), 'upgrade', 'head'), io, 'upgrade of the development database');
     },
   };
 }

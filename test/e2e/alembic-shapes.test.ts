@@ -115,4 +115,32 @@ describe('an Alembic project laid out as real ones are', () => {
     expect(init.stderr).toMatch(/^devdb: Alembic cannot load the migration scripts through app\/db\/alembic.ini, run from app\/db \(CommandError: Path doesn't exist: .*nowhere.*\)/);
     expect(fs.existsSync(path.join(project.root, 'devdb.json'))).toBe(false);
   });
+
+  it('--dev-db names the development database when alembic.ini holds a placeholder URL: cycle proves on copies of it and applies to it, the INI untouched', async () => {
+    const project = await alembicProject();
+    fs.mkdirSync(path.join(project.root, 'data'));
+    const devDb = path.join(project.root, 'data', 'real.db');
+    fs.renameSync(project.devDb, devDb);
+    edit(project.devIni, (t) => t.replace('sqlalchemy.url = sqlite:///%(here)s/dev.db', 'sqlalchemy.url = sqlite:///alembic.db'));
+    await commit(project.root, 'placeholder URL');
+    const before = fs.readFileSync(project.devIni);
+    const run = (...args: string[]) => devdb(args, { cwd: project.root });
+    const refused = await run('init', '--yes', '--python', project.python, '--dev-db', 'temp.db');
+    expect(refused.exitCode).toBe(2);
+    expect(refused.stderr).toContain('--dev-db temp.db is the throwaway database');
+    const init = await run('init', '--yes', '--python', project.python, '--dev-db', 'data/real.db');
+    expect(init.exitCode, init.stderr).toBe(0);
+    expect(JSON.parse(fs.readFileSync(path.join(project.root, 'devdb.json'), 'utf8')).devDb).toBe('data/real.db');
+    expect((await run('reset')).exitCode).toBe(0);
+    addTitle(project.root);
+    const cycle = await run('cycle', '--json', '-m', 'notes: add title');
+    expect(cycle.exitCode, cycle.stdout).toBe(0);
+    const report = JSON.parse(cycle.stdout);
+    expect(report.rows.before).toMatchObject({ users: 1, notes: 1 });
+    expect(await query(devDb, 'select version_num from alembic_version')).toEqual([{ version_num: report.revision }]);
+    expect(fs.existsSync(path.join(project.root, 'alembic.db'))).toBe(false);
+    expect(fs.readFileSync(project.devIni).equals(before)).toBe(true);
+    const snapshots = await run('snapshot', 'list', '--json');
+    expect(JSON.parse(snapshots.stdout).snapshots[0].revisions).toEqual(['0001']);
+  });
 });
