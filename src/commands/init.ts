@@ -9,6 +9,8 @@ import { sameDatabase } from '../engines/url.js';
 import { EXIT, usageError } from '../errors.js';
 import { presetFor } from '../presets/index.js';
 import { readRevisions } from '../python/alembic.js';
+import { addIgnores, throwawayPatterns } from '../vcs/ignore.js';
+import { detectVcs } from '../vcs/index.js';
 import { checkPython, detectPython, requireTool } from '../python/locate.js';
 import type { Outcome } from '../report/output.js';
 
@@ -77,7 +79,7 @@ export async function init(options: InitOptions): Promise<Outcome> {
   if (engine !== 'sqlite' && !servers[engine]) throw usageError(`--engine ${engine} needs the server to create databases on; add --server-url URL for it.`);
   const password = options.storePassword ? process.env[PASSWORD_ENV] : undefined;
   if (options.storePassword && !password) throw usageError(`--store-password stores the value of ${PASSWORD_ENV}, which is not set; set it first.`);
-  return saveConfig(root, {
+  const saved = await saveConfig(root, {
     preset,
     python,
     devIni,
@@ -95,6 +97,11 @@ export async function init(options: InitOptions): Promise<Outcome> {
     publicAccess: options.publicAccess ?? false,
     ...(options.setupCommand ? { setupCommand: options.setupCommand } : {}),
   });
+  const config = saved.report.settings as DevdbConfigInput;
+  const vcs = detectVcs(root);
+  const ignored = vcs ? await addIgnores(vcs, throwawayPatterns(vcs, root, config.throwawayIni ?? 'temp.ini', throwawayTarget(config.throwawayDb ?? 'temp.db', root).file)) : undefined;
+  const added = ignored?.added.length ? [`Added to ${path.relative(root, ignored.file) || ignored.file}: ${ignored.added.join(', ')}.`] : [];
+  return { ...saved, report: { ...saved.report, ...(ignored ? { ignored } : {}) }, summary: [...saved.summary, ...added] };
 }
 
 /** The development database devdb.json names is never the throwaway database, which devdb deletes. */

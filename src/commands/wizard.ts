@@ -14,8 +14,8 @@ import { hookInstall } from './hook.js';
 import { checkPython, detectPython, requireTool } from '../python/locate.js';
 import { askChoice, askSecret, askText, askYesNo, isPromptExit, type Check } from '../report/ask.js';
 import type { Outcome } from '../report/output.js';
-import { addIgnores, ignorePattern } from '../vcs/ignore.js';
-import { detectVcs, type Vcs } from '../vcs/index.js';
+import { addIgnores, throwawayPatterns } from '../vcs/ignore.js';
+import { detectVcs } from '../vcs/index.js';
 import { saveConfig, type InitOptions } from './init.js';
 
 const CLI = fileURLToPath(new URL('../cli.js', import.meta.url));
@@ -142,17 +142,6 @@ function summary(settings: DevdbConfigInput, devDb: DatabaseTarget, root: string
   return [`${CONFIG_FILE} will hold:`, ...rows.map(([key, value]) => `  ${key.padEnd(20)}${value}`)];
 }
 
-/** The throwaway files a commit must never pick up, as patterns of the checkout's ignore file. */
-function throwawayPatterns(vcs: Vcs, root: string, throwawayIni: string, throwawayDb: string): string[] {
-  const database = throwawayTarget(throwawayDb, root).file;
-  return [
-    ignorePattern(vcs, path.resolve(root, throwawayIni)),
-    database && ignorePattern(vcs, database),
-    '*.devdb-base.ini',
-    ignorePattern(vcs, path.join(root, '.devdb'), true),
-  ].filter((pattern): pattern is string => Boolean(pattern));
-}
-
 /** Runs the first `devdb reset` as its own process, so its progress shows as it always does. */
 async function firstReset(root: string, password: string | undefined): Promise<ExitCode> {
   const result = await execa(process.execPath, [CLI, 'reset'], { cwd: root, stdio: 'inherit', reject: false, env: password ? { [PASSWORD_ENV]: password } : {} });
@@ -194,7 +183,7 @@ export async function wizard(options: InitOptions): Promise<Outcome> {
     say(
       `Development database: ${describeTarget(devDb, root)}. Throwaway databases on ${defaults.engine ?? 'sqlite'}${defaults.engine && defaults.engine !== 'sqlite' ? '' : ' (for PostgreSQL or MariaDB: devdb init --yes --engine … --server-url …)'}.`,
     );
-    const throwawayIni = await askText('Throwaway INI', options.throwawayIni ?? defaults.throwawayIni ?? 'temp.ini', throwawayIniCheck(root, devIni, devDb));
+    const throwawayIni = await askText('Throwaway INI', options.throwawayIni ?? defaults.throwawayIni ?? path.join(path.dirname(devIni), 'temp.ini'), throwawayIniCheck(root, devIni, devDb));
     const throwawayDb = await askText('Throwaway database (a SQLite file)', options.throwawayDb ?? defaults.throwawayDb ?? 'temp.db', throwawayDbCheck(root, devDb));
     const admin = chosen.needsAdmin ? await askAdmin(root, defaults, options) : undefined;
 
@@ -215,7 +204,7 @@ export async function wizard(options: InitOptions): Promise<Outcome> {
     const saved = await saveConfig(root, settings);
     written = true;
     say(...saved.summary);
-    const ignored = vcs ? await addIgnores(vcs, throwawayPatterns(vcs, root, throwawayIni, throwawayDb)) : undefined;
+    const ignored = vcs ? await addIgnores(vcs, throwawayPatterns(vcs, root, throwawayIni, throwawayTarget(throwawayDb, root).file)) : undefined;
     if (ignored?.added.length) say(`Added to ${path.relative(root, ignored.file) || ignored.file}: ${ignored.added.join(', ')}.`);
     if (vcs && !(await hookState(vcs)).installed && (await askYesNo('Install the pre-commit hook (devdb check before every commit)?', true))) {
       say(...(await hookInstall({})).summary);

@@ -143,4 +143,20 @@ describe('an Alembic project laid out as real ones are', () => {
     const snapshots = await run('snapshot', 'list', '--json');
     expect(JSON.parse(snapshots.stdout).snapshots[0].revisions).toEqual(['0001']);
   });
+
+  it('init --yes appends the ignore lines the checkout lacks, once, so "git add -A" picks up none of devdb\'s files', async () => {
+    const project = await alembicProject();
+    const run = (...args: string[]) => devdb(args, { cwd: project.root });
+    const init = await run('init', '--yes', '--python', project.python);
+    expect(init.exitCode, init.stderr).toBe(0);
+    expect(init.stdout).toContain('Added to .gitignore: temp.ini, temp.*.ini, temp.db, .devdb/, devdb.local.json.');
+    expect((await run('init', '--yes', '--force', '--python', project.python)).stdout).not.toContain('Added to');
+    expect(fs.readFileSync(path.join(project.root, '.gitignore'), 'utf8')).toBe('*.db\n__pycache__/\ntemp.ini\ntemp.*.ini\ntemp.db\n.devdb/\ndevdb.local.json\n');
+    expect((await run('reset')).exitCode).toBe(0);
+    addTitle(project.root);
+    expect((await run('cycle', '--no-apply', '-m', 'notes: add title')).exitCode).toBe(0);
+    const { stdout } = await execa('git', ['status', '--porcelain', '--untracked-files=all'], { cwd: project.root });
+    // project.json is the test project's own description, written after its first commit.
+    expect(stdout.split('\n').map((l) => l.slice(3)).filter((f) => f !== 'project.json').sort()).toEqual(['.gitignore', 'app/models.py', 'devdb.json', expect.stringMatching(/^migrations\/versions\/.*_notes_add_title\.py$/)]);
+  });
 });

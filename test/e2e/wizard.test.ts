@@ -76,7 +76,7 @@ describe('devdb init as an interactive wizard, in a real terminal', () => {
     await terminal.answer('Throwaway database');
     expect(await terminal.waitFor('? Write devdb.json?')).toMatch(/throwaway database\s+temp\.db/);
     await terminal.answer('Write devdb.json?');
-    expect(await terminal.waitFor('Added to .gitignore: temp.ini, temp.db, *.devdb-base.ini, .devdb/.')).toContain('devdb init: wrote devdb.json (preset alembic');
+    expect(await terminal.waitFor('Added to .gitignore: temp.ini, temp.*.ini, temp.db, .devdb/, devdb.local.json.')).toContain('devdb init: wrote devdb.json (preset alembic');
     await terminal.answer('Install the pre-commit hook (devdb check before every commit)?');
     await terminal.answer('Run the first "devdb reset" now?');
     expect(await terminal.waitFor('EXIT=0', 60_000)).toContain('devdb reset: throwaway database temp.db rebuilt');
@@ -90,7 +90,7 @@ describe('devdb init as an interactive wizard, in a real terminal', () => {
       repos: '.devdb/repos',
       publicAccess: false,
     });
-    expect(gitignore()).toBe('*.db\n__pycache__/\ntemp.ini\ntemp.db\n*.devdb-base.ini\n.devdb/\n');
+    expect(gitignore()).toBe('*.db\n__pycache__/\ntemp.ini\ntemp.*.ini\ntemp.db\n.devdb/\ndevdb.local.json\n');
     expect(fs.existsSync(path.join(project.root, 'temp.db'))).toBe(true);
     expect(fs.readFileSync(path.join(project.root, '.git', 'hooks', 'pre-commit'), 'utf8')).toContain('check');
   });
