@@ -69,7 +69,7 @@ export async function init(options: InitOptions): Promise<Outcome> {
     throw usageError(`${file} exists already; pass --force to replace it.`);
   }
   const python = options.python ?? detectPython(root);
-  if (!python) throw usageError('No Python found (no .venv or venv beside the project, no python3 on PATH); pass --python PATH.');
+  if (!python) throw usageError('No Python found (no .venv or venv in the project, at the top of its checkout or one folder up, no $VIRTUAL_ENV, no python3 on PATH); pass --python PATH.');
   const devIni = options.devIni ?? detectDevIni(root);
   if (!devIni) throw usageError(`No development.ini or alembic.ini in ${root}; pass --dev-ini FILE.`);
   if (!fs.existsSync(path.resolve(root, devIni))) throw usageError(`The development INI ${devIni} does not exist; pass --dev-ini with an existing file.`);
