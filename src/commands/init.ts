@@ -1,7 +1,8 @@
 import path from 'node:path';
 import fs from 'fs-extra';
 import { detectDevIni, detectPreset } from '../config/detect.js';
-import { CONFIG_FILE, type DevdbConfig, type DevdbConfigInput, type PresetName, type ServerEngine } from '../config/schema.js';
+import { mergeLocal, splitPortable, writeLocal } from '../config/local.js';
+import { CONFIG_FILE, LOCAL_CONFIG_FILE, type DevdbConfig, type DevdbConfigInput, type PresetName, type ServerEngine } from '../config/schema.js';
 import type { EngineName } from '../engines/url.js';
 import { validateConfig } from '../config/load.js';
 import { developmentTarget, PASSWORD_ENV, throwawayTarget } from '../context.js';
@@ -83,7 +84,7 @@ export async function init(options: InitOptions): Promise<Outcome> {
     preset,
     python,
     devIni,
-    ...(options.devDb ? { devDb: options.devDb.includes('://') ? options.devDb : stored(root, options.devDb) } : {}),
+    ...(options.devDb ? { devDb: options.devDb } : {}),
     // Beside the development INI, so that %(here)s in the copy means the same folder.
     throwawayIni: options.throwawayIni ?? path.join(path.dirname(devIni), 'temp.ini'),
     throwawayDb: options.throwawayDb ?? 'temp.db',
@@ -126,25 +127,24 @@ async function loadsScripts(root: string, python: string, devIni: string): Promi
  */
 export async function saveConfig(root: string, settings: DevdbConfigInput): Promise<Outcome> {
   const file = path.join(root, CONFIG_FILE);
-  const input: DevdbConfigInput = {
-    ...settings,
-    python: stored(root, settings.python),
-    devIni: stored(root, settings.devIni),
-    ...(settings.repos ? { repos: stored(root, settings.repos) } : {}),
-  };
+  const { shared, local } = splitPortable(root, { ...settings, devIni: stored(root, settings.devIni) });
+  const input = mergeLocal(shared, local) as DevdbConfigInput;
   const config = validateConfig(input, file);
   if (config.devDb) assertNotThrowaway(root, config);
   const resolvedPython = checkPython(config.python, root);
   for (const tool of presetFor(config).tools) requireTool(resolvedPython, tool, config.preset);
   if (config.preset === 'alembic') await loadsScripts(root, resolvedPython, config.devIni);
   if (presetFor(config).needsAdmin && config.repos === '.devdb/repos') await fs.ensureDir(path.join(root, '.devdb', 'repos'));
-  await fs.writeFile(file, `${JSON.stringify(input, null, 2)}\n`);
+  await fs.writeFile(file, `${JSON.stringify(shared, null, 2)}\n`);
+  await writeLocal(file, local);
   const password = config.admin.password;
+  const perUser = Object.keys(local);
   return {
     exitCode: EXIT.ok,
-    report: { ok: true, command: 'init', config: file, settings: { ...input, admin: { ...input.admin, ...(password ? { password: '***' } : {}) } } },
+    report: { ok: true, command: 'init', config: file, settings: { ...input, admin: { ...input.admin, ...(password ? { password: '***' } : {}) } }, ...(perUser.length > 0 ? { local: perUser } : {}) },
     summary: [
       `devdb init: wrote ${CONFIG_FILE} (preset ${config.preset}, Python ${config.python}, development INI ${config.devIni}).`,
+      ...(perUser.length > 0 ? [`${perUser.join(', ')} ${perUser.length > 1 ? 'are paths' : 'is a path'} outside the repository, so ${LOCAL_CONFIG_FILE} holds ${perUser.length > 1 ? 'them' : 'it'} for you alone (ignored by git or Mercurial).`] : []),
       ...(presetFor(config).needsAdmin && !password ? [`Set ${PASSWORD_ENV} before "devdb reset": the admin password is not stored.`] : []),
     ],
   };

@@ -16,6 +16,7 @@ import { askChoice, askSecret, askText, askYesNo, isPromptExit, type Check } fro
 import type { Outcome } from '../report/output.js';
 import { addIgnores, throwawayPatterns } from '../vcs/ignore.js';
 import { detectVcs } from '../vcs/index.js';
+import { localConfigFile, mergeLocal } from '../config/local.js';
 import { saveConfig, type InitOptions } from './init.js';
 
 const CLI = fileURLToPath(new URL('../cli.js', import.meta.url));
@@ -39,12 +40,13 @@ const reason = async (check: () => unknown): Promise<true | string> => {
 /** The folder a new file would go in must exist, or the first run fails on it. */
 const folderExists = (root: string, file: string): boolean => fs.existsSync(path.dirname(path.resolve(root, file)));
 
-/** devdb.json as it is, to offer its values as defaults; unreadable JSON offers none. */
+/** devdb.json as it is, with devdb.local.json over it, to offer its values as defaults; unreadable JSON offers none. */
 async function readExisting(file: string): Promise<Partial<DevdbConfigInput> | undefined> {
   if (!(await fs.pathExists(file))) return undefined;
   try {
     const json: unknown = JSON.parse(await fs.readFile(file, 'utf8'));
-    if (json && typeof json === 'object' && !Array.isArray(json)) return json as Partial<DevdbConfigInput>;
+    const local = (await fs.readJson(localConfigFile(file)).catch(() => undefined)) as Record<string, unknown> | undefined;
+    if (json && typeof json === 'object' && !Array.isArray(json)) return mergeLocal(json as Record<string, unknown>, local) as Partial<DevdbConfigInput>;
   } catch {
     // offered as a replacement below
   }

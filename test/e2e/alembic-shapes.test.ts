@@ -159,4 +159,22 @@ describe('an Alembic project laid out as real ones are', () => {
     // project.json is the test project's own description, written after its first commit.
     expect(stdout.split('\n').map((l) => l.slice(3)).filter((f) => f !== 'project.json').sort()).toEqual(['.gitignore', 'app/models.py', 'devdb.json', expect.stringMatching(/^migrations\/versions\/.*_notes_add_title\.py$/)]);
   });
+
+  it('devdb.json is portable: paths inside the repository are relative, a Python outside it goes to the ignored devdb.local.json', async () => {
+    const project = await alembicProject();
+    const run = (...args: string[]) => devdb(args, { cwd: project.root });
+    const init = await run('init', '--yes', '--python', project.python, '--repos', path.join(project.root, 'app'));
+    expect(init.exitCode, init.stderr).toBe(0);
+    expect(init.stdout).toContain('python is a path outside the repository, so devdb.local.json holds it for you alone');
+    const shared = fs.readFileSync(path.join(project.root, 'devdb.json'), 'utf8');
+    expect(shared).not.toContain(project.root);
+    expect(JSON.parse(shared)).toMatchObject({ devIni: 'alembic.ini', repos: 'app', throwawayIni: 'temp.ini' });
+    expect(JSON.parse(shared).python).toBeUndefined();
+    expect(JSON.parse(fs.readFileSync(path.join(project.root, 'devdb.local.json'), 'utf8'))).toEqual({ python: project.python });
+    expect((await run('reset')).exitCode).toBe(0);
+    fs.rmSync(path.join(project.root, 'devdb.local.json'));
+    const without = await run('reset');
+    expect(without.exitCode).toBe(2);
+    expect(without.stderr).toContain('"python" is missing');
+  });
 });
