@@ -39,12 +39,12 @@ export async function loadConfig(explicit: string | undefined, cwd: string): Pro
   const shared = parseConfigJson(file, bytes);
   const local = await readLocal(file);
   if (!local) return { file, root: path.dirname(file), config: validateConfig(shared, file) };
-  const override = parseConfigJson(local.file, local.bytes);
-  if (typeof override !== 'object' || override === null || Array.isArray(override)) {
+  const perUser = parseConfigJson(local.file, local.bytes);
+  if (typeof perUser !== 'object' || perUser === null || Array.isArray(perUser)) {
     throw usageError(`The per-user config ${local.file} is not a JSON object; fix it, or delete it and run "devdb init --yes --force".`);
   }
-  const merged = typeof shared === 'object' && shared !== null ? mergeLocal(shared as Record<string, unknown>, override as Record<string, unknown>) : shared;
-  return { file, root: path.dirname(file), config: validateConfig(merged, `${file} (with ${LOCAL_CONFIG_FILE} over it)`) };
+  const merged = typeof shared === 'object' && shared !== null ? mergeLocal(shared as Record<string, unknown>, perUser as Record<string, unknown>) : shared;
+  return { file, root: path.dirname(file), config: validateConfig(merged, `${file} (with ${LOCAL_CONFIG_FILE})`) };
 }
 
 /** A config file's bytes as JSON; text that is not UTF-8 or not JSON is an error naming the file. */

@@ -17,11 +17,15 @@ type Settings = Record<string, unknown>;
 /** The per-user file beside a devdb.json. */
 export const localConfigFile = (configFile: string): string => path.join(path.dirname(configFile), LOCAL_CONFIG_FILE);
 
-/** devdb.json's values with devdb.local.json's over them (admin merged key by key). */
+/**
+ * The config's values, with devdb.local.json supplying those it leaves out (admin key by
+ * key). It fills in rather than overrides, so a config that sets a value itself (another
+ * --config FILE in the same folder) means what it says.
+ */
 export function mergeLocal(shared: Settings, local: Settings | undefined): Settings {
   if (!local) return shared;
-  const admin = shared.admin !== undefined || local.admin !== undefined ? { admin: { ...(shared.admin as Settings | undefined), ...(local.admin as Settings | undefined) } } : {};
-  return { ...shared, ...local, ...admin };
+  const admin = shared.admin !== undefined || local.admin !== undefined ? { admin: { ...(local.admin as Settings | undefined), ...(shared.admin as Settings | undefined) } } : {};
+  return { ...local, ...shared, ...admin };
 }
 
 /** Whether `file` is inside the repository holding `root` (the root itself when it is in none). */

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 
 export const CONFIG_FILE = 'devdb.json';
-/** Per-user settings over devdb.json (paths outside the repository), never committed. */
+/** Per-user settings beside devdb.json (paths outside the repository), never committed. */
 export const LOCAL_CONFIG_FILE = 'devdb.local.json';
 
 export const ENGINE_NAMES = ['sqlite', 'postgres', 'mysql'] as const;
