@@ -4,6 +4,7 @@ import { DevdbError, failure, usageError } from '../errors.js';
 import { readMigration } from '../migration/script.js';
 import { alembic } from '../presets/command.js';
 import { updateState, type Draft } from '../state.js';
+import { writeIniForDevDb } from './dev-ini.js';
 import type { CycleContext } from './round-trip.js';
 import { shown, runTool, type StepIO } from './step.js';
 
@@ -33,7 +34,7 @@ export async function undoDraft(ctx: CycleContext, draft: Draft, why: { before: 
     if (state.draft) state.draft.undoing = safety.id;
   });
   try {
-    await runTool(ctx, alembic(shown(ctx, ctx.devIni), 'downgrade', typeof parent === 'string' ? parent : '-1'), io, `the downgrade of draft ${draft.revision}`);
+    await runTool(ctx, alembic(shown(ctx, await writeIniForDevDb(ctx)), 'downgrade', typeof parent === 'string' ? parent : '-1'), io, `the downgrade of draft ${draft.revision}`);
   } catch (error) {
     // A downgrade on SQLite is not one transaction: what it did before failing goes back with the snapshot.
     await restoreSnapshot(ctx.stateDir, ctx.devDb, safety, { python: ctx.python, safety: false });

@@ -137,6 +137,9 @@ const CASES: Case[] = [
   { name: 'an unknown --base', args: ['cycle', '-m', 'x', '--base', 'git'], exit: 2, message: /argument 'git' is invalid/ },
   { name: 'a snapshot id that matches none', args: ['snapshot', 'restore', 'nope'], exit: 2, message: /No snapshot matches "nope"; run "devdb snapshot list"/ },
   { name: 'a --setup-command that is not a JSON array', config: null, args: ['init', '--yes', '--preset', 'alembic', '--setup-command', 'python setup.py'], exit: 2, message: /give the command as a JSON array of strings/ },
+  { name: 'a --dev-db URL of an unknown scheme', config: null, args: ['init', '--yes', '--dev-db', 'ftp://host/db'], exit: 2, message: /The database URL "ftp:\/\/host\/db" in --dev-db has an unknown scheme/ },
+  { name: 'a --dev-db that is the throwaway database', config: null, args: ['init', '--yes', '--dev-db', 'temp.db'], exit: 2, message: /--dev-db temp\.db is the throwaway database/ },
+  { name: 'a "devDb" in devdb.json that is in memory', config: { devDb: 'sqlite://' }, args: ['reset'], exit: 2, message: /The database URL "sqlite:\/\/" in "devDb" in .* is an in-memory SQLite database/ },
 ];
 
 beforeAll(async () => {
@@ -248,7 +251,7 @@ describe('bad projects (the Kallithea testbed)', () => {
     const before = guarded();
     try {
       const result = await devdb(['verify'], { cwd: tb.root, env: tb.env });
-      expectClearRefusal(result, 1, /alembic heads failed: SyntaxError/);
+      expectClearRefusal(result, 1, /Alembic cannot load the migration scripts through development\.ini \(SyntaxError: .*bbbbbbbbbbbb_broken\.py/);
       expect(guarded()).toEqual(before);
     } finally {
       fs.rmSync(file);
