@@ -124,7 +124,11 @@ withCommon(
     .option('--repos <dir>', 'repositories folder for setup-db and repo-scan (default: .devdb/repos)')
     .option('--public-access', 'let anonymous users read (setup-db --public-access)')
     .option('--no-public-access', 'no anonymous access (the default)')
-    .option('--setup-command <json>', 'alembic preset: the command that builds a database, as a JSON array; {config} and {url} are filled in', jsonArray),
+    .option('--setup-command <json>', 'alembic preset: the command that builds a database, as a JSON array; {config} and {url} are filled in', jsonArray)
+    .addOption(
+      new Option('--setup <how>', 'alembic preset: build a database from empty with alembic upgrade head (migrations), or from target_metadata then alembic stamp head (models)').choices(['migrations', 'models']),
+    )
+    .option('--models <glob>', 'a glob of model files, relative to the project root, instead of those found from env.py (repeat for more)', (glob: string, all: string[] = []) => [...all, glob]),
 ).action(async (options: Common & InitOptions) => {
   await execute(options, async () => (options.yes ? (await import('./commands/init.js')).init(options) : (await import('./commands/wizard.js')).wizard(options)));
 });

@@ -2,6 +2,7 @@ import { cacheable, cacheInputs, cacheKey, findEntry, restoreEntry } from '../ca
 import type { Context } from '../context.js';
 import { recordOwned } from '../engines/ownership.js';
 import { describeTarget } from '../engines/url.js';
+import { DevdbError, EXIT } from '../errors.js';
 import type { Admin, Command } from '../presets/command.js';
 import { IN_PROCESS_TOOLS, runInProcess } from '../python/alembic-server.js';
 import { findTool } from '../python/locate.js';
@@ -18,6 +19,7 @@ function command(ctx: Context): Command {
     repos: ctx.repos,
     publicAccess: ctx.config.publicAccess,
     url: ctx.throwawayDb.url,
+    python: ctx.python,
   });
 }
 
@@ -34,6 +36,16 @@ export async function runSetupTool(ctx: Context, command: Command, io: StepIO, s
   return finish(command, lines, exitCode, step);
 }
 
+/** A failed `alembic upgrade head` on an empty database, with the way out for migrations that assume tables exist. */
+export function fromEmptyHint(error: unknown): unknown {
+  if (!(error instanceof DevdbError) || error.exitCode !== EXIT.failed) return error;
+  const message = error.message.replace(/; fix the cause shown above and run again\.$/, '');
+  return new DevdbError(
+    `${message}; if the migrations cannot build a database from empty (the project makes one with create_all and alembic stamp head), run "devdb init --yes --force --setup models", otherwise fix the cause shown above.`,
+    { exitCode: error.exitCode, detail: error.detail, cause: error },
+  );
+}
+
 /** Step 4's setup-db with the admin options: builds the throwaway database from the current models; `keep` gets what the tool printed. */
 export function setupDbStep(keep?: (output: string) => void): Step {
   return {
@@ -42,7 +54,9 @@ export function setupDbStep(keep?: (output: string) => void): Step {
     plan: (ctx) => [planCommand(command(ctx))],
     run: async (ctx, io) => {
       await recordOwned(ctx.stateDir, ctx.throwawayDb);
-      const { output } = await runSetupTool(ctx, command(ctx), io, 'setup-db');
+      const { output } = await runSetupTool(ctx, command(ctx), io, 'setup-db').catch((error: unknown) => {
+        throw ctx.preset.setup === 'migrations' ? fromEmptyHint(error) : error;
+      });
       await recordOwned(ctx.stateDir, ctx.throwawayDb);
       keep?.(output);
     },
