@@ -3,6 +3,7 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { EXIT, usageError } from './errors.js';
+import type { ApplyOptions } from './commands/apply.js';
 import type { CheckOptions } from './commands/check.js';
 import type { CleanOptions } from './commands/clean.js';
 import type { CycleOptions } from './commands/cycle.js';
@@ -167,6 +168,14 @@ withCommon(
     .addOption(new Option('--engine <name>', 'the engine to prove it on; "all" proves it on every configured engine, side by side').choices(['sqlite', 'postgres', 'mysql', 'all'])),
 ).action(async (options: VerifyOptions & Waits) => {
   await execute(options, async () => (await import('./commands/verify.js')).verify(options), { lock: 'verify', wait: options.wait });
+});
+
+withCommon(
+  withWait(program.command('apply')).description(
+    'prove the newest migration (a draft fixed by hand) up, down and up against the models, then snapshot the development database and upgrade it',
+  ),
+).action(async (options: ApplyOptions & Waits) => {
+  await execute(options, async () => (await import('./commands/apply.js')).apply(options), { lock: 'apply', wait: options.wait });
 });
 
 withCommon(
