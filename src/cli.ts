@@ -115,6 +115,7 @@ withCommon(
     .addOption(new Option('--preset <name>', 'how the project builds databases').choices(['kallithea', 'kallithea-gearbox', 'alembic']))
     .option('--python <path>', "the project's Python (default: .venv or venv beside the project, else python3)")
     .option('--dev-ini <file>', 'the development INI (default: development.ini or alembic.ini)')
+    .option('--dev-db <url|path>', "the development database, when it is not the development INI's sqlalchemy.url (a URL, or a SQLite file relative to the project root)")
     .option('--throwaway-ini <file>', 'the throwaway INI (default: temp.ini)')
     .option('--throwaway-db <path>', 'the SQLite throwaway database (default: temp.db)')
     .addOption(new Option('--engine <name>', 'where throwaway databases live by default (default: sqlite)').choices(['sqlite', 'postgres', 'mysql']))

@@ -36,6 +36,8 @@ export interface Context {
   /** .devdb/ in the project root: ownership records, snapshots, backups. */
   stateDir: string;
   devIni: string;
+  /** Where Alembic runs: the development INI's folder, as `alembic` is run beside its alembic.ini, so relative paths in the INI mean what they mean to the user. */
+  alembicDir: string;
   devDb: DatabaseTarget;
   /** The engine this run's throwaway databases live on. */
   engine: EngineName;
@@ -62,7 +64,12 @@ export function databaseOf(ini: IniFile, preset: Preset, cwd: string): DatabaseT
   return undefined;
 }
 
-/** The SQLite throwaway database devdb.json names, relative to the root. */
+/** The development database devdb.json names ("devDb"): a URL, or a SQLite file relative to the root. */
+export function developmentTarget(value: string, root: string, where: string): DatabaseTarget {
+  return value.includes('://') ? parseDatabaseUrl(value, root, where) : throwawayTarget(value, root);
+}
+
+/** The SQLite throwaway database devdb.json names (or any SQLite file it names), relative to the root. */
 export function throwawayTarget(value: string, root: string): DatabaseTarget {
   const file = path.resolve(root, value);
   return { engine: 'sqlite', url: `sqlite:///${file}`, file };
@@ -114,9 +121,11 @@ export async function loadContext(options: GlobalOptions & EngineOptions, { need
   if (devIni === throwawayIni) {
     throw usageError(`"throwawayIni" and "devIni" in ${file} are the same file ${devIni}; give the throwaway its own INI, such as temp.ini.`);
   }
-  const devDb = databaseOf(await readIni(devIni, 'development INI'), preset, root);
+  const alembicDir = path.dirname(devIni);
+  const iniDb = databaseOf(await readIni(devIni, 'development INI'), preset, alembicDir);
+  const devDb = config.devDb ? developmentTarget(config.devDb, root, `"devDb" in ${file}`) : iniDb;
   if (!devDb) {
-    throw usageError(`The development INI ${devIni} sets no sqlalchemy.url in ${preset.urlSections.map((s) => `[${s}]`).join(' or ')}; add the development database's URL there.`);
+    throw usageError(`The development INI ${devIni} sets no sqlalchemy.url in ${preset.urlSections.map((s) => `[${s}]`).join(' or ')}; add the development database's URL there, or name it with "devdb init --yes --force --dev-db URL".`);
   }
   const password = process.env[PASSWORD_ENV] || config.admin.password;
   if (preset.needsAdmin && !password && needPassword) {
@@ -134,6 +143,7 @@ export async function loadContext(options: GlobalOptions & EngineOptions, { need
     python,
     stateDir: path.join(root, '.devdb'),
     devIni,
+    alembicDir,
     devDb,
     engine,
     throwawayIni,

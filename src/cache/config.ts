@@ -5,8 +5,8 @@ import path from 'node:path';
 import type { LoadedConfig } from '../config/load.js';
 import type { DevdbConfig } from '../config/schema.js';
 
-// devdb.json as a run validated it, remembered by the bytes of devdb.json and of the
-// schema that validated it: a run whose config did not change skips validation, and
+// devdb.json as a run validated it, remembered by the bytes of devdb.json, of
+// devdb.local.json and of the schema that validated it: a run whose config did not change skips validation, and
 // so does not load zod, the largest module devdb has (about 55 ms of a 250 ms run).
 
 /** The schema module: compiled next to this one, or the TypeScript source when run from src/. */
@@ -27,21 +27,32 @@ function findConfigFile(start: string): string | undefined {
   }
 }
 
-const keyOf = async (bytes: Buffer): Promise<string | undefined> => {
+const keyOf = async (bytes: Buffer, local: Buffer | undefined): Promise<string | undefined> => {
   const [schema] = (await Promise.all(SCHEMA.map((url) => readFile(url).catch(() => undefined)))).filter((b) => b !== undefined);
-  return schema && createHash('sha256').update(schema).update('\0').update(bytes).digest('hex');
+  return schema && createHash('sha256').update(schema).update('\0').update(bytes).update('\0').update(local ?? '').digest('hex');
+};
+
+/** admin.password as a config file's bytes hold it (the memo never does). */
+const passwordIn = (bytes: Buffer | undefined): string | undefined => {
+  try {
+    return bytes && (JSON.parse(bytes.toString('utf8')) as { admin?: { password?: string } }).admin?.password;
+  } catch {
+    return undefined;
+  }
 };
 
 /** Like loadConfig (config/load.ts), which runs, and is remembered, whenever devdb.json or the schema changed. */
 export async function loadConfigRemembered(explicit: string | undefined, cwd: string): Promise<LoadedConfig> {
   const file = explicit ? path.resolve(cwd, explicit) : findConfigFile(cwd);
   const bytes = file ? await readFile(file).catch(() => undefined) : undefined;
-  const key = bytes && (await keyOf(bytes));
+  // devdb.local.json (config/local.ts) is read here by its name, so that a run whose config did not change loads no config module.
+  const local = file ? await readFile(path.join(path.dirname(file), 'devdb.local.json')).catch(() => undefined) : undefined;
+  const key = bytes && (await keyOf(bytes, local));
   if (file && bytes && key) {
     const root = path.dirname(file);
     const memo = JSON.parse(await readFile(memoFile(root), 'utf8').catch(() => '{}')) as Partial<Memo>;
     if (memo.key === key && memo.config) {
-      const password = (JSON.parse(bytes.toString('utf8')) as { admin?: { password?: string } }).admin?.password;
+      const password = passwordIn(local) ?? passwordIn(bytes);
       return { file, root, config: password === undefined ? memo.config : { ...memo.config, admin: { ...memo.config.admin, password } } };
     }
   }

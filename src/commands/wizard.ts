@@ -14,8 +14,9 @@ import { hookInstall } from './hook.js';
 import { checkPython, detectPython, requireTool } from '../python/locate.js';
 import { askChoice, askSecret, askText, askYesNo, isPromptExit, type Check } from '../report/ask.js';
 import type { Outcome } from '../report/output.js';
-import { addIgnores, ignorePattern } from '../vcs/ignore.js';
-import { detectVcs, type Vcs } from '../vcs/index.js';
+import { addIgnores, throwawayPatterns } from '../vcs/ignore.js';
+import { detectVcs } from '../vcs/index.js';
+import { localConfigFile, mergeLocal } from '../config/local.js';
 import { saveConfig, type InitOptions } from './init.js';
 
 const CLI = fileURLToPath(new URL('../cli.js', import.meta.url));
@@ -39,12 +40,13 @@ const reason = async (check: () => unknown): Promise<true | string> => {
 /** The folder a new file would go in must exist, or the first run fails on it. */
 const folderExists = (root: string, file: string): boolean => fs.existsSync(path.dirname(path.resolve(root, file)));
 
-/** devdb.json as it is, to offer its values as defaults; unreadable JSON offers none. */
+/** devdb.json as it is, with devdb.local.json over it, to offer its values as defaults; unreadable JSON offers none. */
 async function readExisting(file: string): Promise<Partial<DevdbConfigInput> | undefined> {
   if (!(await fs.pathExists(file))) return undefined;
   try {
     const json: unknown = JSON.parse(await fs.readFile(file, 'utf8'));
-    if (json && typeof json === 'object' && !Array.isArray(json)) return json as Partial<DevdbConfigInput>;
+    const local = (await fs.readJson(localConfigFile(file)).catch(() => undefined)) as Record<string, unknown> | undefined;
+    if (json && typeof json === 'object' && !Array.isArray(json)) return mergeLocal(json as Record<string, unknown>, local) as Partial<DevdbConfigInput>;
   } catch {
     // offered as a replacement below
   }
@@ -65,7 +67,7 @@ const resolved = (python: string, root: string): string | undefined => {
 async function devDatabase(root: string, devIni: string, preset: PresetName): Promise<DatabaseTarget> {
   const file = path.resolve(root, devIni);
   const sections = presetFor({ preset }).urlSections;
-  const target = databaseOf(await readIni(file, 'development INI'), presetFor({ preset }), root);
+  const target = databaseOf(await readIni(file, 'development INI'), presetFor({ preset }), path.dirname(file));
   if (!target) throw usageError(`${devIni} sets no sqlalchemy.url in ${sections.map((s) => `[${s}]`).join(' or ')}; give the INI that names the development database.`);
   return target;
 }
@@ -142,17 +144,6 @@ function summary(settings: DevdbConfigInput, devDb: DatabaseTarget, root: string
   return [`${CONFIG_FILE} will hold:`, ...rows.map(([key, value]) => `  ${key.padEnd(20)}${value}`)];
 }
 
-/** The throwaway files a commit must never pick up, as patterns of the checkout's ignore file. */
-function throwawayPatterns(vcs: Vcs, root: string, throwawayIni: string, throwawayDb: string): string[] {
-  const database = throwawayTarget(throwawayDb, root).file;
-  return [
-    ignorePattern(vcs, path.resolve(root, throwawayIni)),
-    database && ignorePattern(vcs, database),
-    '*.devdb-base.ini',
-    ignorePattern(vcs, path.join(root, '.devdb'), true),
-  ].filter((pattern): pattern is string => Boolean(pattern));
-}
-
 /** Runs the first `devdb reset` as its own process, so its progress shows as it always does. */
 async function firstReset(root: string, password: string | undefined): Promise<ExitCode> {
   const result = await execa(process.execPath, [CLI, 'reset'], { cwd: root, stdio: 'inherit', reject: false, env: password ? { [PASSWORD_ENV]: password } : {} });
@@ -194,7 +185,7 @@ export async function wizard(options: InitOptions): Promise<Outcome> {
     say(
       `Development database: ${describeTarget(devDb, root)}. Throwaway databases on ${defaults.engine ?? 'sqlite'}${defaults.engine && defaults.engine !== 'sqlite' ? '' : ' (for PostgreSQL or MariaDB: devdb init --yes --engine … --server-url …)'}.`,
     );
-    const throwawayIni = await askText('Throwaway INI', options.throwawayIni ?? defaults.throwawayIni ?? 'temp.ini', throwawayIniCheck(root, devIni, devDb));
+    const throwawayIni = await askText('Throwaway INI', options.throwawayIni ?? defaults.throwawayIni ?? path.join(path.dirname(devIni), 'temp.ini'), throwawayIniCheck(root, devIni, devDb));
     const throwawayDb = await askText('Throwaway database (a SQLite file)', options.throwawayDb ?? defaults.throwawayDb ?? 'temp.db', throwawayDbCheck(root, devDb));
     const admin = chosen.needsAdmin ? await askAdmin(root, defaults, options) : undefined;
 
@@ -215,7 +206,7 @@ export async function wizard(options: InitOptions): Promise<Outcome> {
     const saved = await saveConfig(root, settings);
     written = true;
     say(...saved.summary);
-    const ignored = vcs ? await addIgnores(vcs, throwawayPatterns(vcs, root, throwawayIni, throwawayDb)) : undefined;
+    const ignored = vcs ? await addIgnores(vcs, throwawayPatterns(vcs, root, throwawayIni, throwawayTarget(throwawayDb, root).file)) : undefined;
     if (ignored?.added.length) say(`Added to ${path.relative(root, ignored.file) || ignored.file}: ${ignored.added.join(', ')}.`);
     if (vcs && !(await hookState(vcs)).installed && (await askYesNo('Install the pre-commit hook (devdb check before every commit)?', true))) {
       say(...(await hookInstall({})).summary);

@@ -2,7 +2,8 @@ import path from 'node:path';
 import fs from 'fs-extra';
 import type { z } from 'zod';
 import { usageError } from '../errors.js';
-import { CONFIG_FILE, configSchema, type DevdbConfig } from './schema.js';
+import { mergeLocal, readLocal } from './local.js';
+import { CONFIG_FILE, configSchema, LOCAL_CONFIG_FILE, type DevdbConfig } from './schema.js';
 
 /** The config file found for a run, and the project root it names. */
 export interface LoadedConfig {
@@ -35,6 +36,19 @@ export async function loadConfig(explicit: string | undefined, cwd: string): Pro
   } catch (error) {
     throw usageError(`The config ${file} cannot be read (${(error as NodeJS.ErrnoException).code}); check the path and its permissions.`);
   }
+  const shared = parseConfigJson(file, bytes);
+  const local = await readLocal(file);
+  if (!local) return { file, root: path.dirname(file), config: validateConfig(shared, file) };
+  const override = parseConfigJson(local.file, local.bytes);
+  if (typeof override !== 'object' || override === null || Array.isArray(override)) {
+    throw usageError(`The per-user config ${local.file} is not a JSON object; fix it, or delete it and run "devdb init --yes --force".`);
+  }
+  const merged = typeof shared === 'object' && shared !== null ? mergeLocal(shared as Record<string, unknown>, override as Record<string, unknown>) : shared;
+  return { file, root: path.dirname(file), config: validateConfig(merged, `${file} (with ${LOCAL_CONFIG_FILE} over it)`) };
+}
+
+/** A config file's bytes as JSON; text that is not UTF-8 or not JSON is an error naming the file. */
+function parseConfigJson(file: string, bytes: Buffer): unknown {
   let text: string;
   try {
     text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
@@ -47,7 +61,7 @@ export async function loadConfig(explicit: string | undefined, cwd: string): Pro
   } catch (error) {
     throw usageError(`The config ${file} is not valid JSON (${(error as Error).message}); fix it or recreate it with "devdb init --yes --force".`);
   }
-  return { file, root: path.dirname(file), config: validateConfig(json, file) };
+  return json;
 }
 
 /** Validates parsed JSON as devdb's config. */

@@ -1,6 +1,8 @@
 import { z } from 'zod';
 
 export const CONFIG_FILE = 'devdb.json';
+/** Per-user settings over devdb.json (paths outside the repository), never committed. */
+export const LOCAL_CONFIG_FILE = 'devdb.local.json';
 
 export const ENGINE_NAMES = ['sqlite', 'postgres', 'mysql'] as const;
 export type ServerEngine = Exclude<(typeof ENGINE_NAMES)[number], 'sqlite'>;
@@ -30,6 +32,9 @@ export const configSchema = z
     preset: z.enum(PRESET_NAMES),
     python: relativeOrAbsolutePath.describe("the project's Python (a virtualenv's bin/python)"),
     devIni: relativeOrAbsolutePath.describe('the development INI (development.ini, alembic.ini)'),
+    devDb: relativeOrAbsolutePath
+      .optional()
+      .describe("the development database, when it is not the development INI's sqlalchemy.url: a URL, or a SQLite file relative to the project root"),
     throwawayIni: relativeOrAbsolutePath.default('temp.ini'),
     throwawayDb: relativeOrAbsolutePath
       .default('temp.db')

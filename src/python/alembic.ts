@@ -1,14 +1,65 @@
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { DevdbError, EXIT, usageError } from '../errors.js';
+import { trackChild } from '../interrupt.js';
+import { PYTHON_ENV } from './run.js';
 
-/** The heads in `alembic heads --verbose` output: "Rev: abc123 (head)" and the "Path: …" of its script. */
-export function parseHeads(output: string): { revision: string; path: string | undefined }[] {
-  return output
-    .split(/\n(?=Rev: )/)
-    .map((block) => ({ revision: /^Rev: ([0-9a-zA-Z_]+)\b.*\(head\)/m.exec(block)?.[1], path: /^\s*Path: (.+)$/m.exec(block)?.[1]?.trim() }))
-    .filter((head): head is { revision: string; path: string | undefined } => head.revision !== undefined);
+// src/ and dist/ sit at the same depth under the package root, so this holds for both.
+const READER = fileURLToPath(new URL('../../templates/alembic_revisions.py', import.meta.url));
+/** Loading the scripts imports every one of them; a project that hangs on import must not hang devdb. */
+const DEADLINE_MS = 120_000;
+
+/** One migration script as Alembic's ScriptDirectory reads it. */
+export interface AlembicRevision {
+  revision: string;
+  /** Parents: empty for the first revision, several for a merge. */
+  downRevisions: string[];
+  /** Absolute path of the script. */
+  path: string;
 }
 
-/** The path of the script `alembic revision` wrote ("Generating /x/y.py ...  done"). */
+/** The project's migrations as Alembic reads them through an INI: every revision, and the heads. */
+export interface AlembicScripts {
+  heads: AlembicRevision[];
+  revisions: AlembicRevision[];
+}
+
+type ReaderOutput = { error: string } | { heads: string[]; revisions: { revision: string; down_revisions: string[]; path: string }[] };
+
+/**
+ * Reads the revisions through `ini` with Alembic's own ScriptDirectory, run from `cwd`
+ * (where Alembic runs for this project), so no revision id is ever misparsed. A project
+ * whose scripts Alembic cannot load is an error that quotes Alembic's reason.
+ */
+export async function readRevisions(python: string, ini: string, cwd: string, show: (file: string) => string = (file) => file): Promise<AlembicScripts> {
+  const { execa } = await import('execa');
+  const child = execa(python, [READER, ini], { cwd, reject: false, stdin: 'ignore', env: PYTHON_ENV, timeout: DEADLINE_MS });
+  trackChild(child);
+  const result = await child;
+  if ((result as { code?: string }).code === 'ENOENT') {
+    throw usageError(`${python} could not be started (not found); set "python" in devdb.json to the project's Python.`);
+  }
+  if (result.timedOut) {
+    throw new DevdbError(`Alembic did not finish loading the migration scripts of ${show(ini)} within ${DEADLINE_MS / 1000} s; check that importing them does not wait on something.`, { exitCode: EXIT.failed });
+  }
+  let output: ReaderOutput;
+  try {
+    output = JSON.parse(String(result.stdout).trim().split('\n').pop() ?? '') as ReaderOutput;
+  } catch {
+    throw new DevdbError(`Reading the migrations of ${show(ini)} with ${python} failed (exit code ${result.exitCode}); check that Alembic is installed in that Python.`, {
+      exitCode: EXIT.failed,
+      detail: String(result.stderr),
+    });
+  }
+  if ('error' in output) {
+    throw usageError(`Alembic cannot load the migration scripts through ${show(ini)}, run from ${show(cwd)} (${output.error}); fix what it names (a relative script_location is read from that folder), or point "devIni" at the INI you run Alembic with.`);
+  }
+  const revisions = output.revisions.map((r) => ({ revision: r.revision, downRevisions: r.down_revisions, path: r.path }));
+  const byId = new Map(revisions.map((r) => [r.revision, r]));
+  return { heads: output.heads.map((h) => byId.get(h) as AlembicRevision), revisions };
+}
+
+/** The path of the script `alembic revision` wrote ("Generating /x/y.py ...  done"), which Alembic prints relative to where it runs. */
 export function parseGenerated(output: string, cwd: string): string | undefined {
   const match = /Generating (.+?\.py)(?: \.\.\.|\s*$)/m.exec(output);
   return match ? path.resolve(cwd, (match[1] as string).trim()) : undefined;

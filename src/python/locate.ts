@@ -1,6 +1,7 @@
 import path from 'node:path';
 import fs from 'fs-extra';
 import { usageError } from '../errors.js';
+import { detectVcs } from '../vcs/index.js';
 
 const isExecutable = (file: string): boolean => {
   try {
@@ -11,13 +12,19 @@ const isExecutable = (file: string): boolean => {
   }
 };
 
-/** Virtualenv pythons devdb looks for, relative to the project root, before the one on PATH. */
-const CANDIDATES = ['.venv/bin/python', 'venv/bin/python', '../.venv/bin/python', '../venv/bin/python'];
+/** Virtualenvs devdb looks for, in the project root and then at the top of its checkout. */
+const VENVS = ['.venv', 'venv'];
 
-/** Finds the project's Python: a virtualenv beside the project, the active one, or python3 on PATH. */
+/**
+ * Finds the project's Python: a virtualenv in the project root, at the top of its git or
+ * Mercurial checkout, one folder up, the active one ($VIRTUAL_ENV), or python3 on PATH.
+ */
 export function detectPython(root: string): string | undefined {
+  const top = detectVcs(root)?.top;
+  const folders = [root, ...(top && top !== root ? [top] : []), path.dirname(root)];
+  const candidates = folders.flatMap((folder) => VENVS.map((venv) => path.join(folder, venv, 'bin/python')));
   const active = process.env.VIRTUAL_ENV ? [path.join(process.env.VIRTUAL_ENV, 'bin/python')] : [];
-  for (const candidate of [...CANDIDATES.map((c) => path.resolve(root, c)), ...active]) {
+  for (const candidate of [...candidates, ...active]) {
     if (isExecutable(candidate)) return candidate;
   }
   return onPath('python3');

@@ -35,7 +35,7 @@ export function autogenerate({ message }: { message: string }): Step<CycleContex
         }
         throw error;
       }
-      const file = parseGenerated(output, ctx.root);
+      const file = parseGenerated(output, ctx.alembicDir);
       if (!file || !(await fs.pathExists(file))) {
         throw new DevdbError('autogenerate ran but devdb could not find the script it wrote; look for it in the versions folder and run "devdb verify".', { exitCode: EXIT.failed, detail: output });
       }

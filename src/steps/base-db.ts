@@ -11,14 +11,21 @@ import { alembic } from '../presets/command.js';
 import { baseRevision, detectVcs, exportCommitted } from '../vcs/index.js';
 import type { CycleContext } from './round-trip.js';
 import { clearDatabase } from './drop-db.js';
+import { hereAs } from './make-config.js';
 import { fromEmptyHint } from './setup-db.js';
 import { iniUrlFor, urlSectionsToSet } from './point-db.js';
 import { shown, planCommand, runTool, type Step, type StepIO } from './step.js';
 
-/** Writes `ini` as a copy of the throwaway INI aimed at `target`, so the same settings drive the base database. */
-export async function writeIniFor(ctx: Context, ini: string, target: DatabaseTarget): Promise<void> {
+/**
+ * Writes `ini` as a copy of the throwaway INI aimed at `target`, so the same settings drive
+ * the base database; `moved` maps the project's folder to an export of it, for paths
+ * make-config wrote out (see hereAs).
+ */
+export async function writeIniFor(ctx: Context, ini: string, target: DatabaseTarget, moved?: { from: string; to: string }): Promise<void> {
   const source = await readIni(ctx.throwawayIni, 'throwaway INI');
-  let text = source.text;
+  const devDir = path.dirname(ctx.devIni);
+  const wroteOut = moved && devDir !== path.dirname(ctx.throwawayIni);
+  let text = wroteOut ? source.text.replaceAll(hereAs('%(here)s', devDir, ''), hereAs('%(here)s', path.join(moved.to, path.relative(moved.from, devDir)), '')) : source.text;
   for (const section of urlSectionsToSet(ctx, text)) text = setIniValue(text, section, 'sqlalchemy.url', iniUrlFor(target, path.dirname(ini)));
   await fs.writeFile(ini, text);
 }
@@ -34,7 +41,8 @@ async function aimScriptsAtExport(ctx: Context, ini: string, exported: string): 
   if (location === undefined) return;
   const resolved = interpolate(parsed, 'alembic', location);
   const inside = path.relative(ctx.root, resolved);
-  if (!path.isAbsolute(resolved) || inside.startsWith('..') || path.isAbsolute(inside)) return;
+  const isIn = (folder: string): boolean => !path.relative(folder, resolved).startsWith('..');
+  if (!path.isAbsolute(resolved) || !isIn(ctx.root) || isIn(exported)) return;
   await fs.writeFile(ini, setIniValue(parsed.text, 'alembic', 'script_location', path.join(exported, inside)));
 }
 
@@ -48,7 +56,7 @@ async function buildFromCommitted(ctx: CycleContext, io: StepIO): Promise<void> 
   const root = path.join(exported, path.relative(vcs.top, ctx.root));
   const ini = path.join(root, path.relative(ctx.root, ctx.trip.baseIni));
   await fs.ensureDir(path.dirname(ini));
-  await writeIniFor(ctx, ini, ctx.trip.baseDb);
+  await writeIniFor(ctx, ini, ctx.trip.baseDb, { from: ctx.root, to: root });
   await aimScriptsAtExport(ctx, ini, root);
   const relativeIni = path.relative(root, ini);
   const admin = ctx.admin ?? { user: ctx.config.admin.user, email: ctx.config.admin.email, password: '' };
@@ -56,7 +64,10 @@ async function buildFromCommitted(ctx: CycleContext, io: StepIO): Promise<void> 
   const setup = ctx.preset.setupDb({ ini: relativeIni, admin, repos: ctx.repos, publicAccess: ctx.config.publicAccess, url: ctx.trip.baseDb.url, python: ctx.python });
   io.output(`${baseRevision(vcs)} exported to ${shown(ctx, exported)}`);
   // The exported code comes first on sys.path, ahead of the working tree the virtualenv points at.
-  await runTool(ctx, setup, io, 'building the base database from the committed code', { cwd: root, env: { PYTHONPATH: root } }).catch((error: unknown) => {
+  // Alembic runs from the development INI's folder in the export, as it does in the working tree.
+  const cwd = path.join(root, path.relative(ctx.root, ctx.alembicDir));
+  const place = { cwd, env: { PYTHONPATH: root } };
+  await runTool(ctx, { ...setup, args: setup.args.map((arg) => (arg === relativeIni ? ini : arg)) }, io, 'building the base database from the committed code', place).catch((error: unknown) => {
     throw ctx.preset.setup === 'migrations' ? fromEmptyHint(error) : error;
   });
 }

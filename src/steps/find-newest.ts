@@ -2,12 +2,11 @@ import path from 'node:path';
 import { listSnapshots } from '../engines/snapshots.js';
 import { usageError } from '../errors.js';
 import { readMigration } from '../migration/script.js';
-import { alembic } from '../presets/command.js';
 import { engineFor } from '../engines/index.js';
 import { detectVcs, isCommitted } from '../vcs/index.js';
-import { singleHead } from './preflight.js';
+import { readHeadsPlan, singleHead } from './preflight.js';
 import type { CycleContext } from './round-trip.js';
-import { shown, planCommand, type Step } from './step.js';
+import { shown, type Step } from './step.js';
 
 /**
  * verify's first step: the newest migration and the database before it, in this
@@ -18,9 +17,9 @@ import { shown, planCommand, type Step } from './step.js';
 export const findNewest: Step<CycleContext> = {
   id: 'find-newest',
   title: () => 'Find the newest migration and the database before it',
-  plan: (ctx) => [planCommand(alembic(shown(ctx, ctx.devIni), 'heads', '--verbose'))],
-  run: async (ctx, io) => {
-    const file = (await singleHead(ctx, io))?.path;
+  plan: (ctx) => [readHeadsPlan(ctx)],
+  run: async (ctx) => {
+    const file = (await singleHead(ctx))?.path;
     if (!file) throw usageError('There is no migration to verify yet; run "devdb cycle -m MESSAGE" to generate one.');
     const script = await readMigration(ctx.python, path.resolve(ctx.root, file));
     ctx.trip.migration = { file: script.file, script };

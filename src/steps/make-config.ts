@@ -19,16 +19,26 @@ export function makeConfig({ fresh }: MakeConfigOptions): Step {
       if (exists(ctx) && !fresh) return [`keep ${shown(ctx, ctx.throwawayIni)} (exists)`];
       const command = ctx.preset.makeConfig(shown(ctx, ctx.throwawayIni));
       const backup = exists(ctx) ? [`move ${shown(ctx, ctx.throwawayIni)} to ${shown(ctx, backupDir(ctx))}/`] : [];
-      return [...backup, command ? planCommand(command) : `copy ${shown(ctx, ctx.devIni)} to ${shown(ctx, ctx.throwawayIni)}`];
+      const copy = `copy ${shown(ctx, ctx.devIni)} to ${shown(ctx, ctx.throwawayIni)}${path.dirname(ctx.devIni) === path.dirname(ctx.throwawayIni) ? '' : ', %(here)s written out as its folder'}`;
+      return [...backup, command ? planCommand(command) : copy];
     },
     run: async (ctx, io) => {
       if (exists(ctx)) await backUp(ctx);
       await fs.ensureDir(path.dirname(ctx.throwawayIni));
       const command = ctx.preset.makeConfig(shown(ctx, ctx.throwawayIni));
       if (command) await runTool(ctx, command, io, 'make-config');
-      else await fs.copy(ctx.devIni, ctx.throwawayIni, { overwrite: false, errorOnExist: true });
+      else await fs.writeFile(ctx.throwawayIni, hereAs(await fs.readFile(ctx.devIni, 'utf8'), path.dirname(ctx.devIni), path.dirname(ctx.throwawayIni)), { flag: 'wx' });
     },
   };
+}
+
+/**
+ * An INI's text moved from `from` to `to` with every path meaning what it meant: `%(here)s`
+ * is the INI's own folder, so a copy elsewhere gets the original folder written out
+ * (escaped for ConfigParser); paths relative to where Alembic runs need nothing.
+ */
+export function hereAs(text: string, from: string, to: string): string {
+  return from === to ? text : text.replaceAll('%(here)s', from.replace(/%/g, '%%'));
 }
 
 const backupDir = (ctx: Context): string => path.join(ctx.stateDir, 'backups');

@@ -5,10 +5,10 @@ import type { Command } from '../presets/command.js';
 import type { CycleContext } from './round-trip.js';
 import { inspect } from './round-trip.js';
 import { setupDb } from './setup-db.js';
-import { shown, planCommand, runTool, type Step } from './step.js';
+import { planCommand, runTool, type Step } from './step.js';
 
-/** Builds a database from the env's target_metadata (create_all), for projects whose setup runs migrations instead. */
-const fromModels = (ctx: CycleContext): Command => ({ tool: ctx.python, args: [CREATE_FROM_MODELS, shown(ctx, ctx.throwawayIni)] });
+/** Builds a database from the env's target_metadata (create_all), for projects whose setup runs migrations instead; from where Alembic runs. */
+const fromModels = (ctx: CycleContext): Command => ({ tool: ctx.python, args: [CREATE_FROM_MODELS, ctx.throwawayIni] });
 
 /**
  * Step 3 of the round trip: the throwaway database rebuilt from the current models,
@@ -25,7 +25,7 @@ export const modelDb: Step<CycleContext> = {
       await setupDb.run(ctx, io);
     } else {
       await recordOwned(ctx.stateDir, ctx.throwawayDb);
-      await runTool(ctx, fromModels(ctx), io, 'building the model database');
+      await runTool(ctx, fromModels(ctx), io, 'building the model database', { cwd: ctx.alembicDir });
       await recordOwned(ctx.stateDir, ctx.throwawayDb);
     }
     ctx.trip.modelSchema = await inspect(ctx.throwawayDb);

@@ -36,7 +36,7 @@ export const pointDb: Step = {
     const ini = await readIni(ctx.throwawayIni, 'throwaway INI');
     let text = ini.text;
     for (const section of urlSectionsToSet(ctx, text)) text = setIniValue(text, section, 'sqlalchemy.url', throwawayUrl(ctx));
-    const aimed = databaseOf(parseIni(ctx.throwawayIni, text, 'throwaway INI'), ctx.preset, ctx.root);
+    const aimed = databaseOf(parseIni(ctx.throwawayIni, text, 'throwaway INI'), ctx.preset, ctx.alembicDir);
     if (aimed) assertNotDevelopment(ctx, aimed, 'throwaway INI\'s database');
     if (text !== ini.text) await replaceFile(ctx.throwawayIni, text);
   },

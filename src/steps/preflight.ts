@@ -3,19 +3,23 @@ import { takeSnapshot } from '../engines/snapshots.js';
 import { describeTarget } from '../engines/url.js';
 import { usageError } from '../errors.js';
 import { alembic } from '../presets/command.js';
-import { parseHeads } from '../python/alembic.js';
+import { readRevisions, type AlembicRevision } from '../python/alembic.js';
+import type { Context } from '../context.js';
+import { writeIniForDevDb } from './dev-ini.js';
 import type { CycleContext } from './round-trip.js';
-import { shown, planCommand, runTool, type Step, type StepIO } from './step.js';
+import { shown, runTool, type Step } from './step.js';
 
-/** The newest migration (exactly one head) of the project's code and its script's path; undefined with no migrations. */
-export async function singleHead(ctx: CycleContext, io: StepIO): Promise<{ revision: string; path: string | undefined } | undefined> {
-  const { output } = await runTool(ctx, alembic(shown(ctx, ctx.devIni), 'heads', '--verbose'), io, 'alembic heads');
-  const heads = parseHeads(output);
+/** The newest migration (exactly one head) of the project's code, read by Alembic itself; undefined with no migrations. */
+export async function singleHead(ctx: Context): Promise<AlembicRevision | undefined> {
+  const { heads } = await readRevisions(ctx.python, ctx.devIni, ctx.alembicDir, (file) => shown(ctx, file));
   if (heads.length > 1) {
     throw usageError(`The migrations have ${heads.length} heads (${heads.map((h) => h.revision).join(', ')}); merge them with "alembic merge" before generating or testing another one.`);
   }
   return heads[0];
 }
+
+/** The plan line for reading the heads. */
+export const readHeadsPlan = (ctx: Context): string => `read the heads of the migrations through ${shown(ctx, ctx.devIni)} with Alembic's ScriptDirectory`;
 
 /**
  * Step 1 of the loop: the development database must be at the newest migration
@@ -27,9 +31,9 @@ export function preflight({ upgradeFirst }: { upgradeFirst: boolean }): Step<Cyc
   return {
     id: 'preflight',
     title: () => 'Check the development database is at the newest migration',
-    plan: (ctx) => [planCommand(alembic(shown(ctx, ctx.devIni), 'heads', '--verbose')), `read alembic_version of ${describeTarget(ctx.devDb, ctx.root)}`],
+    plan: (ctx) => [readHeadsPlan(ctx), `read alembic_version of ${describeTarget(ctx.devDb, ctx.root)}`],
     run: async (ctx, io) => {
-      const head = (await singleHead(ctx, io))?.revision;
+      const head = (await singleHead(ctx))?.revision;
       if (ctx.trip.base.kind === 'vcs') return;
       const engine = await engineFor(ctx.devDb.engine);
       if (!(await engine.exists(ctx.devDb))) {
@@ -44,8 +48,8 @@ export function preflight({ upgradeFirst }: { upgradeFirst: boolean }): Step<Cyc
         );
       }
       const snapshot = await takeSnapshot(ctx.stateDir, ctx.devDb, `before --upgrade-first from ${at}`);
-      io.output(`snapshot ${snapshot.id} taken; upgrading ${shown(ctx, ctx.devIni)} to ${head}`);
-      await runTool(ctx, alembic(shown(ctx, ctx.devIni), 'upgrade', 'head'), io, 'upgrade of the development database');
+      io.output(`snapshot ${snapshot.id} taken; upgrading ${describeTarget(ctx.devDb, ctx.root)} to ${head}`);
+      await runTool(ctx, alembic(shown(ctx, await writeIniForDevDb(ctx)), 'upgrade', 'head'), io, 'upgrade of the development database');
     },
   };
 }

@@ -30,7 +30,8 @@ function command(ctx: Context): Command {
  */
 export async function runSetupTool(ctx: Context, command: Command, io: StepIO, step: string): Promise<RunResult> {
   const executable = findTool(ctx.python, command.tool);
-  if (!executable || !IN_PROCESS_TOOLS.has(command.tool)) return runTool(ctx, command, io, step);
+  // Alembic runs in the helper too, through runTool, from the development INI's folder.
+  if (!executable || !IN_PROCESS_TOOLS.has(command.tool) || command.tool === 'alembic') return runTool(ctx, command, io, step);
   const secrets = [...ctx.secrets, ...(command.secrets ?? [])];
   const { exitCode, lines } = await runInProcess(ctx.python, ctx.root, { name: command.tool, path: executable }, command.args, secrets, ctx.verbose ? (line) => io.output(line) : undefined);
   return finish(command, lines, exitCode, step);

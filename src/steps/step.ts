@@ -38,17 +38,25 @@ export interface ToolPlace {
   env?: Record<string, string>;
 }
 
-/** Runs one of the preset's commands (from the project root unless told), streaming its lines to the step. */
+/** Alembic's `-c INI`, written from the project root as plans show it, made absolute for a run from another folder. */
+const iniFromRoot = (ctx: Context, args: string[]): string[] => (args[0] === '-c' && args[1] !== undefined ? ['-c', path.resolve(ctx.root, args[1]), ...args.slice(2)] : args);
+
+/**
+ * Runs one of the preset's commands, streaming its lines to the step: Alembic from
+ * the development INI's folder (ctx.alembicDir), anything else from the project root,
+ * unless `place` says otherwise.
+ */
 export async function runTool(ctx: Context, command: Command, io: StepIO, step: string, place?: ToolPlace): Promise<RunResult> {
   const executable = findTool(ctx.python, command.tool);
   if (!executable) {
     throw usageError(`${command.tool} is not in ${path.dirname(ctx.python)} nor on PATH; install it into the project's Python environment.`);
   }
-  if (command.tool === 'alembic' && place === undefined) {
-    const { exitCode, lines } = await runAlembic(ctx.python, ctx.root, command.args, ctx.secrets, ctx.verbose ? (line) => io.output(line) : undefined);
+  const isAlembic = command.tool === 'alembic';
+  if (isAlembic && place === undefined) {
+    const { exitCode, lines } = await runAlembic(ctx.python, ctx.alembicDir, iniFromRoot(ctx, command.args), ctx.secrets, ctx.verbose ? (line) => io.output(line) : undefined);
     return finish(command, lines, exitCode, step);
   }
-  return runCommand(command, {
+  return runCommand(isAlembic ? { ...command, args: iniFromRoot(ctx, command.args) } : command, {
     cwd: place?.cwd ?? ctx.root,
     env: place?.env,
     executable,

@@ -1,5 +1,6 @@
 import path from 'node:path';
 import fs from 'fs-extra';
+import { LOCAL_CONFIG_FILE } from '../config/schema.js';
 import type { Vcs } from './index.js';
 
 /** What adding ignore patterns did: the ignore file and the lines it gained. */
@@ -16,6 +17,24 @@ export function ignorePattern(vcs: Vcs, file: string, folder = false): string | 
   const relative = path.relative(vcs.top, path.resolve(file));
   if (!relative || relative.startsWith('..') || path.isAbsolute(relative)) return undefined;
   return `${relative.split(path.sep).join('/')}${folder ? '/' : ''}`;
+}
+
+/**
+ * The files devdb writes that a commit must never pick up, as patterns of the checkout's
+ * ignore file: the throwaway INI and the INIs devdb writes beside it, the SQLite
+ * throwaway, .devdb/ and the per-user devdb.local.json.
+ */
+export function throwawayPatterns(vcs: Vcs, root: string, throwawayIni: string, throwawayDb: string | undefined): string[] {
+  const ini = path.resolve(root, throwawayIni);
+  // temp.postgres.ini, temp.mysql.ini, temp.devdb-base.ini: one glob for the INIs devdb writes beside temp.ini.
+  const siblings = path.join(path.dirname(ini), `${path.basename(ini, path.extname(ini))}.*${path.extname(ini)}`);
+  return [
+    ignorePattern(vcs, ini),
+    ignorePattern(vcs, siblings),
+    throwawayDb && ignorePattern(vcs, throwawayDb),
+    ignorePattern(vcs, path.join(root, '.devdb'), true),
+    ignorePattern(vcs, path.join(root, LOCAL_CONFIG_FILE)),
+  ].filter((pattern): pattern is string => Boolean(pattern));
 }
 
 /**

@@ -76,13 +76,14 @@ describe('devdb init as an interactive wizard, in a real terminal', () => {
     await terminal.answer('Throwaway database');
     expect(await terminal.waitFor('? Write devdb.json?')).toMatch(/throwaway database\s+temp\.db/);
     await terminal.answer('Write devdb.json?');
-    expect(await terminal.waitFor('Added to .gitignore: temp.ini, temp.db, *.devdb-base.ini, .devdb/.')).toContain('devdb init: wrote devdb.json (preset alembic');
+    expect(await terminal.waitFor('Added to .gitignore: temp.ini, temp.*.ini, temp.db, .devdb/, devdb.local.json.')).toContain('devdb init: wrote devdb.json (preset alembic');
     await terminal.answer('Install the pre-commit hook (devdb check before every commit)?');
     await terminal.answer('Run the first "devdb reset" now?');
     expect(await terminal.waitFor('EXIT=0', 60_000)).toContain('devdb reset: throwaway database temp.db rebuilt');
+    // The shared virtualenv is outside the repository: one user's path, in the ignored per-user file.
+    expect(JSON.parse(fs.readFileSync(path.join(project.root, 'devdb.local.json'), 'utf8'))).toEqual({ python: project.python });
     expect(config()).toEqual({
       preset: 'alembic',
-      python: project.python,
       devIni: 'alembic.ini',
       throwawayIni: 'temp.ini',
       throwawayDb: 'temp.db',
@@ -90,7 +91,7 @@ describe('devdb init as an interactive wizard, in a real terminal', () => {
       repos: '.devdb/repos',
       publicAccess: false,
     });
-    expect(gitignore()).toBe('*.db\n__pycache__/\ntemp.ini\ntemp.db\n*.devdb-base.ini\n.devdb/\n');
+    expect(gitignore()).toBe('*.db\n__pycache__/\ntemp.ini\ntemp.*.ini\ntemp.db\n.devdb/\ndevdb.local.json\n');
     expect(fs.existsSync(path.join(project.root, 'temp.db'))).toBe(true);
     expect(fs.readFileSync(path.join(project.root, '.git', 'hooks', 'pre-commit'), 'utf8')).toContain('check');
   });
@@ -112,7 +113,8 @@ describe('devdb init as an interactive wizard, in a real terminal', () => {
     await terminal.answer('Install the pre-commit hook (devdb check before every commit)?', 'n');
     await terminal.answer('Run the first "devdb reset" now?', 'n');
     expect(await terminal.waitFor('EXIT=0')).toContain('Run "devdb reset" to build the throwaway database.');
-    expect(config()).toMatchObject({ python: project.python, throwawayDb: 'scratch.db' });
+    expect(config()).toMatchObject({ throwawayDb: 'scratch.db' });
+    expect(JSON.parse(fs.readFileSync(path.join(project.root, 'devdb.local.json'), 'utf8'))).toEqual({ python: project.python });
     expect(fs.existsSync(path.join(project.root, 'scratch.db'))).toBe(false);
   });
 
@@ -148,7 +150,7 @@ describe('devdb init as an interactive wizard, in a real terminal', () => {
     await terminal.answer('Run the first "devdb reset" now?', 'n');
     await terminal.waitFor('EXIT=0');
     expect(config()).toEqual({ ...before, throwawayIni: 'scratch.ini' });
-    expect(gitignore()).toContain('scratch.ini\nmine.db\n');
+    expect(gitignore()).toContain('scratch.ini\nscratch.*.ini\n');
   });
 
   it('without a terminal, devdb init refuses in one line that points at --yes', async () => {

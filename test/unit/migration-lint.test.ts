@@ -229,6 +229,9 @@ describe('linting a draft migration', () => {
     const findings = await lint(plain, { engine: 'postgres' });
     expect(brief(findings)).toEqual([`downgrade-drops-added-column warning @${lineOf(plain, 'op.drop_column')}`]);
     expect(findings[0]?.suggestion).toMatch(/Kallithea's guide .*to not remove them in the downgrade/);
+    const elsewhere = await lint(plain, { engine: 'sqlite', preset: 'alembic' });
+    expect(elsewhere.map((f) => f.suggestion).join(' ')).not.toMatch(/Kallithea/);
+    expect(elsewhere.find((f) => f.rule === 'downgrade-drops-added-column')?.suggestion).toMatch(/^For a change that only adds columns, a downgrade that does nothing/);
 
     const batch = draft(
       `    with op.batch_alter_table('users', schema=None) as batch_op:
