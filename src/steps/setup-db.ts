@@ -14,7 +14,8 @@ const PLACEHOLDER: Admin = { user: '', email: '', password: '***' };
 function command(ctx: Context): Command {
   const admin = ctx.admin ?? { ...PLACEHOLDER, user: ctx.config.admin.user, email: ctx.config.admin.email };
   return ctx.preset.setupDb({
-    ini: shown(ctx, ctx.throwawayIni),
+    // devdb's create_from_models.py runs from where Alembic runs, so it gets the INI's full path.
+    ini: ctx.preset.setup === 'models' ? ctx.throwawayIni : shown(ctx, ctx.throwawayIni),
     admin,
     repos: ctx.repos,
     publicAccess: ctx.config.publicAccess,
@@ -29,6 +30,7 @@ function command(ctx: Context): Command {
  * The same command line either way, from the project root; its output is redacted.
  */
 export async function runSetupTool(ctx: Context, command: Command, io: StepIO, step: string): Promise<RunResult> {
+  if (ctx.preset.setup === 'models') return runTool(ctx, command, io, step, { cwd: ctx.alembicDir });
   const executable = findTool(ctx.python, command.tool);
   // Alembic runs in the helper too, through runTool, from the development INI's folder.
   if (!executable || !IN_PROCESS_TOOLS.has(command.tool) || command.tool === 'alembic') return runTool(ctx, command, io, step);
