@@ -33,8 +33,17 @@ export async function runSteps<C extends Context>(steps: Step<C>[], ctx: C, rend
   const records: StepRecord[] = [];
   // Known before the first title prints: a signal while a step decides whether to skip still reports on this project.
   watchContext(ctx);
+  const enabled = steps.filter((step) => step.enabled?.(ctx) ?? true);
+  // A step may change what later ones do (verify's first step picks the base: a snapshot, the committed code), so their titles are read again before they start.
+  const retitle = (from: number): void => {
+    enabled.slice(from).forEach((later, offset) => {
+      const task = list.tasks[from + offset];
+      const title = later.title(ctx);
+      if (task && task.title !== title) task.title$ = title;
+    });
+  };
   const list = new Listr(
-    steps.filter((step) => step.enabled?.(ctx) ?? true).map((step) => ({
+    enabled.map((step, index) => ({
       title: step.title(ctx),
       rendererOptions: { outputBar: render.verbose ? Infinity : false, persistentOutput: render.verbose },
       task: async (_: unknown, task: { output: string; skip: (message?: string) => void; title: string }) => {
@@ -57,6 +66,7 @@ export async function runSteps<C extends Context>(steps: Step<C>[], ctx: C, rend
         } finally {
           stepStarted(ctx, undefined);
           record.ms = Math.round(performance.now() - started);
+          retitle(index + 1);
         }
       },
     })),

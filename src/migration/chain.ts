@@ -16,11 +16,21 @@ export interface RevisionHeader {
 const ASSIGNMENT = /^(revision|down_revision)\s*(?::[^=\n]*)?=\s*(.+?)\s*(?:#.*)?$/gm;
 const QUOTED = /(['"])([^'"]*)\1/g;
 
+/** The value of an assignment: its line, or up to the closing bracket of a tuple or list that spans lines. */
+function valueText(source: string, match: RegExpExecArray | RegExpMatchArray): string {
+  const value = match[2] as string;
+  const open = /^[([]/.exec(value)?.[0];
+  if (!open || value.includes(open === '(' ? ')' : ']')) return value;
+  const start = (match.index ?? 0) + match[0].indexOf(value);
+  const end = source.indexOf(open === '(' ? ')' : ']', start);
+  return source.slice(start, end < 0 ? undefined : end).replace(/#.*$/gm, '');
+}
+
 /** The revision and down_revision a script assigns at module level. */
 export function readRevisionHeader(file: string, source: string): RevisionHeader {
   const header: RevisionHeader = { file, revision: null, downRevisions: [] };
   for (const match of source.matchAll(ASSIGNMENT)) {
-    const values = [...(match[2] as string).matchAll(QUOTED)].map((q) => q[2] as string);
+    const values = [...valueText(source, match).matchAll(QUOTED)].map((q) => q[2] as string);
     if (match[1] === 'revision') header.revision ??= values[0] ?? null;
     else header.downRevisions = values;
   }

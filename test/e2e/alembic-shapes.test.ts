@@ -61,8 +61,11 @@ describe('an Alembic project laid out as real ones are', () => {
     const report = JSON.parse(cycle.stdout);
     expect(fs.readFileSync(path.join(project.root, report.migration), 'utf8')).toContain("down_revision: Union[str, Sequence[str], None] = 'v1.0.0.a'");
     expect(await query(project.devDb, 'select version_num from alembic_version')).toEqual([{ version_num: report.revision }]);
-    const verify = await run('verify', '--json');
+    const verify = await run('verify');
     expect(verify.exitCode, verify.stdout).toBe(0);
+    // The development database is at the new head now, so the base is the snapshot taken before it was applied.
+    expect(verify.stdout).toMatch(/Copy snapshot \S+ as the base database/);
+    expect(verify.stdout).not.toContain('Copy the development database as the base database');
     await execa('git', ['add', '-A'], { cwd: project.root });
     const check = await run('check', '--json');
     expect(check.exitCode, check.stdout).toBe(0);

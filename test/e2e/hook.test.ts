@@ -3,6 +3,7 @@ import path from 'node:path';
 import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
 import { alembicProject, devdb } from '../support/devdb.js';
+import { withMercurial } from '../support/mercurial.js';
 
 const TITLE = '    title = Column(String(80), nullable=True)';
 
@@ -10,19 +11,20 @@ const TITLE = '    title = Column(String(80), nullable=True)';
 async function sandbox(vcs: 'git' | 'hg') {
   const project = await alembicProject();
   const { root } = project;
+  const env = vcs === 'hg' ? await withMercurial() : {};
   if (vcs === 'hg') {
     fs.rmSync(path.join(root, '.git'), { recursive: true });
     fs.writeFileSync(path.join(root, '.hgignore'), 'syntax: glob\n*.db\n__pycache__/\n.devdb/\n');
-    await execa('hg', ['init'], { cwd: root });
-    await execa('hg', ['add', '-q'], { cwd: root });
-    await execa('hg', ['commit', '-q', '-u', 'test', '-m', 'initial'], { cwd: root });
+    await execa('hg', ['init'], { cwd: root, env });
+    await execa('hg', ['add', '-q'], { cwd: root, env });
+    await execa('hg', ['commit', '-q', '-u', 'test', '-m', 'initial'], { cwd: root, env });
   }
-  const run = (...args: string[]) => devdb(args, { cwd: root });
+  const run = (...args: string[]) => devdb(args, { cwd: root, env });
   const init = await run('init', '--yes', '--python', project.python);
   expect(init.exitCode, init.stderr).toBe(0);
   const models = path.join(root, 'app', 'models.py');
   const addColumn = () => fs.writeFileSync(models, fs.readFileSync(models, 'utf8').replace('    body = Column(String(200))\n', `    body = Column(String(200))\n${TITLE}\n`));
-  const tool = (...args: string[]) => execa(vcs, args, { cwd: root, reject: false, stdin: 'ignore', env: { NO_COLOR: '1' } });
+  const tool = (...args: string[]) => execa(vcs, args, { cwd: root, reject: false, stdin: 'ignore', env: { NO_COLOR: '1', ...env } });
   const commit = (message: string) =>
     vcs === 'git' ? tool('-c', 'user.name=devdb tests', '-c', 'user.email=devdb@example.com', 'commit', '-q', '-m', message) : tool('commit', '-u', 'test', '-m', message);
   /** Generates the migration for the model change without applying it, and adds it to the commit. */

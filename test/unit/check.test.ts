@@ -55,6 +55,10 @@ describe('the revision chain, read without Python', () => {
     expect(readRevisionHeader('f.py', "revision = '0001'\ndown_revision = None\n")).toMatchObject({ downRevisions: [] });
     expect(readRevisionHeader('m.py', "revision = 'm'\ndown_revision = ('a', 'b')\n")).toMatchObject({ downRevisions: ['a', 'b'] });
     expect(readRevisionHeader('x.py', 'import os\n')).toMatchObject({ revision: null });
+    // Alembic takes any string: dots, leading zeros, a merge's parents over several lines.
+    expect(readRevisionHeader('d.py', "revision: str = 'v3.2.0.a'\ndown_revision: Union[str, None] = 'v3.1.9'\n")).toMatchObject({ revision: 'v3.2.0.a', downRevisions: ['v3.1.9'] });
+    const merge = "revision = '0003'\ndown_revision = (\n    '0002.a',  # one branch\n    '0002.b',\n)\nbranch_labels = None\n";
+    expect(readRevisionHeader('merge.py', merge)).toMatchObject({ revision: '0003', downRevisions: ['0002.a', '0002.b'] });
   });
 
   const h = (revision: string | null, ...downRevisions: string[]) => ({ file: `${revision}.py`, revision, downRevisions });
