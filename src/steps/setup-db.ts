@@ -39,9 +39,12 @@ export async function runSetupTool(ctx: Context, command: Command, io: StepIO, s
   return finish(command, lines, exitCode, step);
 }
 
-/** A failed `alembic upgrade head` on an empty database, with the way out for migrations that assume tables exist. */
+/** How SQLite, PostgreSQL and MariaDB say a table a migration expects is not there. */
+const MISSING_TABLE = /no such table|relation "[^"]+" does not exist|Table '[^']+' doesn't exist/;
+
+/** A failed `alembic upgrade head` on an empty database, because a migration expects a table, with the way out for migrations that assume tables exist. */
 export function fromEmptyHint(error: unknown): unknown {
-  if (!(error instanceof DevdbError) || error.exitCode !== EXIT.failed) return error;
+  if (!(error instanceof DevdbError) || error.exitCode !== EXIT.failed || !MISSING_TABLE.test(`${error.message}\n${error.detail ?? ''}`)) return error;
   const message = error.message.replace(/; fix the cause shown above and run again\.$/, '');
   return new DevdbError(
     `${message}; if the migrations cannot build a database from empty (the project makes one with create_all and alembic stamp head), run "devdb init --yes --force --setup models", otherwise fix the cause shown above.`,
