@@ -6,7 +6,8 @@ Loads the scripts through the INI with Alembic's ScriptDirectory (the same code
 `alembic heads` runs, from the same folder), so a revision id is whatever string
 the script assigns: `v3.2.0.a`, `0001`, a merge's tuple of parents. Prints one
 JSON object: {"heads": [...], "revisions": [{"revision", "down_revisions", "path"}]},
-or {"error": "..."} when Alembic cannot load the scripts. No database is opened.
+or {"error": "...", "config": true|false} when Alembic cannot load the scripts
+(config: the INI is wrong rather than a script). No database is opened.
 """
 import json
 import os
@@ -37,9 +38,12 @@ def main(ini):
             for each in script.walk_revisions()
         ]
         heads = list(script.get_heads())
-    except Exception as error:  # Alembic's CommandError, a script's ImportError: all one sentence for devdb
+    except Exception as error:  # Alembic's CommandError, a script's SyntaxError or ImportError: all one sentence for devdb
+        from alembic.util import CommandError
+
         message = str(error).strip() or type(error).__name__
-        print(json.dumps({"error": "%s: %s" % (type(error).__name__, message)}))
+        # A CommandError is about the INI (no such folder, no script_location); anything else came from a script.
+        print(json.dumps({"error": "%s: %s" % (type(error).__name__, message), "config": isinstance(error, CommandError)}))
         return
     print(json.dumps({"heads": heads, "revisions": revisions}))
 

@@ -24,7 +24,7 @@ export interface AlembicScripts {
   revisions: AlembicRevision[];
 }
 
-type ReaderOutput = { error: string } | { heads: string[]; revisions: { revision: string; down_revisions: string[]; path: string }[] };
+type ReaderOutput = { error: string; config: boolean } | { heads: string[]; revisions: { revision: string; down_revisions: string[]; path: string }[] };
 
 /**
  * Reads the revisions through `ini` with Alembic's own ScriptDirectory, run from `cwd`
@@ -51,8 +51,11 @@ export async function readRevisions(python: string, ini: string, cwd: string, sh
       detail: String(result.stderr),
     });
   }
+  if ('error' in output && !output.config) {
+    throw new DevdbError(`Alembic cannot load the migration scripts through ${show(ini)} (${output.error}); fix the script it names and run again.`, { exitCode: EXIT.failed });
+  }
   if ('error' in output) {
-    throw usageError(`Alembic cannot load the migration scripts through ${show(ini)}, run from ${show(cwd)} (${output.error}); fix what it names (a relative script_location is read from that folder), or point "devIni" at the INI you run Alembic with.`);
+    throw usageError(`Alembic cannot load the migration scripts through ${show(ini)}, run from ${show(cwd)} (${output.error}); fix script_location there (a relative path is read from that folder), or point "devIni" at the INI you run Alembic with.`);
   }
   const revisions = output.revisions.map((r) => ({ revision: r.revision, downRevisions: r.down_revisions, path: r.path }));
   const byId = new Map(revisions.map((r) => [r.revision, r]));

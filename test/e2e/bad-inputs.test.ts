@@ -136,6 +136,9 @@ const CASES: Case[] = [
   { name: 'apply with no devdb.json here or above', config: null, args: ['apply'], exit: 2, message: /No devdb\.json in .* run "devdb init"/ },
   { name: 'an init --setup that is neither migrations nor models', config: null, args: ['init', '--yes', '--setup', 'everything'], exit: 2, message: /option '--setup <how>' argument 'everything' is invalid/ },
   { name: 'a --setup-command that is not a JSON array', config: null, args: ['init', '--yes', '--preset', 'alembic', '--setup-command', 'python setup.py'], exit: 2, message: /give the command as a JSON array of strings/ },
+  { name: 'a --dev-db URL of an unknown scheme', config: null, args: ['init', '--yes', '--dev-db', 'ftp://host/db'], exit: 2, message: /The database URL "ftp:\/\/host\/db" in --dev-db has an unknown scheme/ },
+  { name: 'a --dev-db that is the throwaway database', config: null, args: ['init', '--yes', '--dev-db', 'temp.db'], exit: 2, message: /--dev-db temp\.db is the throwaway database/ },
+  { name: 'a "devDb" in devdb.json that is in memory', config: { devDb: 'sqlite://' }, args: ['reset'], exit: 2, message: /The database URL "sqlite:\/\/" in "devDb" in .* is an in-memory SQLite database/ },
 ];
 
 beforeAll(async () => {
@@ -271,7 +274,7 @@ describe('bad projects (the Kallithea testbed)', () => {
     const before = guarded();
     try {
       const result = await devdb(['verify'], { cwd: tb.root, env: tb.env });
-      expectClearRefusal(result, 1, /alembic heads failed: SyntaxError/);
+      expectClearRefusal(result, 1, /Alembic cannot load the migration scripts through development\.ini \(SyntaxError: .*bbbbbbbbbbbb_broken\.py/);
       expect(guarded()).toEqual(before);
     } finally {
       fs.rmSync(file);
