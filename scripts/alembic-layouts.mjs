@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Builds one of five real-shaped Alembic projects at <dir>, laid out the way
 // third-party projects are, each a git repository with a .venv (a link to the
-// shared virtualenv of scripts/alembic-venv.mjs), a development database at head
+// shared virtualenv of scripts/alembic-common.mjs), a development database at head
 // and one commit:
 //
 //   package-ini    alembic.ini and alembic/ inside a package (shop/db/), a relative
@@ -27,26 +27,8 @@
 import path from 'node:path';
 import { execa } from 'execa';
 import fs from 'fs-extra';
-import { sharedVenv } from './alembic-venv.mjs';
+import { MODELS, sharedVenv } from './alembic-common.mjs';
 
-const MODELS = `from sqlalchemy import Column, ForeignKey, Integer, String
-from sqlalchemy.orm import declarative_base
-
-Base = declarative_base()
-
-
-class User(Base):
-    __tablename__ = "users"
-    id = Column(Integer, primary_key=True)
-    name = Column(String(50), nullable=False, unique=True)
-
-
-class Note(Base):
-    __tablename__ = "notes"
-    id = Column(Integer, primary_key=True)
-    user_id = Column(Integer, ForeignKey("users.id"), nullable=False)
-    body = Column(String(200))
-`;
 
 const NOTE_BODY = '    body = Column(String(200))\n';
 

@@ -6,30 +6,12 @@
 //   node scripts/alembic-project.mjs <dir>
 //
 // The virtualenv with Alembic and SQLAlchemy is shared between projects
-// (scripts/alembic-venv.mjs).
+// (scripts/alembic-common.mjs).
 import path from 'node:path';
 import { execa } from 'execa';
 import fs from 'fs-extra';
-import { sharedVenv } from './alembic-venv.mjs';
+import { MODELS, sharedVenv } from './alembic-common.mjs';
 
-const MODELS = `from sqlalchemy import Column, ForeignKey, Integer, String
-from sqlalchemy.orm import declarative_base
-
-Base = declarative_base()
-
-
-class User(Base):
-    __tablename__ = "users"
-    id = Column(Integer, primary_key=True)
-    name = Column(String(50), nullable=False, unique=True)
-
-
-class Note(Base):
-    __tablename__ = "notes"
-    id = Column(Integer, primary_key=True)
-    user_id = Column(Integer, ForeignKey("users.id"), nullable=False)
-    body = Column(String(200))
-`;
 
 async function main() {
   const dir = process.argv[2];

@@ -1,9 +1,10 @@
 import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DEFAULT_MODELS } from '../config/project-files.js';
+import { replaceFile } from '../config/replace-file.js';
 import type { DevdbConfig } from '../config/schema.js';
 import { DevdbError, EXIT } from '../errors.js';
 import { runCommand } from '../python/run.js';
@@ -75,8 +76,7 @@ async function remember(root: string, found: Found): Promise<void> {
   if (!existsSync(path.join(root, '.devdb'))) return;
   try {
     await mkdir(path.dirname(recordFile(root)), { recursive: true });
-    await writeFile(`${recordFile(root)}.${process.pid}`, JSON.stringify(found));
-    await rename(`${recordFile(root)}.${process.pid}`, recordFile(root));
+    await replaceFile(recordFile(root), JSON.stringify(found));
   } catch {
     // A read-only project finds them every time.
   }

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { addLine, alembicProject, devdb, query, type AlembicProject } from '../support/devdb.js';
-import { leftovers, stopAndCheck, type StopPoint } from '../support/faults.js';
+import { leftovers, ROUND_TRIP_POINTS, stopAndCheck, type StopPoint } from '../support/faults.js';
 
 // devdb apply stopped by SIGINT and by SIGKILL at every step boundary and inside the
 // Python steps, on a draft cycle --no-apply wrote: after each stop the development
@@ -19,12 +19,7 @@ const APPLY_POINTS: StopPoint[] = [
   '❯ Copy the development database',
   '❯ drop-db',
   '❯ Rebuild temp.db from the models',
-  '❯ Lint the draft',
-  '❯ Put rows into',
-  '❯ Upgrade the base to head',
-  '❯ Downgrade one step',
-  '❯ Upgrade again',
-  '❯ Check the upgrades lost no rows',
+  ...ROUND_TRIP_POINTS,
   '❯ Snapshot dev.db and upgrade it to head',
 ]
   .map((at) => ({ at, delayMs: 0 }))

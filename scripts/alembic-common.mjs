@@ -1,10 +1,31 @@
-// The virtualenv with Alembic and SQLAlchemy that the Alembic projects the tests build
-// share (scripts/alembic-project.mjs, scripts/alembic-layouts.mjs), made once and kept
-// in the testbed cache (DEVDB_TESTBED_CACHE, default ~/.cache/devdb-testbed).
+// What the Alembic projects the tests build share (scripts/alembic-project.mjs,
+// scripts/alembic-layouts.mjs): their small models, and the virtualenv with Alembic and
+// SQLAlchemy, made once and kept in the testbed cache (DEVDB_TESTBED_CACHE, default
+// ~/.cache/devdb-testbed).
 import os from 'node:os';
 import path from 'node:path';
 import { execa } from 'execa';
 import fs from 'fs-extra';
+
+/** Users and their notes, with a foreign key between them. */
+export const MODELS = `from sqlalchemy import Column, ForeignKey, Integer, String
+from sqlalchemy.orm import declarative_base
+
+Base = declarative_base()
+
+
+class User(Base):
+    __tablename__ = "users"
+    id = Column(Integer, primary_key=True)
+    name = Column(String(50), nullable=False, unique=True)
+
+
+class Note(Base):
+    __tablename__ = "notes"
+    id = Column(Integer, primary_key=True)
+    user_id = Column(Integer, ForeignKey("users.id"), nullable=False)
+    body = Column(String(200))
+`;
 
 const REQUIREMENTS = ['alembic==1.20.1', 'SQLAlchemy==2.0.58'];
 
