@@ -41,7 +41,8 @@ export function modelMatcher(config: Pick<DevdbConfig, 'preset' | 'models'>, fou
 /**
  * The folder of migration scripts, relative to the root with '/' separators. Kallithea's
  * is fixed; a plain Alembic project's is `script_location` of the development INI plus
- * versions/ (version_locations is not followed), read without starting Python.
+ * versions/ (version_locations is not followed), read without starting Python; a relative
+ * one from the development INI's folder, where devdb runs Alembic.
  */
 export async function versionsFolder(config: DevdbConfig, root: string): Promise<string> {
   if (config.preset !== 'alembic') return 'kallithea/alembic/versions';
@@ -50,6 +51,7 @@ export async function versionsFolder(config: DevdbConfig, root: string): Promise
   if (location === undefined) {
     throw usageError(`The development INI ${ini.path} sets no script_location in [alembic]; add it so devdb can find the migrations.`);
   }
-  const folder = path.resolve(root, interpolate(ini, 'alembic', location), 'versions');
+  // A relative script_location is read from where Alembic runs: the development INI's folder.
+  const folder = path.resolve(path.dirname(ini.path), interpolate(ini, 'alembic', location), 'versions');
   return path.relative(root, folder).split(path.sep).join('/');
 }

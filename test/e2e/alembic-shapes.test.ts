@@ -106,6 +106,13 @@ describe('an Alembic project laid out as real ones are', () => {
       expect(fs.readFileSync(moved.ini).equals(before)).toBe(true);
       const vcs = await run('verify', '--json', '--base', 'vcs');
       expect(vcs.exitCode, vcs.stdout).toBe(0);
+      await execa('git', ['add', 'app/models.py'], { cwd: project.root });
+      const refused = await run('check', '--json');
+      expect(refused.exitCode, refused.stdout).toBe(1);
+      await execa('git', ['add', report.migration], { cwd: project.root });
+      const check = await run('check', '--json');
+      expect(check.exitCode, check.stdout).toBe(0);
+      expect(JSON.parse(check.stdout).migrations).toEqual([report.migration]);
     });
   }
 
