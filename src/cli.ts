@@ -3,6 +3,7 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { EXIT, usageError } from './errors.js';
+import type { ApplyOptions } from './commands/apply.js';
 import type { CheckOptions } from './commands/check.js';
 import type { CleanOptions } from './commands/clean.js';
 import type { CycleOptions } from './commands/cycle.js';
@@ -141,7 +142,11 @@ withCommon(
     .option('--repos <dir>', 'repositories folder for setup-db and repo-scan (default: .devdb/repos)')
     .option('--public-access', 'let anonymous users read (setup-db --public-access)')
     .option('--no-public-access', 'no anonymous access (the default)')
-    .option('--setup-command <json>', 'alembic preset: the command that builds a database, as a JSON array; {config} and {url} are filled in', jsonArray),
+    .option('--setup-command <json>', 'alembic preset: the command that builds a database, as a JSON array; {config} and {url} are filled in', jsonArray)
+    .addOption(
+      new Option('--setup <how>', 'alembic preset: build a database from empty with alembic upgrade head (migrations), or from target_metadata then alembic stamp head (models)').choices(['migrations', 'models']),
+    )
+    .option('--models <glob>', 'a glob of model files, relative to the project root, instead of those found from env.py (repeat for more)', (glob: string, all: string[] = []) => [...all, glob]),
 ).action(async (options: Common & InitOptions) => {
   await execute(options, async () => (options.yes ? (await import('./commands/init.js')).init(options) : (await import('./commands/wizard.js')).wizard(options)));
 });
@@ -180,6 +185,14 @@ withCommon(
     .addOption(new Option('--engine <name>', 'the engine to prove it on; "all" proves it on every configured engine, side by side').choices(['sqlite', 'postgres', 'mysql', 'all'])),
 ).action(async (options: VerifyOptions & Waits) => {
   await execute(options, async () => (await import('./commands/verify.js')).verify(options), { lock: 'verify', wait: options.wait, timeout: options.timeout });
+});
+
+withCommon(
+  withWait(program.command('apply')).description(
+    'prove the newest migration (a draft fixed by hand) up, down and up against the models, then snapshot the development database and upgrade it',
+  ),
+).action(async (options: ApplyOptions & Waits) => {
+  await execute(options, async () => (await import('./commands/apply.js')).apply(options), { lock: 'apply', wait: options.wait });
 });
 
 withCommon(

@@ -1,39 +1,43 @@
 """Build a database straight from an Alembic project's models.
 
-    python create_from_models.py INI
+    python create_from_models.py [--stamp] INI
 
 Runs the project's Alembic env.py the way `alembic` would (so whatever it does to
 find its models and its database URL still applies), takes the `target_metadata`
 it configures, and creates every table with `metadata.create_all()` in the
 database the INI names. No migration runs. devdb uses the result as "the schema
-the code wants" to compare migrated databases with.
+the code wants" to compare migrated databases with. With --stamp it then runs
+`alembic stamp head`: how projects whose migrations cannot build a database from
+empty make one (devdb init --setup models).
 """
 import sys
 
+from alembic import command
 from alembic.config import Config
 from alembic.runtime.environment import EnvironmentContext
 from alembic.script import ScriptDirectory
 
 
-def main(ini):
-    config = Config(ini)
+def target_metadatas(config, offline=False):
+    """The env's target_metadata, as a list; offline, env.py runs without connecting to its database."""
     script = ScriptDirectory.from_config(config)
     captured = {}
 
     def capture(_revision, context):
         captured["metadata"] = context.opts.get("target_metadata")
-        captured["connection"] = context.connection
         return []
 
-    with EnvironmentContext(config, script, fn=capture):
+    with EnvironmentContext(config, script, fn=capture, as_sql=offline):
         script.run_env()
     metadata = captured.get("metadata")
     if metadata is None:
         sys.exit("error: env.py configures no target_metadata; autogenerate needs it, and so does devdb")
-    if isinstance(metadata, (list, tuple)):
-        metadatas = metadata
-    else:
-        metadatas = [metadata]
+    return list(metadata) if isinstance(metadata, (list, tuple)) else [metadata]
+
+
+def main(ini, stamp):
+    config = Config(ini)
+    metadatas = target_metadatas(config)
     from sqlalchemy import engine_from_config, pool
 
     url = config.get_main_option("sqlalchemy.url") or config.get_section_option("app:main", "sqlalchemy.url")
@@ -41,9 +45,15 @@ def main(ini):
     for each in metadatas:
         each.create_all(engine)
     engine.dispose()
+    if stamp:
+        command.stamp(config, "head")
 
 
 if __name__ == "__main__":
-    if len(sys.argv) != 2:
-        sys.exit("usage: create_from_models.py INI")
-    main(sys.argv[1])
+    args = sys.argv[1:]
+    stamp = args[:1] == ["--stamp"]
+    if stamp:
+        args = args[1:]
+    if len(args) != 1:
+        sys.exit("usage: create_from_models.py [--stamp] INI")
+    main(args[0], stamp)

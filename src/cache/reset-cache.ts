@@ -3,10 +3,11 @@ import { constants } from 'node:fs';
 import { copyFile, mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import { DEFAULT_MODELS, versionsFolder } from '../config/project-files.js';
+import { versionsFolder } from '../config/project-files.js';
 import type { Context } from '../context.js';
 import type { DatabaseTarget } from '../engines/url.js';
 import { globFiles, hashFiles, hashOf, walk } from './files.js';
+import { modelFiles } from './model-files.js';
 import { toolVersions } from './tools.js';
 
 // A cached throwaway database: what setup-db and repo-scan built, kept under
@@ -66,13 +67,15 @@ async function reposListing(repos: string, relative = ''): Promise<string[]> {
   return listing;
 }
 
-/** Reads and hashes every input of a reset's setup-db and repo-scan; starts no process. */
+/** Reads and hashes every input of a reset's setup-db and repo-scan; starts Python only to find an Alembic project's model files again after one changed. */
 export async function cacheInputs(ctx: Context): Promise<CacheInputs> {
   const { config, root } = ctx;
-  const modelGlobs = [...(config.models ?? DEFAULT_MODELS[config.preset]), ...(SETUP_SOURCES[config.preset] ?? [])];
+  const found = await modelFiles(ctx);
+  const setupSources = await globFiles(root, SETUP_SOURCES[config.preset] ?? []);
   const versions = await versionsFolder(config, root);
   const [models, migrations, tools, repos, configFiles] = await Promise.all([
-    globFiles(root, modelGlobs).then((files) => hashFiles(root, files)),
+    // env.py too: the setup runs it, and it may import a model module no other file does.
+    hashFiles(root, [...new Set([...found.models, ...(found.env ? [found.env] : []), ...setupSources])]),
     walk(root, versions).then((files) => hashFiles(root, files)),
     toolVersions(ctx.python).then((facts) => hashOf(...facts)),
     reposListing(ctx.repos).then((listing) => hashOf(ctx.repos, ...listing)),

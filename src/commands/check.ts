@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { loadConfigRemembered } from '../cache/config.js';
+import { modelFiles } from '../cache/model-files.js';
 import { modelMatcher, versionsFolder } from '../config/project-files.js';
 import type { GlobalOptions } from '../context.js';
 import { EXIT, usageError } from '../errors.js';
@@ -39,7 +40,10 @@ export async function check(options: CheckOptions): Promise<Outcome> {
   if (!vcs) throw usageError(`The project ${root} is in neither a git nor a Mercurial checkout; devdb check reads the changes about to be committed.`);
   const fromTop = (file: string): string => path.relative(root, path.join(vcs.top, file)).split(path.sep).join('/');
   const changes = (await pendingChanges(vcs)).map((c) => ({ ...c, path: fromTop(c.path) })).filter((c) => !c.path.startsWith('../'));
-  const isModel = modelMatcher(config);
+  const detected = changes.length > 0 && config.preset === 'alembic' && !config.models
+    ? await modelFiles({ root, config, python: checkPython(config.python, root), devIni: path.resolve(root, config.devIni) })
+    : undefined;
+  const isModel = modelMatcher(config, detected?.models);
   const models = changes.filter((c) => isModel(c.path)).map((c) => c.path);
   const versions = await versionsFolder(config, root);
   const isScript = (file: string): boolean => file.startsWith(`${versions}/`) && file.endsWith('.py') && !file.slice(versions.length + 1).includes('/');

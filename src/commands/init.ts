@@ -30,6 +30,8 @@ export interface InitOptions {
   repos?: string;
   publicAccess?: boolean;
   setupCommand?: string[];
+  setup?: 'migrations' | 'models';
+  models?: string[];
   engine?: EngineName;
   serverUrl?: string[];
 }
@@ -97,6 +99,8 @@ export async function init(options: InitOptions): Promise<Outcome> {
     repos: options.repos ?? '.devdb/repos',
     publicAccess: options.publicAccess ?? false,
     ...(options.setupCommand ? { setupCommand: options.setupCommand } : {}),
+    ...(options.setup ? { setup: options.setup } : {}),
+    ...(options.models ? { models: options.models } : {}),
   });
   const config = saved.report.settings as DevdbConfigInput;
   const vcs = detectVcs(root);

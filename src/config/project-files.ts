@@ -3,7 +3,7 @@ import { usageError } from '../errors.js';
 import { iniValue, interpolate, readIni } from './ini-read.js';
 import type { DevdbConfig } from './schema.js';
 
-/** Model files devdb check watches when devdb.json has no "models". */
+/** Model files of the Kallithea presets when devdb.json has no "models"; an Alembic project's are found from its env (cache/model-files.ts). */
 export const DEFAULT_MODELS: Record<DevdbConfig['preset'], string[]> = {
   kallithea: ['kallithea/model/db.py'],
   'kallithea-gearbox': ['kallithea/model/db.py'],
@@ -28,8 +28,12 @@ export function globToRegExp(glob: string): RegExp {
   return new RegExp(`^${source}$`);
 }
 
-/** A test for "is this root-relative path a model file", from devdb.json's "models" or the preset's default. */
-export function modelMatcher(config: Pick<DevdbConfig, 'preset' | 'models'>): (file: string) => boolean {
+/** A test for "is this root-relative path a model file", from devdb.json's "models", else the files found from the project (cache/model-files.ts), else the preset's default. */
+export function modelMatcher(config: Pick<DevdbConfig, 'preset' | 'models'>, found?: readonly string[]): (file: string) => boolean {
+  if (!config.models && found) {
+    const files = new Set(found);
+    return (file) => files.has(file);
+  }
   const patterns = (config.models ?? DEFAULT_MODELS[config.preset]).map((g) => globToRegExp(g.replace(/^\.\//, '')));
   return (file) => patterns.some((p) => p.test(file));
 }

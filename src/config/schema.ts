@@ -61,6 +61,10 @@ export const configSchema = z
     publicAccess: z.boolean().default(false),
     allowOutsideRoot: z.boolean().optional().describe('let the throwaway database and INI live outside the project root'),
     setupCommand: z.array(z.string().min(1)).min(1).optional(),
+    setup: z
+      .enum(['migrations', 'models'])
+      .default('migrations')
+      .describe('alembic preset: how a database is built from empty: alembic upgrade head, or create_all from target_metadata then alembic stamp head'),
     models: z.array(relativeOrAbsolutePath).min(1).optional().describe('globs of the model files devdb check watches, relative to the project root'),
     snapshots: z
       .object({ keep: z.number().int().min(1, 'must be at least 1').default(5) })
@@ -72,6 +76,10 @@ export const configSchema = z
   .refine((config) => config.engine === 'sqlite' || config.servers[config.engine] !== undefined, {
     path: ['servers'],
     message: 'must give a URL for the engine chosen in "engine" (devdb init --yes --engine ENGINE --server-url URL)',
+  })
+  .refine((config) => config.setup === 'migrations' || config.setupCommand === undefined, {
+    path: ['setup'],
+    message: 'must not be "models" together with "setupCommand"; the setup command builds the database instead',
   });
 
 export type DevdbConfig = z.infer<typeof configSchema>;

@@ -180,6 +180,22 @@ function sqliteNeedsBatch(name: Named[0], fn: MigrationFunction, preset: PresetN
     }));
 }
 
+/**
+ * The two fixes of a NOT NULL column added to a table with rows that pass devdb verify:
+ * a server_default only in the draft would differ from the models, so it goes in both.
+ */
+function notNullFix(op: MigrationOp): string {
+  const table = op.table ?? 'TABLE';
+  const column = op.column ?? 'COLUMN';
+  const type = typeof op.args.type_ === 'string' ? `sa.${op.args.type_}` : 'ITS_TYPE';
+  return [
+    `Either give ${column} the same server_default in the model and in this add_column (server_default='VALUE' in both; devdb verify compares the upgraded database with the models),`,
+    `or fill it in the draft in three steps: add it with nullable=True, then op.execute("UPDATE ${table} SET ${column} = VALUE"),`,
+    `then with op.batch_alter_table('${table}') as batch_op: batch_op.alter_column('${column}', existing_type=${type}, nullable=False);`,
+    'then run devdb apply.',
+  ].join(' ');
+}
+
 function notNullWithoutDefault(name: Named[0], fn: MigrationFunction, context: LintContext): LintFinding[] {
   return fn.ops
     .filter((op) => op.name === 'add_column' && op.args.nullable === false && op.args.server_default == null)
@@ -196,8 +212,7 @@ function notNullWithoutDefault(name: Named[0], fn: MigrationFunction, context: L
         message: copied
           ? `${name}() adds ${label(op)} as NOT NULL without a server_default: existing rows get its default= only if SQLite batch mode copies the table, and never on PostgreSQL.`
           : `${name}() adds ${label(op)} as NOT NULL without a server_default${pythonDefault}, so ${name}() fails ${where}.`,
-        suggestion:
-          'Give it a server_default (server_default=\'...\' or sa.text(\'0\')), or add it nullable, fill it with op.execute("UPDATE ..."), then make it NOT NULL with alter_column (in batch mode on SQLite).',
+        suggestion: name === 'upgrade' ? notNullFix(op) : `Give it a server_default (server_default='...' or sa.text('0')) in this add_column: it re-creates a column the models no longer have.`,
       } satisfies LintFinding;
     });
 }

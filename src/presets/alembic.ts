@@ -1,20 +1,27 @@
+import { fileURLToPath } from 'node:url';
 import { alembic as alembicCommand, type Command, type Preset, type SetupOptions } from './command.js';
+
+/** Builds a database from the env's target_metadata (create_all); with --stamp, then `alembic stamp head`. */
+export const CREATE_FROM_MODELS = fileURLToPath(new URL('../../templates/create_from_models.py', import.meta.url));
 
 /**
  * Any Alembic project: the throwaway INI is a copy of the development one, and the
- * throwaway database is an empty database brought to `alembic upgrade head`, or what
- * the project's own setup command makes of it ({config} and {url} are filled in).
+ * throwaway database is an empty database brought to `alembic upgrade head`, built
+ * from the models and stamped at head (setup "models", for migrations that cannot
+ * build a database from empty), or what the project's own setup command makes of it
+ * ({config} and {url} are filled in).
  */
-export function alembicPreset(setupCommand?: readonly string[]): Preset {
+export function alembicPreset(setupCommand?: readonly string[], setup: 'migrations' | 'models' = 'migrations'): Preset {
   return {
     name: 'alembic',
     summary: 'any Alembic project (alembic upgrade head)',
     tools: setupCommand ? ['alembic', setupCommand[0] as string] : ['alembic'],
+    setup: setupCommand ? 'command' : setup,
     needsAdmin: false,
     urlSections: ['alembic'],
     makeConfig: () => undefined,
-    setupDb: ({ ini, url }: SetupOptions): Command => {
-      if (!setupCommand) return alembicCommand(ini, 'upgrade', 'head');
+    setupDb: ({ ini, url, python }: SetupOptions): Command => {
+      if (!setupCommand) return setup === 'models' ? { tool: python, args: [CREATE_FROM_MODELS, '--stamp', ini] } : alembicCommand(ini, 'upgrade', 'head');
       const fill = (arg: string): string => arg.replaceAll('{config}', ini).replaceAll('{url}', url);
       const [tool, ...args] = setupCommand.map(fill);
       return { tool: tool as string, args };

@@ -21,6 +21,8 @@ export interface SetupOptions {
   publicAccess: boolean;
   /** The throwaway database's URL, for setup commands that take it. */
   url: string;
+  /** The project's Python, for setups that run devdb's own Python helpers. */
+  python: string;
 }
 
 /** How each documented step maps to real commands for one kind of project. Argv builders, no I/O. */
@@ -29,6 +31,8 @@ export interface Preset {
   summary: string;
   /** Executables the preset needs next to the project's Python. */
   tools: string[];
+  /** How setup-db builds a database from empty: the preset's tool, migrations (alembic upgrade head), the models (create_all, stamp head) or the project's own command. */
+  setup?: 'migrations' | 'models' | 'command';
   /** Whether setup-db takes the admin options (and so needs a password). */
   needsAdmin: boolean;
   /** Sections that may hold sqlalchemy.url, in the order the Alembic env reads them; the last is where devdb sets it. */

@@ -11,7 +11,7 @@ import { errorLines, errorReport, type Outcome } from './output.js';
 const MARK = { passed: pc.green('✔'), failed: pc.red('✖'), allowed: pc.yellow('≈') };
 
 /** The final report of cycle or verify: checks, schema differences, lint findings, rows, and the error if any. */
-export function roundTripOutcome(command: 'cycle' | 'verify', ctx: CycleContext, result: StepsResult, debug: boolean): Outcome {
+export function roundTripOutcome(command: 'cycle' | 'verify' | 'apply', ctx: CycleContext, result: StepsResult, debug: boolean): Outcome {
   const { trip } = ctx;
   const error = result.error === undefined ? undefined : errorReport(result.error);
   const migration = trip.migration ? shown(ctx, trip.migration.file) : null;

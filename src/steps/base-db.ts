@@ -1,7 +1,7 @@
 import path from 'node:path';
 import fs from 'fs-extra';
 import { setIniValue } from '../config/ini-edit.js';
-import { readIni } from '../config/ini-read.js';
+import { iniValue, interpolate, readIni } from '../config/ini-read.js';
 import type { Context } from '../context.js';
 import { makeOwned } from '../engines/ownership.js';
 import { snapshotTarget } from '../engines/snapshots.js';
@@ -12,6 +12,7 @@ import { baseRevision, detectVcs, exportCommitted } from '../vcs/index.js';
 import type { CycleContext } from './round-trip.js';
 import { clearDatabase } from './drop-db.js';
 import { hereAs } from './make-config.js';
+import { fromEmptyHint } from './setup-db.js';
 import { iniUrlFor, urlSectionsToSet } from './point-db.js';
 import { shown, planCommand, runTool, type Step, type StepIO } from './step.js';
 
@@ -29,6 +30,22 @@ export async function writeIniFor(ctx: Context, ini: string, target: DatabaseTar
   await fs.writeFile(ini, text);
 }
 
+/**
+ * An absolute script_location into the project (an INI a project's helper wrote) would
+ * build the base from the working tree's migrations, the new draft among them: in the
+ * export's INI it points at the same folder of the exported code instead.
+ */
+async function aimScriptsAtExport(ctx: Context, ini: string, exported: string): Promise<void> {
+  const parsed = await readIni(ini, 'base INI');
+  const location = iniValue(parsed, 'alembic', 'script_location');
+  if (location === undefined) return;
+  const resolved = interpolate(parsed, 'alembic', location);
+  const inside = path.relative(ctx.root, resolved);
+  const isIn = (folder: string): boolean => !path.relative(folder, resolved).startsWith('..');
+  if (!path.isAbsolute(resolved) || !isIn(ctx.root) || isIn(exported)) return;
+  await fs.writeFile(ini, setIniValue(parsed.text, 'alembic', 'script_location', path.join(exported, inside)));
+}
+
 /** The base database built from the committed code, in an export of it, with the preset's setup command. */
 async function buildFromCommitted(ctx: CycleContext, io: StepIO): Promise<void> {
   const vcs = detectVcs(ctx.root);
@@ -40,15 +57,19 @@ async function buildFromCommitted(ctx: CycleContext, io: StepIO): Promise<void> 
   const ini = path.join(root, path.relative(ctx.root, ctx.trip.baseIni));
   await fs.ensureDir(path.dirname(ini));
   await writeIniFor(ctx, ini, ctx.trip.baseDb, { from: ctx.root, to: root });
+  await aimScriptsAtExport(ctx, ini, root);
   const relativeIni = path.relative(root, ini);
-  const setup = ctx.preset.needsAdmin
-    ? ctx.preset.setupDb({ ini: relativeIni, admin: ctx.admin!, repos: ctx.repos, publicAccess: ctx.config.publicAccess, url: ctx.trip.baseDb.url })
-    : alembic(relativeIni, 'upgrade', 'head');
+  const admin = ctx.admin ?? { user: ctx.config.admin.user, email: ctx.config.admin.email, password: '' };
+  // The configured setup, as reset runs it: migrations, the models stamped at head, or the project's command.
+  const setup = ctx.preset.setupDb({ ini: relativeIni, admin, repos: ctx.repos, publicAccess: ctx.config.publicAccess, url: ctx.trip.baseDb.url, python: ctx.python });
   io.output(`${baseRevision(vcs)} exported to ${shown(ctx, exported)}`);
   // The exported code comes first on sys.path, ahead of the working tree the virtualenv points at.
   // Alembic runs from the development INI's folder in the export, as it does in the working tree.
   const cwd = path.join(root, path.relative(ctx.root, ctx.alembicDir));
-  await runTool(ctx, { ...setup, args: setup.args.map((arg) => (arg === relativeIni ? ini : arg)) }, io, 'building the base database from the committed code', { cwd, env: { PYTHONPATH: root } });
+  const place = { cwd, env: { PYTHONPATH: root } };
+  await runTool(ctx, { ...setup, args: setup.args.map((arg) => (arg === relativeIni ? ini : arg)) }, io, 'building the base database from the committed code', place).catch((error: unknown) => {
+    throw ctx.preset.setup === 'migrations' ? fromEmptyHint(error) : error;
+  });
 }
 
 /** Step 2 of the round trip: the base database, i.e. the schema before the change, on a copy. */

@@ -20,7 +20,7 @@ export const lintDraft: Step<CycleContext> = {
     ctx.trip.lint = lintMigration(migration.script, { engine: ctx.engine, tablesWithRows, preset: ctx.config.preset });
     const errors = ctx.trip.lint.filter((f) => f.severity === 'error');
     if (errors.length > 0) {
-      throw failure(`The draft ${shown(ctx, migration.file)} has ${errors.length} lint error${errors.length > 1 ? 's' : ''} (listed above); fix the script as suggested, then run "devdb verify".`);
+      throw failure(`The draft ${shown(ctx, migration.file)} has ${errors.length} lint error${errors.length > 1 ? 's' : ''} (listed above); fix the script as suggested, then run "devdb apply" (or "devdb verify" to prove it without applying it).`);
     }
   },
 };

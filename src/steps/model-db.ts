@@ -1,13 +1,11 @@
-import { fileURLToPath } from 'node:url';
 import { recordOwned } from '../engines/ownership.js';
 import { describeTarget } from '../engines/url.js';
+import { CREATE_FROM_MODELS } from '../presets/alembic.js';
 import type { Command } from '../presets/command.js';
 import type { CycleContext } from './round-trip.js';
 import { inspect } from './round-trip.js';
 import { setupDb } from './setup-db.js';
 import { planCommand, runTool, type Step } from './step.js';
-
-const CREATE_FROM_MODELS = fileURLToPath(new URL('../../templates/create_from_models.py', import.meta.url));
 
 /** Builds a database from the env's target_metadata (create_all), for projects whose setup runs migrations instead; from where Alembic runs. */
 const fromModels = (ctx: CycleContext): Command => ({ tool: ctx.python, args: [CREATE_FROM_MODELS, ctx.throwawayIni] });

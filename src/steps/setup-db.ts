@@ -2,6 +2,7 @@ import { cacheable, cacheInputs, cacheKey, findEntry, restoreEntry } from '../ca
 import type { Context } from '../context.js';
 import { recordOwned } from '../engines/ownership.js';
 import { describeTarget } from '../engines/url.js';
+import { DevdbError, EXIT } from '../errors.js';
 import type { Admin, Command } from '../presets/command.js';
 import { IN_PROCESS_TOOLS, runInProcess } from '../python/alembic-server.js';
 import { findTool } from '../python/locate.js';
@@ -13,11 +14,13 @@ const PLACEHOLDER: Admin = { user: '', email: '', password: '***' };
 function command(ctx: Context): Command {
   const admin = ctx.admin ?? { ...PLACEHOLDER, user: ctx.config.admin.user, email: ctx.config.admin.email };
   return ctx.preset.setupDb({
-    ini: shown(ctx, ctx.throwawayIni),
+    // devdb's create_from_models.py runs from where Alembic runs, so it gets the INI's full path.
+    ini: ctx.preset.setup === 'models' ? ctx.throwawayIni : shown(ctx, ctx.throwawayIni),
     admin,
     repos: ctx.repos,
     publicAccess: ctx.config.publicAccess,
     url: ctx.throwawayDb.url,
+    python: ctx.python,
   });
 }
 
@@ -27,12 +30,26 @@ function command(ctx: Context): Command {
  * The same command line either way, from the project root; its output is redacted.
  */
 export async function runSetupTool(ctx: Context, command: Command, io: StepIO, step: string): Promise<RunResult> {
+  if (ctx.preset.setup === 'models') return runTool(ctx, command, io, step, { cwd: ctx.alembicDir });
   const executable = findTool(ctx.python, command.tool);
   // Alembic runs in the helper too, through runTool, from the development INI's folder.
   if (!executable || !IN_PROCESS_TOOLS.has(command.tool) || command.tool === 'alembic') return runTool(ctx, command, io, step);
   const secrets = [...ctx.secrets, ...(command.secrets ?? [])];
   const { exitCode, lines } = await runInProcess(ctx.python, ctx.root, { name: command.tool, path: executable }, command.args, secrets, ctx.verbose ? (line) => io.output(line) : undefined);
   return finish(command, lines, exitCode, step);
+}
+
+/** How SQLite, PostgreSQL and MariaDB say a table a migration expects is not there. */
+const MISSING_TABLE = /no such table|relation "[^"]+" does not exist|Table '[^']+' doesn't exist/;
+
+/** A failed `alembic upgrade head` on an empty database, because a migration expects a table, with the way out for migrations that assume tables exist. */
+export function fromEmptyHint(error: unknown): unknown {
+  if (!(error instanceof DevdbError) || error.exitCode !== EXIT.failed || !MISSING_TABLE.test(`${error.message}\n${error.detail ?? ''}`)) return error;
+  const message = error.message.replace(/; fix the cause shown above and run again\.$/, '');
+  return new DevdbError(
+    `${message}; if the migrations cannot build a database from empty (the project makes one with create_all and alembic stamp head), run "devdb init --yes --force --setup models", otherwise fix the cause shown above.`,
+    { exitCode: error.exitCode, detail: error.detail, cause: error },
+  );
 }
 
 /** Step 4's setup-db with the admin options: builds the throwaway database from the current models; `keep` gets what the tool printed. */
@@ -43,7 +60,9 @@ export function setupDbStep(keep?: (output: string) => void): Step {
     plan: (ctx) => [planCommand(command(ctx))],
     run: async (ctx, io) => {
       await recordOwned(ctx.stateDir, ctx.throwawayDb);
-      const { output } = await runSetupTool(ctx, command(ctx), io, 'setup-db');
+      const { output } = await runSetupTool(ctx, command(ctx), io, 'setup-db').catch((error: unknown) => {
+        throw ctx.preset.setup === 'migrations' ? fromEmptyHint(error) : error;
+      });
       await recordOwned(ctx.stateDir, ctx.throwawayDb);
       keep?.(output);
     },

@@ -136,6 +136,9 @@ const CASES: Case[] = [
   { name: 'a DEVDB_TIMEOUT of 0', args: ['cycle', '-m', 'x'], env: { DEVDB_TIMEOUT: '0' }, exit: 2, message: /--timeout \(or DEVDB_TIMEOUT\) is 0; give a number of seconds above 0/ },
   { name: 'an unknown --base', args: ['cycle', '-m', 'x', '--base', 'git'], exit: 2, message: /argument 'git' is invalid/ },
   { name: 'a snapshot id that matches none', args: ['snapshot', 'restore', 'nope'], exit: 2, message: /No snapshot matches "nope"; run "devdb snapshot list"/ },
+  { name: 'apply with an option it does not take', args: ['apply', '--base', 'vcs'], exit: 2, message: /unknown option '--base'/ },
+  { name: 'apply with no devdb.json here or above', config: null, args: ['apply'], exit: 2, message: /No devdb\.json in .* run "devdb init"/ },
+  { name: 'an init --setup that is neither migrations nor models', config: null, args: ['init', '--yes', '--setup', 'everything'], exit: 2, message: /option '--setup <how>' argument 'everything' is invalid/ },
   { name: 'a --setup-command that is not a JSON array', config: null, args: ['init', '--yes', '--preset', 'alembic', '--setup-command', 'python setup.py'], exit: 2, message: /give the command as a JSON array of strings/ },
   { name: 'a --dev-db URL of an unknown scheme', config: null, args: ['init', '--yes', '--dev-db', 'ftp://host/db'], exit: 2, message: /The database URL "ftp:\/\/host\/db" in --dev-db has an unknown scheme/ },
   { name: 'a --dev-db that is the throwaway database', config: null, args: ['init', '--yes', '--dev-db', 'temp.db'], exit: 2, message: /--dev-db temp\.db is the throwaway database/ },
@@ -270,6 +273,13 @@ describe('bad projects (the Kallithea testbed)', () => {
     } finally {
       fs.writeFileSync(init, source);
     }
+  });
+
+  it('apply with the development database at the newest migration already: nothing to apply', async () => {
+    const before = guarded();
+    const result = await devdb(['apply'], { cwd: tb.root, env: tb.env });
+    expectClearRefusal(result, 2, /kallithea\.db is at \w+ already, the newest migration .*; there is nothing to apply \(devdb verify proves it again\)\./);
+    expect(guarded()).toEqual(before);
   });
 
   it('a locked SQLite development database', async () => {

@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { devdb, editModels, kallitheaTestbed, query, type Testbed } from '../support/devdb.js';
-import { dbContent, leftovers, SNAPSHOT, stopAndCheck, stopAt, type StopPoint } from '../support/faults.js';
+import { dbContent, leftovers, ROUND_TRIP_POINTS, SNAPSHOT, stopAndCheck, stopAt, type StopPoint } from '../support/faults.js';
 
 // devdb cycle stopped by SIGINT and by SIGKILL at every step boundary
 // and inside the Python steps. After each stop the development database is
@@ -26,12 +26,7 @@ const CYCLE_POINTS: StopPoint[] = [
   '❯ drop-db',
   '❯ Rebuild temp.db from the models',
   '❯ Autogenerate',
-  '❯ Lint the draft',
-  '❯ Put rows into',
-  '❯ Upgrade the base to head',
-  '❯ Downgrade one step',
-  '❯ Upgrade again',
-  '❯ Check the upgrades lost no rows',
+  ...ROUND_TRIP_POINTS,
   '❯ Snapshot kallithea.db and upgrade it to head',
 ]
   .map((at) => ({ at, delayMs: 0 }))

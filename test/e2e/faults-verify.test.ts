@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { devdb, editModels, kallitheaTestbed, sha256, type Testbed } from '../support/devdb.js';
-import { stopAndCheck, type StopPoint } from '../support/faults.js';
+import { ROUND_TRIP_POINTS, stopAndCheck, type StopPoint } from '../support/faults.js';
 
 // devdb verify stopped by SIGINT and by SIGKILL at every step boundary and inside the
 // Python steps: the development database is byte-identical (verify never writes it),
@@ -16,12 +16,7 @@ const VERIFY_POINTS: StopPoint[] = [
   '❯ Copy',
   '❯ drop-db',
   '❯ Rebuild temp.db from the models',
-  '❯ Lint the draft',
-  '❯ Put rows into',
-  '❯ Upgrade the base to head',
-  '❯ Downgrade one step',
-  '❯ Upgrade again',
-  '❯ Check the upgrades lost no rows',
+  ...ROUND_TRIP_POINTS,
 ]
   .map((at) => ({ at, delayMs: 0 }))
   .concat([

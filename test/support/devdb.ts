@@ -101,3 +101,33 @@ class RepoGroup(meta.Base, BaseDbModel):
   const file = path.join(root, 'kallithea', 'model', 'db.py');
   fs.writeFileSync(file, fs.readFileSync(file, 'utf8').replace('class RepoGroup(meta.Base, BaseDbModel):\n', model));
 }
+
+export type LayoutName = 'package-ini' | 'models-package' | 'orm-setup' | 'dev-db' | 'busy-env';
+
+/** A real-shaped Alembic project (scripts/alembic-layouts.mjs) and what its test needs. */
+export interface AlembicLayout extends AlembicProject {
+  layout: LayoutName;
+  /** The init flags the layout needs. */
+  flags: string[];
+  /** A model file (root-relative) and the line after which a column of notes (or posts) goes. */
+  models: string;
+  after: string;
+}
+
+/** One of the five real-shaped Alembic projects, in a fresh folder. */
+export async function alembicLayout(layout: LayoutName): Promise<AlembicLayout> {
+  const dir = path.join(tempDir(layout), 'project');
+  await execa('node', [path.join(REPO, 'scripts', 'alembic-layouts.mjs'), layout, dir]);
+  return JSON.parse(fs.readFileSync(path.join(dir, 'project.json'), 'utf8')) as AlembicLayout;
+}
+
+/** Adds `line` after `after` in a root-relative file. */
+export function addLine(root: string, file: string, after: string, line: string): void {
+  const full = path.join(root, file);
+  const source = fs.readFileSync(full, 'utf8');
+  if (!source.includes(after)) throw new Error(`${file} has no line ${after}`);
+  fs.writeFileSync(full, source.replace(after, `${after}${line}\n`));
+}
+
+/** git in the project, as the tests' user. */
+export const git = (root: string, ...args: string[]) => execa('git', ['-c', 'user.name=devdb tests', '-c', 'user.email=devdb@example.com', ...args], { cwd: root });

@@ -98,6 +98,9 @@ export interface StopPoint {
   delayMs: number;
 }
 
+/** The round trip's steps as their progress lines start, in order: where cycle, verify and apply stop after the model database. */
+export const ROUND_TRIP_POINTS = ['❯ Lint the draft', '❯ Put rows into', '❯ Upgrade the base to head', '❯ Downgrade one step', '❯ Upgrade again', '❯ Check the upgrades lost no rows'];
+
 /** Runs devdb and sends `signal` at the stop point; the run's result and everything it printed. */
 export async function stopAt(args: string[], point: StopPoint, signal: 'SIGINT' | 'SIGKILL', options: { cwd: string; env: Record<string, string> }) {
   const running = start(args, options);

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { alembicPreset } from '../../src/presets/alembic.js';
+import { alembicPreset, CREATE_FROM_MODELS } from '../../src/presets/alembic.js';
 import { alembic, formatCommand } from '../../src/presets/command.js';
 import { kallithea, kallitheaGearbox } from '../../src/presets/kallithea.js';
 
-const doe = { ini: 'temp.ini', admin: { user: 'doe', email: 'doe@example.com', password: '123456' }, repos: '/var/repos', publicAccess: false, url: 'sqlite:///temp.db' };
+const doe = { ini: 'temp.ini', admin: { user: 'doe', email: 'doe@example.com', password: '123456' }, repos: '/var/repos', publicAccess: false, url: 'sqlite:///temp.db', python: '/venv/bin/python' };
 
 describe('the kallithea-gearbox preset speaks the seed’s text', () => {
   it('make-config', () => {
@@ -56,5 +56,12 @@ describe('the alembic preset', () => {
     const preset = alembicPreset(['python', '-m', 'app.setup', '--config={config}', '{url}']);
     expect(preset.setupDb(doe)).toEqual({ tool: 'python', args: ['-m', 'app.setup', '--config=temp.ini', 'sqlite:///temp.db'] });
     expect(preset.tools).toEqual(['alembic', 'python']);
+  });
+
+  it('with setup "models", builds the database from target_metadata with the project\'s Python, then stamps it at head', () => {
+    const preset = alembicPreset(undefined, 'models');
+    expect(preset.setupDb(doe)).toEqual({ tool: '/venv/bin/python', args: [CREATE_FROM_MODELS, '--stamp', 'temp.ini'] });
+    expect(preset.setup).toBe('models');
+    expect(alembicPreset().setup).toBe('migrations');
   });
 });
