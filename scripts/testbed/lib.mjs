@@ -49,13 +49,13 @@ export const ADMIN = Object.freeze({
   email: 'admin@example.com',
   password: 'devdb-testbed-admin',
 });
-const GIT_IDENTITY = { name: 'devdb testbed', email: 'testbed@devdb.invalid' };
-const SAMPLE_GIT = 'devdb-sample.git';
-const SAMPLE_HG = 'devdb-sample-hg';
+export const GIT_IDENTITY = { name: 'devdb testbed', email: 'testbed@devdb.invalid' };
+export const SAMPLE_GIT = 'devdb-sample.git';
+export const SAMPLE_HG = 'devdb-sample-hg';
 const LOCK_TIMEOUT_MS = 30 * 60 * 1000;
 
 /** Environment for every child: nothing from the caller's Python/pip/git setup leaks in. */
-const CHILD_ENV = {
+export const CHILD_ENV = {
   PYTHONPATH: undefined,
   PYTHONHOME: undefined,
   PYTHONSTARTUP: undefined,
@@ -83,9 +83,11 @@ const CHILD_ENV = {
 };
 
 export class TestbedError extends Error {
-  constructor(message) {
+  /** exitCode 2: something the build needs is missing (not a failed build). */
+  constructor(message, { exitCode = 1 } = {}) {
     super(message);
     this.name = 'TestbedError';
+    this.exitCode = exitCode;
   }
 }
 
@@ -97,8 +99,8 @@ export function defaultCacheDir(env = process.env) {
   return path.join(xdg, 'devdb-testbed');
 }
 
-const sha256 = (data) => crypto.createHash('sha256').update(data).digest('hex');
-const secs = (ms) => (ms / 1000).toFixed(1);
+export const sha256 = (data) => crypto.createHash('sha256').update(data).digest('hex');
+export const secs = (ms) => (ms / 1000).toFixed(1);
 const exists = (p) => fs.pathExists(p);
 
 /** A Python string literal for `s` that is pure ASCII (site.py reads .pth files in the locale encoding). */
@@ -118,7 +120,7 @@ function quoteArg(a) {
   return /^[\w@%+=:,./-]+$/.test(a) ? a : `'${a.replaceAll("'", "'\\''")}'`;
 }
 
-class Context {
+export class Context {
   constructor({ dir, quiet, out }) {
     this.dir = dir;
     this.quiet = quiet;
@@ -170,12 +172,16 @@ class Context {
     const code = [
       'import fcntl, sys',
       "f = open(sys.argv[1], 'a')",
+      'def say(word):',
+      "    sys.stdout.write(word + '\\n')",
+      '    sys.stdout.flush()',
+      // Python 2 (the gearbox testbed's) as well as 3: IOError is not an OSError there.
       'try:',
       '    fcntl.flock(f, fcntl.LOCK_EX | fcntl.LOCK_NB)',
-      'except OSError:',
-      "    print('waiting', flush=True)",
+      'except (IOError, OSError):',
+      "    say('waiting')",
       '    fcntl.flock(f, fcntl.LOCK_EX)',
-      "print('locked', flush=True)",
+      "say('locked')",
       'sys.stdin.read()',
     ].join('\n');
     const child = execa(python, ['-c', code, lockFile], {
@@ -287,7 +293,7 @@ function layout(dir, cacheDir, py, keys) {
   };
 }
 
-async function readJson(file) {
+export async function readJson(file) {
   try {
     return JSON.parse(await fs.readFile(file, 'utf8'));
   } catch {
@@ -410,7 +416,7 @@ async function fillWheelhouse(ctx, L, keys, pipEnv) {
 
 // ------------------------------------------------------------ the testbed
 
-async function gitHead(ctx, repoDir) {
+export async function gitHead(ctx, repoDir) {
   if (!(await exists(path.join(repoDir, '.git')))) return null;
   const r = await ctx.run('git', ['-C', repoDir, 'rev-parse', '--verify', '-q', 'HEAD'], { allowFail: true });
   return r.failed ? null : r.stdout.trim();
@@ -510,7 +516,7 @@ async function ensureSampleRepos(ctx, L) {
   }
 }
 
-function parseRevisions(stdout) {
+export function parseRevisions(stdout) {
   const revs = [];
   for (const line of stdout.split('\n')) {
     const m = /^([0-9a-f]{6,})\b/.exec(line.trim());
@@ -651,26 +657,39 @@ export async function buildTestbed(dirArg, opts = {}) {
   });
 }
 
-const USAGE = `usage: node scripts/testbed.mjs [--quiet] [--json] <dir>
+const USAGE = `usage: node scripts/testbed.mjs [--quiet] [--json] [--dialect 0.7|gearbox] <dir>
 
-Builds at <dir> a real Kallithea ${KALLITHEA_VERSION} development setup (source tree in git,
+Builds at <dir> a real Kallithea development setup (source tree in git,
 editable virtualenv, development database at the Alembic head) and writes
 <dir>/testbed.json. Rerunning on a complete testbed does nothing.
 
-  --quiet   print only the final line (and errors)
-  --json    print testbed.json to stdout as the final output
+  --quiet            print only the final line (and errors)
+  --json             print testbed.json to stdout as the final output
+  --dialect 0.7      Kallithea ${KALLITHEA_VERSION} from PyPI on Python 3.11, kallithea-cli (default)
+  --dialect gearbox  the seed's gearbox-era Kallithea on Python 2.7, from the shared fixture
 
 Environment: DEVDB_TESTBED_CACHE (cache directory, default
-\${XDG_CACHE_HOME:-~/.cache}/devdb-testbed), DEVDB_TESTBED_PYTHON (default python3).
+\${XDG_CACHE_HOME:-~/.cache}/devdb-testbed), DEVDB_TESTBED_PYTHON (default python3),
+DEVDB_GEARBOX_SOURCE (the gearbox tarball), DEVDB_GEARBOX_PYTHON (a Python 2.7).
 See docs/testbed.md.`;
+
+const DIALECTS = ['0.7', 'gearbox'];
 
 /** CLI entry point; returns the exit code. */
 export async function main(argv) {
   const flags = new Set();
   const positional = [];
-  for (const a of argv) {
+  let dialect = '0.7';
+  for (let i = 0; i < argv.length; i += 1) {
+    const a = argv[i];
     if (a === '--') continue;
-    if (a.startsWith('-') && a !== '-') flags.add(a);
+    if (a === '--dialect' || a.startsWith('--dialect=')) {
+      dialect = a === '--dialect' ? argv[(i += 1)] : a.slice('--dialect='.length);
+      if (!DIALECTS.includes(dialect)) {
+        process.stderr.write(`testbed: error: --dialect must be one of ${DIALECTS.join(', ')}, not ${dialect ?? '(nothing)'}.\n`);
+        return 2;
+      }
+    } else if (a.startsWith('-') && a !== '-') flags.add(a);
     else positional.push(a);
   }
   if (flags.has('--help') || flags.has('-h')) {
@@ -688,13 +707,14 @@ export async function main(argv) {
   const t0 = Date.now();
   try {
     const json = flags.has('--json');
-    const tb = await buildTestbed(dir, { quiet: flags.has('--quiet') || json, out: json ? process.stderr : process.stdout });
+    const build = dialect === 'gearbox' ? (await import('./gearbox.mjs')).buildGearboxTestbed : buildTestbed;
+    const tb = await build(dir, { quiet: flags.has('--quiet') || json, out: json ? process.stderr : process.stdout });
     if (json) process.stdout.write(`${JSON.stringify(tb, null, 2)}\n`);
     else process.stdout.write(`testbed: ready at ${dir} (${secs(Date.now() - t0)} s)\n`);
     return 0;
   } catch (e) {
     const msg = e instanceof TestbedError ? e.message : `unexpected error: ${e?.stack ?? e}`;
     process.stderr.write(`testbed: error: ${msg.replace(/\.?$/, '.')}\n`);
-    return 1;
+    return e instanceof TestbedError ? e.exitCode : 1;
   }
 }
