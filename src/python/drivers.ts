@@ -20,7 +20,20 @@ const LABEL: Record<ServerEngine, string> = { postgres: 'PostgreSQL', mysql: 'Ma
  */
 export async function driverScheme(python: string, engine: ServerEngine): Promise<string> {
   const modules = DRIVERS[engine].map((d) => d.module);
-  const script = `import importlib.util as u\nfor m in ${JSON.stringify(modules)}:\n    print(m if u.find_spec(m) else '')`;
+  const script = [
+    'try:',
+    '    from importlib.util import find_spec',
+    'except ImportError:',
+    // Python 2 (the gearbox era's) has no importlib.util.
+    '    import imp',
+    '    def find_spec(m):',
+    '        try:',
+    '            return imp.find_module(m)',
+    '        except ImportError:',
+    '            return None',
+    `for m in ${JSON.stringify(modules)}:`,
+    "    print(m if find_spec(m) else '')",
+  ].join('\n');
   const { execa } = await import('execa');
   const { stdout } = await execa(python, ['-c', script], { reject: false });
   const found = new Set(stdout.split('\n').filter(Boolean));
