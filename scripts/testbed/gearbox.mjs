@@ -81,6 +81,11 @@ async function findPython2(env) {
   throw new TestbedError(`the gearbox testbed needs a Python 2.7 and found none (tried ${candidates.join(', ')}); install one (pyenv install 2.7.18) or set DEVDB_GEARBOX_PYTHON`, { exitCode: 2 });
 }
 
+/** The tarball and the Python 2.7 the build would use; a TestbedError (exit code 2) names what is missing. */
+export async function gearboxPrerequisites(env = process.env) {
+  return { source: await findSource(env), python: (await findPython2(env)).executable };
+}
+
 function layout(dir, cacheDir, key) {
   const root = path.join(dir, 'kallithea');
   const venv = path.join(dir, 'venv');
