@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { execa } from 'execa';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { addRepoNotes, devdb, editModels, query, sha256 } from '../support/devdb.js';
+import { addRepoNotes, devdb, editModels, query, REPO, sha256, tempDir } from '../support/devdb.js';
 import { gearboxMissing, gearboxTestbed, type GearboxTestbed } from '../support/gearbox.js';
 
 // The seed's own loop on the gearbox-era Kallithea (Python 2.7), the scenarios the 0.7
@@ -16,6 +16,27 @@ const REPO_NAME = '    repo_name = Column(Unicode(255), nullable=False, unique=T
 const NOTE = '    note = Column(Unicode(255), nullable=True)';
 
 type Report = { ok: boolean; steps: { id: string; status: string }[]; checks: { id: string; status: string }[]; [key: string]: unknown };
+
+describe('npm run testbed -- DIR --dialect gearbox without what it needs', () => {
+  const testbed = (env: Record<string, string>) => {
+    const dir = path.join(tempDir('gearbox-missing'), 'testbed');
+    return { dir, run: execa('node', [path.join(REPO, 'scripts', 'testbed.mjs'), '--dialect', 'gearbox', dir], { env, reject: false, stdin: 'ignore' }) };
+  };
+
+  it('says the tarball is missing and exits 2, making nothing', async () => {
+    const { dir, run } = testbed({ DEVDB_GEARBOX_SOURCE: '/nonexistent/kallithea.tar.gz' });
+    const result = await run;
+    expect(result.exitCode).toBe(2);
+    expect(result.stderr).toBe('testbed: error: DEVDB_GEARBOX_SOURCE names /nonexistent/kallithea.tar.gz, which does not exist.');
+    expect(fs.existsSync(dir)).toBe(false);
+  });
+
+  it('says the Python is not a 2.7 and exits 2', async () => {
+    const result = await testbed({ DEVDB_GEARBOX_PYTHON: 'python3' }).run;
+    expect(result.exitCode).toBe(2);
+    expect(result.stderr).toMatch(/^testbed: error: DEVDB_GEARBOX_PYTHON \(python3\) is Python 3\.\d+\.\d+; the gearbox testbed needs a Python 2\.7\.$/);
+  });
+});
 
 describe.skipIf(missing !== undefined)('devdb on the gearbox-era Kallithea (Python 2.7)', () => {
   let tb: GearboxTestbed & { env: Record<string, string> };
