@@ -22,9 +22,10 @@ interface Common {
 
 const { version } = createRequire(import.meta.url)('../package.json') as { version: string };
 
-/** --wait of the commands that write. */
+/** --wait and --timeout of the commands that write. */
 interface Waits {
   wait?: string;
+  timeout?: string;
 }
 
 /** A command that writes takes the project's lock under this name, waiting for another run up to --wait seconds. */
@@ -34,11 +35,23 @@ interface Writes extends Waits {
 
 /** Seconds from --wait or DEVDB_WAIT, else the default. */
 function waitSeconds(value: string | undefined, fallback: number): number {
-  const given = value ?? process.env.DEVDB_WAIT;
-  if (given === undefined || given === '') return fallback;
-  const seconds = Number(given);
-  if (!Number.isFinite(seconds) || seconds < 0) throw usageError(`--wait (or DEVDB_WAIT) is "${given}"; give a number of seconds, such as 30 or 0.`);
-  return seconds;
+  return seconds('--wait', 'DEVDB_WAIT', value, '30 or 0') ?? fallback;
+}
+
+/** Seconds from a flag or its environment variable; undefined when neither is given. */
+function seconds(flag: string, variable: string, value: string | undefined, examples: string): number | undefined {
+  const given = value ?? process.env[variable];
+  if (given === undefined || given === '') return undefined;
+  const number = Number(given);
+  if (!Number.isFinite(number) || number < 0) throw usageError(`${flag} (or ${variable}) is "${given}"; give a number of seconds, such as ${examples}.`);
+  return number;
+}
+
+/** Seconds from --timeout or DEVDB_TIMEOUT: how long any one step may run; undefined for no bound. */
+function timeoutSeconds(value: string | undefined): number | undefined {
+  const given = seconds('--timeout', 'DEVDB_TIMEOUT', value, '600');
+  if (given === 0) throw usageError(`--timeout (or DEVDB_TIMEOUT) is 0; give a number of seconds above 0, such as 600, or leave it out for no bound.`);
+  return given;
 }
 
 /**
@@ -48,12 +61,13 @@ function waitSeconds(value: string | undefined, fallback: number): number {
  */
 async function execute(options: Common, command: () => Promise<Outcome>, writes?: Writes): Promise<void> {
   const { printOutcome, errorLines, errorReport } = await import('./report/output.js');
-  const { beginRun, holdLock, unlessInterrupted } = await import('./interrupt.js');
+  const { beginRun, holdLock, setStepTimeout, unlessInterrupted } = await import('./interrupt.js');
   const output = { json: options.json ?? false, debug: options.debug ?? false, secrets: [process.env.DEVDB_ADMIN_PASSWORD ?? ''] };
   beginRun(writes?.lock ?? 'run', output.json);
   let release = (): void => undefined;
   try {
     if (writes) {
+      setStepTimeout(timeoutSeconds(writes.timeout));
       const [{ acquireLock, DEFAULT_WAIT_SECONDS }, { loadConfigRemembered }] = await Promise.all([import('./lock.js'), import('./cache/config.js')]);
       const seconds = waitSeconds(writes.wait, DEFAULT_WAIT_SECONDS);
       const { root } = await loadConfigRemembered(options.config, process.cwd());
@@ -84,9 +98,11 @@ const withCommon = (command: Command): Command =>
     .option('--verbose', "stream the tools' output")
     .option('--debug', 'show stack traces of unexpected errors');
 
-/** Commands that write: how long to wait for another devdb run on the same project. */
+/** Commands that write: how long to wait for another devdb run on the same project, and how long any one step may take. */
 const withWait = (command: Command): Command =>
-  command.option('--wait <seconds>', 'if another devdb run is writing to this project, wait this long for it to finish (default: DEVDB_WAIT, else 30)');
+  command
+    .option('--wait <seconds>', 'if another devdb run is writing to this project, wait this long for it to finish (default: DEVDB_WAIT, else 30)')
+    .option('--timeout <seconds>', 'stop any step still running after this long, as Ctrl-C would, and exit 1 (default: DEVDB_TIMEOUT, else no bound)');
 
 const jsonArray = (value: string): string[] => {
   try {
@@ -139,7 +155,7 @@ withCommon(
     .addOption(new Option('--sql-log <state>', 'turn SQL logging in the throwaway INI on or off').choices(['on', 'off']))
     .addOption(new Option('--engine <name>', 'the engine to build it on (default: "engine" in devdb.json)').choices(['sqlite', 'postgres', 'mysql'])),
 ).action(async (options: ResetOptions & Waits) => {
-  await execute(options, async () => (await import('./commands/reset.js')).reset(options), options.dryRun ? undefined : { lock: 'reset', wait: options.wait });
+  await execute(options, async () => (await import('./commands/reset.js')).reset(options), options.dryRun ? undefined : { lock: 'reset', wait: options.wait, timeout: options.timeout });
 });
 
 withCommon(
@@ -153,7 +169,7 @@ withCommon(
     .option('--edit', 'open $VISUAL/$EDITOR on the draft before testing it')
     .option('--dry-run', 'print the steps and commands, change nothing'),
 ).action(async (options: CycleOptions & Waits) => {
-  await execute(options, async () => (await import('./commands/cycle.js')).cycle(options), options.dryRun ? undefined : { lock: 'cycle', wait: options.wait });
+  await execute(options, async () => (await import('./commands/cycle.js')).cycle(options), options.dryRun ? undefined : { lock: 'cycle', wait: options.wait, timeout: options.timeout });
 });
 
 withCommon(
@@ -162,7 +178,7 @@ withCommon(
     .addOption(new Option('--base <source>', 'start from the committed code instead of the development database or its snapshot').choices(['dev', 'vcs']))
     .addOption(new Option('--engine <name>', 'the engine to prove it on; "all" proves it on every configured engine, side by side').choices(['sqlite', 'postgres', 'mysql', 'all'])),
 ).action(async (options: VerifyOptions & Waits) => {
-  await execute(options, async () => (await import('./commands/verify.js')).verify(options), { lock: 'verify', wait: options.wait });
+  await execute(options, async () => (await import('./commands/verify.js')).verify(options), { lock: 'verify', wait: options.wait, timeout: options.timeout });
 });
 
 withCommon(
@@ -170,7 +186,7 @@ withCommon(
     .description("drop every throwaway database devdb made for this project, on every engine (the development database is never touched)")
     .option('--snapshots', "also drop the development database's snapshots"),
 ).action(async (options: CleanOptions & Waits) => {
-  await execute(options, async () => (await import('./commands/clean.js')).clean(options), { lock: 'clean', wait: options.wait });
+  await execute(options, async () => (await import('./commands/clean.js')).clean(options), { lock: 'clean', wait: options.wait, timeout: options.timeout });
 });
 
 const snapshot = program.command('snapshot').description('list and restore snapshots of the development database');
@@ -180,7 +196,7 @@ withCommon(snapshot.command('list').description('list the snapshots devdb took, 
 withCommon(
   withWait(snapshot.command('restore')).description('put a snapshot back as the development database (the current one is snapshotted first)').argument('<id>', 'a snapshot id, a unique prefix of one, or "latest"'),
 ).action(async (id: string, options: Common & Waits) => {
-  await execute(options, async () => (await import('./commands/snapshot.js')).snapshotRestore(id, options), { lock: 'snapshot restore', wait: options.wait });
+  await execute(options, async () => (await import('./commands/snapshot.js')).snapshotRestore(id, options), { lock: 'snapshot restore', wait: options.wait, timeout: options.timeout });
 });
 
 withCommon(
@@ -188,7 +204,7 @@ withCommon(
     .description('the pre-commit check: changed models come with a new migration that compiles and keeps one head')
     .option('--verify', 'also prove the new migration up, down and up (devdb verify)'),
 ).action(async (options: CheckOptions & Waits) => {
-  await execute(options, async () => (await import('./commands/check.js')).check(options), options.verify ? { lock: 'check --verify', wait: options.wait } : undefined);
+  await execute(options, async () => (await import('./commands/check.js')).check(options), options.verify ? { lock: 'check --verify', wait: options.wait, timeout: options.timeout } : undefined);
 });
 
 const hook = program.command('hook').description("install, remove or show devdb's pre-commit hook (git pre-commit, Mercurial pretxncommit)");

@@ -13,7 +13,8 @@ import { dropServerWork } from './steps/drop-db.js';
 // Ctrl-C (SIGINT), SIGTERM and SIGHUP stop a run cleanly: the tools devdb started are
 // stopped, the files the interrupted step was making are removed, the lock is released,
 // and one line says what was cleaned up and whether the development database changed,
-// with the command that puts it back if it did. Exit code 130.
+// with the command that puts it back if it did. Exit code 130. A step that outlives
+// --timeout (DEVDB_TIMEOUT) is stopped the same way, with exit code 1 and its name.
 
 interface Child {
   kill(signal?: NodeJS.Signals): boolean;
@@ -30,9 +31,29 @@ interface Run {
   step?: { id: string; title: string; ini?: number | undefined; versions?: Promise<string[]> };
 }
 
+/** What stopped the run: a signal, or a step that outlived --timeout SECONDS. */
+type Cause = { signal: NodeJS.Signals } | { timeout: number };
+
 const children = new Set<Child>();
 let run: Run | undefined;
 let interrupting: Promise<never> | undefined;
+let stepTimeout: number | undefined;
+
+/** --timeout SECONDS: how long any one step may run before it is stopped (undefined: no bound). */
+export function setStepTimeout(seconds: number | undefined): void {
+  stepTimeout = seconds;
+}
+
+/**
+ * Starts the clock of a step; it returns what stops the clock. A step still running
+ * after --timeout seconds is stopped as Ctrl-C would stop it, and the run exits 1.
+ */
+export function stepClock(): () => void {
+  if (stepTimeout === undefined) return () => undefined;
+  const seconds = stepTimeout;
+  const timer = setTimeout(() => stop({ timeout: seconds }, EXIT.failed), seconds * 1000);
+  return () => clearTimeout(timer);
+}
 
 /** Registers a tool devdb started, so an interruption stops it (one started after the interruption is stopped at once). */
 export function trackChild(child: Child): void {
@@ -91,9 +112,14 @@ function onSignal(signal: NodeJS.Signals): void {
     run?.lock?.release();
     process.exit(EXIT.interrupted);
   }
-  interrupting = cleanUp(signal, run?.step).then(
-    () => process.exit(EXIT.interrupted),
-    () => process.exit(EXIT.interrupted),
+  stop({ signal }, EXIT.interrupted);
+}
+
+function stop(cause: Cause, exitCode: number): void {
+  if (interrupting) return;
+  interrupting = cleanUp(cause, run?.step).then(
+    () => process.exit(exitCode),
+    () => process.exit(exitCode),
   );
 }
 
@@ -114,7 +140,7 @@ async function stepEnded(): Promise<void> {
   for (let waited = 0; run?.step && waited < 3000; waited += 20) await sleep(20);
 }
 
-async function cleanUp(signal: NodeJS.Signals, step: Run['step']): Promise<void> {
+async function cleanUp(cause: Cause, step: Run['step']): Promise<void> {
   const stopped = await stopChildren();
   await stepEnded();
   const cleaned: string[] = stopped > 0 ? [`stopped ${stopped === 1 ? 'the tool' : `${stopped} tools`} devdb had started`] : [];
@@ -162,15 +188,17 @@ async function cleanUp(signal: NodeJS.Signals, step: Run['step']): Promise<void>
   }
   run?.lock?.release();
   if (run?.lock) cleaned.push('released the lock');
-  const during = step ? ` during "${step.title}"` : '';
   const database = !ctx
     ? 'nothing was changed'
     : restore
       ? `the development database may have been changed: to put it back as it was before this run, run "${restore}"`
       : 'the development database is untouched';
-  const line = `Interrupted (${signal})${during}: ${cleaned.length > 0 ? `cleaned up: ${cleaned.join('; ')}` : 'nothing to clean up'}; ${database}.`;
+  const signal = 'signal' in cause ? cause.signal : null;
+  const timeout = 'timeout' in cause ? cause.timeout : null;
+  const what = signal ? `Interrupted (${signal})${step ? ` during "${step.title}"` : ''}` : `"${step?.title ?? 'The run'}" did not finish within --timeout ${timeout} s and was stopped`;
+  const line = `${what}: ${cleaned.length > 0 ? `cleaned up: ${cleaned.join('; ')}` : 'nothing to clean up'}; ${database}.`;
   if (run?.json) {
-    process.stdout.write(`${JSON.stringify({ ok: false, command: run.command, interrupted: true, signal, step: step?.id ?? null, cleanedUp: cleaned, restore: restore ?? null }, null, 2)}\n`);
+    process.stdout.write(`${JSON.stringify({ ok: false, command: run.command, interrupted: true, signal, timeout, step: step?.id ?? null, cleanedUp: cleaned, restore: restore ?? null }, null, 2)}\n`);
   }
   process.stderr.write(`devdb: ${line}\n`);
 }

@@ -1,7 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import { Listr, ListrLogger, PRESET_TIMER } from 'listr2';
 import type { Context } from './context.js';
-import { stepStarted, watchContext } from './interrupt.js';
+import { stepClock, stepStarted, watchContext } from './interrupt.js';
 import type { Step } from './steps/step.js';
 
 export type StepStatus = 'passed' | 'failed' | 'skipped';
@@ -18,6 +18,9 @@ export interface RenderOptions {
   json: boolean;
   verbose: boolean;
 }
+
+/** How often a step that runs on says so when there is no TTY (listr2 shows a running step's time on one). */
+const STILL_RUNNING_MS = 10_000;
 
 export interface StepsResult {
   records: StepRecord[];
@@ -50,7 +53,15 @@ export async function runSteps<C extends Context>(steps: Step<C>[], ctx: C, rend
             return;
           }
           stepStarted(ctx, record);
-          await step.run(ctx, { output: (line) => (task.output = line) });
+          const stopClock = stepClock();
+          // Plain lines (CI, hooks): a long migration would otherwise be silence.
+          const ticker = render.json || process.stdout.isTTY ? undefined : setInterval(() => (task.output = `still running (${Math.round((performance.now() - started) / 1000)} s)`), STILL_RUNNING_MS);
+          try {
+            await step.run(ctx, { output: (line) => (task.output = line) });
+          } finally {
+            stopClock();
+            clearInterval(ticker);
+          }
         } catch (error) {
           record.status = 'failed';
           throw error;

@@ -2,68 +2,88 @@
 
     python alembic_server.py
 
-Reads one JSON object per line on stdin:
+Runs on Python 2.7 and 3.6+. The protocol with devdb is private: requests come
+on fd 0 and replies go to fd 3, and both are moved at start to descriptors no
+child inherits. fd 0 then reads /dev/null, and fd 1 and fd 2 are one pipe that
+devdb reads as the tools' output, so whatever prints -- Python code, C code, a
+subprocess or os.system and their children -- is captured (and redacted by
+devdb), never taken for a protocol message.
 
-    {"tool": "alembic", "path": "/venv/bin/alembic", "args": ["-c", "temp.ini", "upgrade", "head"]}
+The first reply is {"hello": {"python": "3.11.7"}}. Each request is one JSON
+line:
 
-and runs the tool's console-script entry point in-process, as its script would
-(sys.argv is [path, *args]). Answers with JSON lines on stdout: {"line": ...}
-for each line the tool prints, then {"exit": code}.
+    {"tool": "alembic", "path": "/venv/bin/alembic", "args": ["-c", "temp.ini", "upgrade", "head"], "end": "NONCE"}
 
-The project's imports (Kallithea's take about half a second) happen once instead
-of once per command; each command still reads its INI afresh. Nothing here is
-printed but the tools' own output, which devdb redacts.
+and is run as the tool's console-script entry point in-process, as its script
+would (sys.argv is [path, *args]). When it returns, NONCE and a newline are
+written to the output pipe (everything before is that command's output) and
+{"exit": code} is the reply. The project's imports (Kallithea's take about
+half a second) happen once instead of once per command; each command still
+reads its INI afresh.
 """
+from __future__ import print_function
+
+import fcntl
 import gc
-import io
 import json
 import os
+import platform
 import sys
 import traceback
 
-PROTOCOL = sys.stdout
+PY2 = sys.version_info[0] == 2
+TEXT = type(u"")
 # Like a console script, which has no script folder on sys.path.
 if sys.path and sys.path[0].endswith("templates"):
     del sys.path[0]
 
 
-def send(message):
-    PROTOCOL.write(json.dumps(message) + "\n")
-    PROTOCOL.flush()
+def private(fd):
+    """A copy of `fd`, above the standard ones, that no child process inherits."""
+    copy = fcntl.fcntl(fd, fcntl.F_DUPFD, 10)
+    fcntl.fcntl(copy, fcntl.F_SETFD, fcntl.fcntl(copy, fcntl.F_GETFD) | fcntl.FD_CLOEXEC)
+    return copy
 
 
-class Lines(io.RawIOBase):
-    """A byte stream that forwards each complete line as a message."""
+def take_protocol():
+    """Moves the protocol off fds 0 and 3; fd 0 becomes /dev/null and fd 2 the output pipe of fd 1."""
+    requests, replies = private(0), private(3)
+    os.close(3)
+    null = os.open(os.devnull, os.O_RDONLY)
+    os.dup2(null, 0)
+    os.close(null)
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os.dup2(1, 2)
+    return os.fdopen(requests, "rb"), replies
 
-    def __init__(self):
-        io.RawIOBase.__init__(self)
-        self.pending = b""
 
-    def writable(self):
-        return True
-
-    def write(self, data):
-        self.pending += bytes(data)
-        while b"\n" in self.pending:
-            line, self.pending = self.pending.split(b"\n", 1)
-            send({"line": line.decode("utf-8", "replace")})
-        return len(data)
-
-    def close_line(self):
-        if self.pending:
-            send({"line": self.pending.decode("utf-8", "replace")})
-            self.pending = b""
+def write_all(fd, data):
+    while data:
+        data = data[os.write(fd, data):]
 
 
 ENTRY_POINTS = {}
 
 
+def console_scripts(tool):
+    """The entry points named `tool` in the console_scripts group of this environment."""
+    try:
+        from importlib.metadata import entry_points
+    except ImportError:  # Python 2.7 and 3.6-3.7
+        import pkg_resources
+
+        return list(pkg_resources.iter_entry_points("console_scripts", tool))
+    found = entry_points()
+    if hasattr(found, "select"):
+        return list(found.select(group="console_scripts", name=tool))
+    return [ep for ep in found.get("console_scripts", []) if ep.name == tool]  # Python 3.8-3.9
+
+
 def entry_point(tool):
     """The callable behind a console script of this environment (what bin/TOOL runs)."""
     if tool not in ENTRY_POINTS:
-        from importlib.metadata import entry_points
-
-        found = [ep for ep in entry_points(group="console_scripts") if ep.name == tool]
+        found = console_scripts(tool)
         if not found:
             raise SystemExit("error: %s is not a console script of this Python environment" % tool)
         ENTRY_POINTS[tool] = found[0].load()
@@ -105,9 +125,14 @@ def group_for(tool, args):
     return cli if args[0] in cli.commands else None
 
 
+def native(text):
+    """sys.argv holds bytes on Python 2 and text on Python 3."""
+    return text.encode("utf-8") if PY2 and isinstance(text, TEXT) else text
+
+
 def run(message):
     # Set first: some tools read sys.argv[0] when imported (kallithea-cli keeps its own path).
-    sys.argv = [message["path"]] + list(message["args"])
+    sys.argv = [native(a) for a in [message["path"]] + list(message["args"])]
     main = group_for(message["tool"], message["args"]) or entry_point(message["tool"])
     try:
         main()
@@ -115,33 +140,42 @@ def run(message):
         release_databases()
 
 
+def execute(message):
+    """Runs one request; its exit code, as the tool's script would exit."""
+    try:
+        run(message)
+    except SystemExit as stop:
+        if stop.code is None or isinstance(stop.code, int):
+            return stop.code or 0
+        print(stop.code, file=sys.stderr)
+        return 1
+    except BaseException:
+        traceback.print_exc()
+        return 1
+    return 0
+
+
 def serve():
     # The helper lives for one devdb run: the cyclic collector only slows importing a
     # large project (it runs thousands of times while Kallithea's modules load).
     gc.disable()
-    protocol_in = sys.stdin
-    for raw in protocol_in:
-        message = json.loads(raw)
-        lines = Lines()
-        # A real text stream with .buffer: some projects' imports (Mercurial's) write to sys.stdout.buffer.
-        sys.stdout = sys.stderr = io.TextIOWrapper(io.BufferedWriter(lines), encoding="utf-8", errors="replace", line_buffering=True)
-        # A tool that asks a question gets end of input, never the protocol.
-        sys.stdin = open(os.devnull)
-        code = 0
-        try:
-            run(message)
-        except SystemExit as stop:
-            code = stop.code if isinstance(stop.code, int) else (0 if stop.code is None else 1)
-            if not isinstance(stop.code, int) and stop.code is not None:
-                print(stop.code)
-        except BaseException:
-            traceback.print_exc()
-            code = 1
-        finally:
-            sys.stdout.flush()
-            lines.close_line()
-            sys.stdin.close()
-            sys.stdout = sys.stderr = sys.__stderr__
+    requests, replies = take_protocol()
+    out, err = sys.stdout, sys.stderr
+
+    def send(message):
+        write_all(replies, (json.dumps(message) + "\n").encode("utf-8"))
+
+    send({"hello": {"python": platform.python_version()}})
+    for raw in iter(requests.readline, b""):
+        message = json.loads(raw.decode("utf-8"))
+        code = execute(message)
+        for stream in (sys.stdout, sys.stderr, out, err):
+            try:
+                stream.flush()
+            except Exception:  # a stream the tool closed or replaced with something odd
+                pass
+        sys.stdout, sys.stderr = out, err
+        write_all(1, (message["end"] + "\n").encode("utf-8"))
         send({"exit": code})
 
 

@@ -7,7 +7,7 @@ Alembic needs to be installed) and prints one JSON object: the revision, its
 down_revision, and for upgrade() and downgrade() the `op.*` and `batch_op.*`
 calls they make, each with its line, table, column and the literal keyword
 arguments devdb's lint reads. A script that does not parse gives "syntaxError"
-and null functions. Stdlib only; runs on Python 3.6 and later.
+and null functions. Stdlib only; runs on Python 2.7 and 3.6+.
 """
 import ast
 import json
@@ -39,8 +39,19 @@ OP_ARGS = (
     "nullable", "server_default", "type_", "existing_type", "existing_nullable",
     "existing_server_default", "new_column_name", "unique", "schema",
 )
+try:
+    TOO_DEEP = RecursionError
+except NameError:  # Python 2 raises RuntimeError
+    TOO_DEEP = RuntimeError
 # What ast.literal_eval raises for an expression that is not a literal.
-NOT_LITERAL = (ValueError, TypeError, SyntaxError, RecursionError)
+NOT_LITERAL = (ValueError, TypeError, SyntaxError, TOO_DEEP)
+# Python 2 spells text unicode and big integers long.
+STRINGS = tuple({str, type(u"")})
+SCALARS = STRINGS + (bool, int, float, type(None), type(2 ** 64))
+# Nodes only Python 3 has: with each, nothing in a Python 2 tree matches.
+WITH = tuple(getattr(ast, name) for name in ("With", "AsyncWith") if hasattr(ast, name))
+STARRED = getattr(ast, "Starred", ())
+ASSIGN = tuple(getattr(ast, name) for name in ("Assign", "AnnAssign") if hasattr(ast, name))
 
 
 def literal(node):
@@ -51,8 +62,7 @@ def literal(node):
         return False, None
     if isinstance(value, tuple):
         value = list(value)
-    scalars = (str, bool, int, float, type(None))
-    if isinstance(value, scalars) or (isinstance(value, list) and all(isinstance(v, scalars) for v in value)):
+    if isinstance(value, SCALARS) or (isinstance(value, list) and all(isinstance(v, SCALARS) for v in value)):
         return True, value
     return False, None
 
@@ -94,7 +104,7 @@ def text(node):
     if node is None:
         return None
     ok, result = literal(unwrap_f(node))
-    return result if ok and isinstance(result, str) else None
+    return result if ok and isinstance(result, STRINGS) else None
 
 
 def column(node):
@@ -124,9 +134,10 @@ class Operations(object):
         self.found = []
 
     def walk(self, node, batches):
-        if isinstance(node, (ast.With, ast.AsyncWith)):
+        if isinstance(node, WITH):
             inner = dict(batches)
-            for item in node.items:
+            # Python 2's With is one item: it has context_expr and optional_vars itself.
+            for item in getattr(node, "items", [node]):
                 self.walk(item.context_expr, batches)
                 op = self.operation(item.context_expr, batches)
                 if op and op["name"] == "batch_alter_table" and isinstance(item.optional_vars, ast.Name):
@@ -149,7 +160,7 @@ class Operations(object):
             return None
         signature = SIGNATURES.get(name, [])
         positional = [p for p in signature if not (batch and p in BATCH_IMPLIED)]
-        bound = dict(zip(positional, [a for a in node.args if not isinstance(a, ast.Starred)]))
+        bound = dict(zip(positional, [a for a in node.args if not isinstance(a, STARRED)]))
         bound.update((k.arg, k.value) for k in node.keywords if k.arg in signature)
         table = batches[receiver] if batch else text(bound.get("table_name") or bound.get("source_table"))
         args = {}
@@ -187,7 +198,7 @@ def read(tree):
     for node in tree.body:
         if isinstance(node, ast.ImportFrom) and node.module == "alembic":
             receivers.update(alias.asname or alias.name for alias in node.names if alias.name == "op")
-        elif isinstance(node, (ast.Assign, ast.AnnAssign)):
+        elif isinstance(node, ASSIGN):
             targets = node.targets if isinstance(node, ast.Assign) else [node.target]
             for target in targets:
                 if isinstance(target, ast.Name) and target.id in ("revision", "down_revision") and node.value is not None:
@@ -213,7 +224,7 @@ def main(path):
         tree = ast.parse(code, path)
     except SyntaxError as error:
         broken = {"line": error.lineno or 1, "message": error.msg}
-    except ValueError as error:  # null bytes, before Python 3.12 made that a SyntaxError
+    except (ValueError, TypeError) as error:  # null bytes, before Python 3.12 made that a SyntaxError (TypeError on Python 2)
         broken = {"line": 1, "message": str(error)}
     else:
         print(json.dumps(read(tree)))

@@ -2,6 +2,7 @@ import { fileURLToPath } from 'node:url';
 import { execa } from 'execa';
 import fs from 'fs-extra';
 import { failure, usageError } from '../errors.js';
+import { ISOLATED, PROBE_MS } from '../python/probe.js';
 
 // src/ and dist/ sit at the same depth under the package root, so this holds for both.
 const READER = fileURLToPath(new URL('../../templates/migration_ops.py', import.meta.url));
@@ -71,13 +72,14 @@ export async function readMigration(python: string, file: string): Promise<Migra
   if (!(await fs.pathExists(file))) {
     throw usageError(`The migration script ${file} does not exist; give the path of a file in the project's versions folder.`);
   }
-  // -I: the reader needs only the stdlib, so nothing from the environment should run first.
-  const result = await execa(python, ['-I', READER, file], { reject: false, stdin: 'ignore' });
+  // -E -s (Python 2 has no -I): the reader needs only the stdlib, so nothing from the environment should run first.
+  const result = await execa(python, [...ISOLATED, READER, file], { reject: false, stdin: 'ignore', timeout: PROBE_MS });
   if (result.failed && (result as { code?: string }).code === 'ENOENT') {
     throw usageError(`${python} could not be started (not found); set "python" in devdb.json to the project's Python.`);
   }
+  if (result.timedOut) throw failure(`Reading ${file} with ${python} did not finish within ${PROBE_MS / 1000} s; check that this Python starts (run it by hand).`);
   if (result.exitCode !== 0) {
-    throw failure(`Reading ${file} with ${python} failed (exit code ${result.exitCode}); check that it is Python 3.6 or later.`, result.stderr);
+    throw failure(`Reading ${file} with ${python} failed (exit code ${result.exitCode}); check that it is Python 2.7 or 3.6+.`, result.stderr);
   }
   let output: ReaderOutput;
   try {

@@ -1,93 +1,199 @@
+import { randomBytes } from 'node:crypto';
 import path from 'node:path';
-import readline from 'node:readline';
+import type { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import type { ResultPromise } from 'execa';
-import { DevdbError, EXIT } from '../errors.js';
+import { DevdbError, EXIT, usageError } from '../errors.js';
 import { trackChild } from '../interrupt.js';
+import { formatCommand } from '../presets/command.js';
 import { redact } from '../report/redact.js';
+import { eachLine } from './lines.js';
 import { PYTHON_ENV } from './run.js';
 
 const SERVER = fileURLToPath(new URL('../../templates/alembic_server.py', import.meta.url));
 
-type Message = { line: string } | { exit: number };
+/** How long a Python may take to start the helper and say hello (a cold start of a large environment on a busy machine takes seconds). */
+const HELLO_SECONDS = 30;
+/** How long the helper may take to exit once devdb closes its requests, before it is killed. */
+const CLOSE_SECONDS = 5;
+const TAIL = 15;
 
 /** Console scripts the helper runs in-process: the Alembic CLI, and Kallithea's click group. */
 export const IN_PROCESS_TOOLS: ReadonlySet<string> = new Set(['alembic', 'kallithea-cli']);
 
 type Request = { tool: string; path: string; args: string[] };
 
+/** The command being run: done once both its exit code (fd 3) and its end marker (the output pipe) have arrived. */
+interface Running {
+  request: Request;
+  shown: string;
+  end: string;
+  lines: string[];
+  onLine: (line: string) => void;
+  exit?: number;
+  ended: boolean;
+  resolve: (result: { exitCode: number; lines: string[] }) => void;
+  reject: (error: unknown) => void;
+}
+
+type Helper = ResultPromise<{ stdio: ['pipe', 'pipe', 'pipe', 'pipe']; buffer: false; reject: false }>;
+
 /**
  * One long-lived Python process that runs the project's tools (alembic,
  * kallithea-cli) in-process (templates/alembic_server.py), so the project is
  * imported once per devdb run instead of once per command. Commands run one at
- * a time, in order.
+ * a time, in order. The protocol is on the helper's fd 0 and fd 3; fd 1 and 2 are
+ * the tools' output, so nothing a tool or its children print can break it.
  */
 class AlembicServer {
-  private readonly child: ResultPromise<{ stdin: 'pipe'; stdout: 'pipe'; stderr: 'pipe'; buffer: false; reject: false }>;
-  private readonly waiting: ((message: Message | undefined) => void)[] = [];
-  /** Messages that arrived before anyone asked for them (readline emits a chunk's lines at once). */
-  private readonly inbox: (Message | undefined)[] = [];
+  private readonly child: Helper;
+  private readonly hello: Promise<string>;
   private queue: Promise<unknown> = Promise.resolve();
-  private stderr = '';
+  private running: Running | undefined;
+  /** Output and stderr lines no command owns (start-up, a crash), for the error that reports them. */
+  private readonly tail: string[] = [];
+  private gone: string | undefined;
+  /** Why the helper is gone, once it is. */
+  private readonly exited: Promise<string>;
 
-  constructor(execa: typeof import('execa').execa, python: string, cwd: string) {
-    this.child = execa(python, [SERVER], { cwd, stdin: 'pipe', stdout: 'pipe', stderr: 'pipe', buffer: false, reject: false, env: PYTHON_ENV });
+  constructor(
+    execa: typeof import('execa').execa,
+    private readonly python: string,
+    cwd: string,
+  ) {
+    this.child = execa(python, [SERVER], { cwd, stdio: ['pipe', 'pipe', 'pipe', 'pipe'], buffer: false, reject: false, env: PYTHON_ENV });
     trackChild(this.child);
-    this.child.stderr.on('data', (chunk: Buffer) => {
-      this.stderr = (this.stderr + chunk.toString('utf8')).slice(-4000);
-    });
     // A helper that could not start, or is gone, fails the command waiting on it (below), not devdb.
     this.child.stdin.on('error', () => undefined);
-    const lines = readline.createInterface({ input: this.child.stdout });
-    lines.on('line', (line) => this.deliver(JSON.parse(line) as Message));
-    // Once the process is gone, every read from now on learns it.
-    const end = (): void => {
-      this.ended = true;
-      for (const resolve of this.waiting.splice(0)) resolve(undefined);
-    };
-    this.child.on('close', end);
-    this.child.on('error', (error) => {
-      this.stderr += String(error);
-      end();
+    eachLine(this.child.stderr, (line) => this.remember(line));
+    eachLine(this.child.stdout, (line) => this.output(line));
+    let greet: (version: string) => void = () => undefined;
+    let refuse: (error: unknown) => void = () => undefined;
+    this.hello = new Promise((resolve, reject) => ((greet = resolve), (refuse = reject)));
+    this.hello.catch(() => undefined);
+    const deadline = setTimeout(() => {
+      refuse(this.startFailure(`it did not say it was ready within ${HELLO_SECONDS} s`));
+      this.child.kill('SIGKILL');
+    }, HELLO_SECONDS * 1000);
+    eachLine(this.child.stdio[3] as Readable, (line) => {
+      const reply = parse(line);
+      if (reply && 'hello' in reply) {
+        clearTimeout(deadline);
+        greet(reply.hello.python);
+      } else if (reply && 'exit' in reply && this.running) {
+        this.running.exit = reply.exit;
+        this.settle();
+      } else {
+        this.output(line);
+      }
+    });
+    // 'exit', not the end of the pipes: a grandchild the tool left running may hold them open.
+    this.exited = new Promise((resolve) => {
+      this.child.on('exit', (code, signal) => {
+        clearTimeout(deadline);
+        // The lines it printed last are still in the pipes: let them arrive first, briefly.
+        setTimeout(() => resolve(this.ended(code, signal)), 200);
+      });
+      this.child.on('error', (error) => {
+        clearTimeout(deadline);
+        this.remember(String(error));
+        resolve(this.ended(null, null));
+      });
     });
   }
 
-  private ended = false;
-
-  private deliver(message: Message): void {
-    const resolve = this.waiting.shift();
-    if (resolve) resolve(message);
-    else this.inbox.push(message);
+  private remember(line: string): void {
+    this.tail.push(line);
+    if (this.tail.length > TAIL) this.tail.shift();
   }
 
-  private next(): Promise<Message | undefined> {
-    if (this.inbox.length > 0) return Promise.resolve(this.inbox.shift());
-    if (this.ended) return Promise.resolve(undefined);
-    return new Promise((resolve) => this.waiting.push(resolve));
+  private output(line: string): void {
+    const running = this.running;
+    if (!running || running.ended) return this.remember(line);
+    if (!line.endsWith(running.end)) {
+      running.lines.push(line);
+      running.onLine(line);
+      return;
+    }
+    const rest = line.slice(0, -running.end.length);
+    if (rest) this.output(rest);
+    running.ended = true;
+    this.settle();
+  }
+
+  private settle(): void {
+    const running = this.running;
+    if (running?.ended && running.exit !== undefined) {
+      this.running = undefined;
+      running.resolve({ exitCode: running.exit, lines: running.lines });
+    }
+  }
+
+  private ended(code: number | null, signal: NodeJS.Signals | null): string {
+    if (this.gone) return this.gone;
+    this.gone = signal ? `it was killed by ${signal}` : code === null ? 'it could not be started' : `it exited with code ${code}`;
+    const running = this.running;
+    this.running = undefined;
+    running?.reject(
+      new DevdbError(
+        `devdb's helper (${this.python}) died while running "${running.shown}": ${this.gone}; a migration or a tool it runs ended the process (os._exit, a signal, a crash in C code): fix that and run again.`,
+        { exitCode: EXIT.failed, detail: [...running.lines, ...this.tail].slice(-TAIL).join('\n') },
+      ),
+    );
+    for (const stream of [this.child.stdout, this.child.stderr, this.child.stdio[3]]) (stream as Readable | null)?.destroy();
+    return this.gone;
+  }
+
+  private startFailure(why: string): DevdbError {
+    const last = this.tail.filter((l) => l.trim()).pop()?.trim();
+    return usageError(
+      `The Python ${this.python} could not start devdb's helper (templates/alembic_server.py): ${why}${last ? ` (${last})` : ''}; check that it runs and is Python 2.7 or 3.6+, or fix "python" in devdb.json.`,
+      this.tail.join('\n') || undefined,
+    );
+  }
+
+  /** Resolves once the helper has said hello; rejects, in one sentence, when it cannot start. */
+  private async ready(): Promise<void> {
+    // hello first: once it came, a helper that died later is reported by run(), not as a start failure.
+    const gone = await Promise.race([this.hello.then(() => undefined), this.exited]);
+    if (gone !== undefined) throw this.startFailure(gone);
   }
 
   /** Runs one request; resolves to its exit code and the lines it printed. */
-  run(request: Request, onLine: (line: string) => void): Promise<{ exitCode: number; lines: string[] }> {
+  run(request: Request, shown: string, onLine: (line: string) => void): Promise<{ exitCode: number; lines: string[] }> {
     const task = this.queue.then(async () => {
-      const lines: string[] = [];
-      this.child.stdin.write(`${JSON.stringify(request)}\n`);
-      for (;;) {
-        const message = await this.next();
-        if (message === undefined) {
-          throw new DevdbError(`devdb's Alembic helper process stopped unexpectedly; run again with --verbose, or report it.`, { exitCode: EXIT.failed, detail: this.stderr });
-        }
-        if ('exit' in message) return { exitCode: message.exit, lines };
-        lines.push(message.line);
-        onLine(message.line);
+      await this.ready();
+      if (this.gone) {
+        throw new DevdbError(`devdb's helper (${this.python}) had stopped before "${shown}" (${this.gone}); run again.`, { exitCode: EXIT.failed, detail: this.tail.join('\n') });
       }
+      const end = `\u0000devdb-end-${randomBytes(8).toString('hex')}`;
+      return new Promise<{ exitCode: number; lines: string[] }>((resolve, reject) => {
+        this.running = { request, shown, end, lines: [], onLine, ended: false, resolve, reject };
+        this.child.stdin.write(`${JSON.stringify({ ...request, end })}\n`);
+      });
     });
     this.queue = task.catch(() => undefined);
     return task;
   }
 
+  /** Ends the helper: its requests close, so it exits after its last command; killed if it does not. */
   close(): void {
     this.child.stdin.end();
+    setTimeout(() => this.child.kill('SIGKILL'), CLOSE_SECONDS * 1000).unref();
   }
+}
+
+/** A protocol reply, or undefined for a line that is not one (it is then tool output). */
+function parse(line: string): { hello: { python: string } } | { exit: number } | undefined {
+  try {
+    const value: unknown = JSON.parse(line);
+    if (typeof value !== 'object' || value === null) return undefined;
+    if ('exit' in value && typeof value.exit === 'number') return { exit: value.exit };
+    if ('hello' in value && typeof value.hello === 'object' && value.hello !== null && 'python' in value.hello) return { hello: { python: String(value.hello.python) } };
+  } catch {
+    // not a reply
+  }
+  return undefined;
 }
 
 const servers = new Map<string, AlembicServer>();
@@ -109,7 +215,8 @@ async function serverFor(python: string, cwd: string): Promise<AlembicServer> {
  */
 export async function runInProcess(python: string, cwd: string, tool: { name: string; path: string }, args: string[], secrets: readonly string[], onLine?: (line: string) => void) {
   const lines: string[] = [];
-  const result = await (await serverFor(python, cwd)).run({ tool: tool.name, path: tool.path, args }, (line) => {
+  const shown = redact(formatCommand({ tool: tool.name, args, secrets: [...secrets] }), secrets);
+  const result = await (await serverFor(python, cwd)).run({ tool: tool.name, path: tool.path, args }, shown, (line) => {
     const clean = redact(line, secrets);
     lines.push(clean);
     onLine?.(clean);

@@ -2,6 +2,7 @@ import { DevdbError, EXIT, usageError } from '../errors.js';
 import { formatCommand, type Command } from '../presets/command.js';
 import { trackChild } from '../interrupt.js';
 import { redact } from '../report/redact.js';
+import { eachLine } from './lines.js';
 
 export interface RunOptions {
   cwd: string;
@@ -21,8 +22,8 @@ export interface RunResult {
 
 const LAST_LINES = 15;
 
-/** What every Python tool devdb starts gets: output as it happens, no .pyc files written into the project. */
-export const PYTHON_ENV = { PYTHONUNBUFFERED: '1', PYTHONDONTWRITEBYTECODE: '1' } as const;
+/** What every Python tool devdb starts gets: output as it happens, in UTF-8 (Python 2 too), no .pyc files written into the project. */
+export const PYTHON_ENV = { PYTHONUNBUFFERED: '1', PYTHONDONTWRITEBYTECODE: '1', PYTHONIOENCODING: 'utf-8' } as const;
 
 /** Runs one tool to completion; a non-zero exit becomes a failure with the tool's last lines and a diagnosis. */
 export async function runCommand(command: Command, options: RunOptions): Promise<RunResult> {
@@ -38,22 +39,13 @@ export async function runCommand(command: Command, options: RunOptions): Promise
     buffer: false,
   });
   trackChild(child);
-  child.all?.setEncoding('utf8');
-  let pending = '';
-  child.all?.on('data', (chunk: string) => {
-    pending += chunk;
-    const parts = pending.split(/\r?\n/);
-    pending = parts.pop() ?? '';
-    for (const part of parts) emit(part);
-  });
-  const emit = (line: string): void => {
+  eachLine(child.all, (line) => {
     const clean = redact(line, options.secrets);
     lines.push(clean);
     if (lines.length > 2000) lines.splice(0, lines.length - 2000);
     options.onLine?.(clean);
-  };
+  });
   const result = await child;
-  if (pending) emit(pending);
   const shown = formatCommand(command);
   if (result.failed && (result as { code?: string }).code === 'ENOENT') {
     throw usageError(`${shown.split(' ')[0]} could not be started (not found); install it into the project's Python environment.`);
