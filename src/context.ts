@@ -12,6 +12,7 @@ import { driverScheme } from './python/drivers.js';
 import { checkKallitheaVersion } from './presets/kallithea-version.js';
 import { assertThrowawayInside } from './paths.js';
 import { checkPython, requireTool } from './python/locate.js';
+import { checkPythonVersion, pythonVersion } from './python/version.js';
 
 /** Flags every command shares. */
 export interface GlobalOptions {
@@ -107,6 +108,7 @@ export async function loadContext(options: GlobalOptions & EngineOptions, { need
   const preset = presetFor(config);
   checkKallitheaVersion(config.preset, root);
   const python = checkPython(config.python, root);
+  checkPythonVersion(python, await pythonVersion(python), preset.name);
   for (const tool of preset.tools) requireTool(python, tool, preset.name);
   const devIni = path.resolve(root, config.devIni);
   const engine = options.engine ?? config.engine;

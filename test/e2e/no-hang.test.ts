@@ -1,7 +1,12 @@
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { alembicProject, devdb, tempDir, type AlembicProject } from '../support/devdb.js';
+import { alembicProject, devdb, kallitheaTestbed, tempDir, type AlembicProject } from '../support/devdb.js';
+
+/** pyenv's Python 2.7.18, where these machines (and CI) have it. */
+const PYTHON27 = [path.join(process.env.PYENV_ROOT ?? path.join(os.homedir(), '.pyenv'), 'versions', '2.7.18', 'bin', 'python')].find((p) => fs.existsSync(p));
+if (!PYTHON27) console.log('no-hang: no Python 2.7.18 under pyenv, so the Python-version refusal is not tried');
 
 // No devdb command waits forever on a child: a Python whose helper cannot start, a
 // helper that dies in the middle of a command, and a migration that never ends under
@@ -37,6 +42,21 @@ describe('no devdb command hangs on a child process', () => {
     expect(result.stderr).toContain(`The Python ${python} could not start devdb's helper (templates/alembic_server.py): it exited with code 3 (ImportError: this Python cannot run the helper)`);
     expect(result.stderr).not.toMatch(/\n\s+at /);
     expect(fs.existsSync(path.join(project.root, '.devdb', 'lock'))).toBe(false);
+
+    // One that does not run at all is refused before anything starts.
+    fs.writeFileSync(python, '#!/bin/sh\necho "Fatal Python error: boom" >&2\nexit 1\n');
+    const broken = await devdb(['cycle', '-m', 'nothing'], { cwd: project.root });
+    expect(broken.exitCode, broken.stderr).toBe(2);
+    expect(broken.stderr).toContain(`The Python ${python} does not run (it exited with code 1: Fatal Python error: boom);`);
+  });
+
+  it.skipIf(!PYTHON27)('a Python the preset cannot work with is refused up front, in one sentence (Python 2.7 for Kallithea 0.7)', async () => {
+    const tb = await kallitheaTestbed();
+    const file = path.join(tb.root, 'devdb.json');
+    fs.writeFileSync(file, JSON.stringify({ ...JSON.parse(fs.readFileSync(file, 'utf8')), python: PYTHON27 }, null, 2));
+    const result = await devdb(['reset'], { cwd: tb.root, env: tb.env });
+    expect(result.exitCode, result.stderr).toBe(2);
+    expect(result.stderr).toContain(`The project's Python ${PYTHON27} is Python 2.7, but Kallithea 0.6 and later (the kallithea preset) needs Python 3.6+;`);
   });
 
   it('a helper that dies mid-command (os._exit, SIGKILL) fails the step with the command it was running, exit 1, and the next run works', async () => {
