@@ -202,7 +202,7 @@ async function main() {
   ].join('\n');
   const sides = results.map((r) => `- **${r.what}**: manual = ${r.manualIs}; devdb = ${r.devdbIs}.`).join('\n');
   const machine = `${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}, load average ${os.loadavg()[0].toFixed(1)} at the end`;
-  const doc = `# Benchmarks
+  const doc = `# Benchmarks${gearbox ? ': the gearbox dialect' : ''}
 
 From one \`npm run bench${gearbox ? ' -- --dialect gearbox' : ''}\` run on ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC, ${machine}: ${DIALECT.testbedIs}, the same model change (a nullable column) on both sides, ${runs} runs per side after a warm-up with the two sides alternating, medians of wall time. Peak RSS is that of each side's largest process. Start-up times are medians of ${2 * runs} runs one after another.
 
