@@ -20,8 +20,8 @@ import { execa } from 'execa';
 import fs from 'fs-extra';
 
 import {
-  ADMIN, CHILD_ENV, Context, GIT_IDENTITY, SAMPLE_GIT, SAMPLE_HG, SCHEMA, TestbedError,
-  defaultCacheDir, gitHead, parseRevisions, readJson, sha256,
+  ADMIN, CHILD_ENV, Context, SAMPLE_GIT, SAMPLE_HG, SCHEMA, TestbedError,
+  defaultCacheDir, ensureSampleRepos, ensureTree, parseRevisions, readJson, sha256, writeTestbedJson,
 } from './lib.mjs';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
@@ -157,34 +157,6 @@ async function ensureCache(ctx, py, L, key) {
   return true;
 }
 
-/** The source tree from the tarball, in git with one commit (renamed into place once committed). */
-async function ensureTree(ctx, L, source) {
-  const head = await gitHead(ctx, L.root);
-  if (head && (await fs.pathExists(L.devIni))) return head;
-  if (await fs.pathExists(L.root)) {
-    throw new TestbedError(`${L.root} exists but is not a testbed source tree (no git repository with a commit); move it away or use another directory`);
-  }
-  if (sha256(await fs.readFile(source)) !== TARBALL_SHA256) {
-    throw new TestbedError(`${source} is not the fixture's tarball (its sha256 is not ${TARBALL_SHA256})`, { exitCode: 2 });
-  }
-  const t = Date.now();
-  const tmp = path.join(L.dir, '.kallithea.partial');
-  await fs.remove(tmp);
-  await fs.ensureDir(tmp);
-  await ctx.run('tar', ['-xzf', source, '-C', tmp, '--strip-components=1', '--no-same-owner'], { what: `extracting ${source}` });
-  await fs.copy(GITIGNORE, path.join(tmp, '.gitignore'));
-  const git = (args, what) => ctx.run('git', ['-C', tmp, ...args], { what });
-  await git(['-c', 'init.defaultBranch=main', 'init', '-q'], 'git init of the source tree');
-  await git(['config', 'user.name', GIT_IDENTITY.name], 'git config');
-  await git(['config', 'user.email', GIT_IDENTITY.email], 'git config');
-  await git(['add', '-A'], 'git add of the source tree');
-  await git(['-c', 'commit.gpgsign=false', 'commit', '-q', '--no-verify', '-m', `Kallithea ${CHANGESET} (gearbox era) with devdb testbed .gitignore`], 'the initial git commit of the source tree');
-  await fs.rename(tmp, L.root);
-  const sha = await gitHead(ctx, L.root);
-  ctx.say(`source tree: Kallithea ${CHANGESET} in git, commit ${sha.slice(0, 12)}`, Date.now() - t);
-  return sha;
-}
-
 /** A Python 2.7 virtualenv with everything from the wheelhouse (offline) and Kallithea editable. */
 async function ensureVenv(ctx, py, L, venvKey) {
   const marker = await readJson(L.venvMarker);
@@ -200,34 +172,6 @@ async function ensureVenv(ctx, py, L, venvKey) {
   await fs.writeJson(L.venvMarker, { key: venvKey, root: L.root }, { spaces: 2 });
   ctx.say('venv: Python 2.7 virtualenv from the wheelhouse, Kallithea installed editable', Date.now() - t);
   return true;
-}
-
-/** A bare git repository (repo-scan ignores the others) and an hg one, made under a temp name. */
-async function ensureSampleRepos(ctx, L) {
-  await fs.ensureDir(L.repos);
-  const gitRepo = path.join(L.repos, SAMPLE_GIT);
-  if (!(await fs.pathExists(gitRepo))) {
-    const tmp = path.join(L.repos, `.${SAMPLE_GIT}.partial`);
-    await fs.remove(tmp);
-    const git = (args, input) => ctx.run('git', [`--git-dir=${tmp}`, ...args], { input, what: 'creating the sample git repository' });
-    await ctx.run('git', ['-c', 'init.defaultBranch=main', 'init', '-q', '--bare', tmp], { what: 'creating the sample git repository' });
-    const blob = (await git(['hash-object', '-w', '--stdin'], 'A sample repository made by the devdb testbed.\n')).stdout.trim();
-    const tree = (await git(['mktree'], `100644 blob ${blob}\tREADME\n`)).stdout.trim();
-    const commit = (await git(['commit-tree', tree, '-m', 'Initial commit'])).stdout.trim();
-    await git(['update-ref', 'refs/heads/main', commit]);
-    await git(['symbolic-ref', 'HEAD', 'refs/heads/main']);
-    await fs.rename(tmp, gitRepo);
-  }
-  const hgRepo = path.join(L.repos, SAMPLE_HG);
-  if (!(await fs.pathExists(hgRepo))) {
-    const tmp = path.join(L.repos, `.${SAMPLE_HG}.partial`);
-    await fs.remove(tmp);
-    // Through the interpreter: a #! line cannot hold a path with a space.
-    await ctx.run(L.python, [L.hg, 'init', tmp], { what: 'creating the sample hg repository' });
-    await fs.writeFile(path.join(tmp, 'README'), 'A sample repository made by the devdb testbed.\n');
-    await ctx.run(L.python, [L.hg, '-R', tmp, 'commit', '-q', '-A', '-m', 'Initial commit'], { what: 'committing to the sample hg repository' });
-    await fs.rename(tmp, hgRepo);
-  }
 }
 
 const VERSIONS = [
@@ -278,11 +222,21 @@ export async function buildGearboxTestbed(dirArg, opts = {}) {
     const previous = await readJson(L.json);
     ctx.say(`python ${py.version} (${py.executable}), source ${source}, cache ${L.gearboxCache}`);
     // The cache builds its wheels from the tree, so the tree comes first.
-    const baseCommit = await ensureTree(ctx, L, source);
+    const baseCommit = await ensureTree(ctx, L, {
+      tarball: source,
+      gitignore: GITIGNORE,
+      message: `Kallithea ${CHANGESET} (gearbox era) with devdb testbed .gitignore`,
+      check: async () => {
+        if (sha256(await fs.readFile(source)) !== TARBALL_SHA256) {
+          throw new TestbedError(`${source} is not the fixture's tarball (its sha256 is not ${TARBALL_SHA256})`, { exitCode: 2 });
+        }
+      },
+    });
     let t = Date.now();
     if (!(await ensureCache(ctx, py, L, key))) ctx.say('cache: Python 2.7 wheelhouse reused', Date.now() - t);
     await ensureVenv(ctx, py, L, venvKey);
-    await ensureSampleRepos(ctx, L);
+    // Through the interpreter: a #! line cannot hold a path with a space.
+    await ensureSampleRepos(ctx, L, [L.python, L.hg]);
 
     t = Date.now();
     if (previous && (await fs.pathExists(L.devDb))) {
@@ -353,9 +307,6 @@ export async function buildGearboxTestbed(dirArg, opts = {}) {
       createdAt: previous?.createdAt ?? new Date().toISOString(),
       updatedAt: new Date().toISOString(),
     };
-    const tmpJson = `${L.json}.tmp-${process.pid}`;
-    await fs.writeFile(tmpJson, `${JSON.stringify(tb, null, 2)}\n`);
-    await fs.rename(tmpJson, L.json);
-    return tb;
+    return writeTestbedJson(L.json, tb);
   });
 }

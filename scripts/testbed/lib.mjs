@@ -49,7 +49,7 @@ export const ADMIN = Object.freeze({
   email: 'admin@example.com',
   password: 'devdb-testbed-admin',
 });
-export const GIT_IDENTITY = { name: 'devdb testbed', email: 'testbed@devdb.invalid' };
+const GIT_IDENTITY = { name: 'devdb testbed', email: 'testbed@devdb.invalid' };
 export const SAMPLE_GIT = 'devdb-sample.git';
 export const SAMPLE_HG = 'devdb-sample-hg';
 const LOCK_TIMEOUT_MS = 30 * 60 * 1000;
@@ -293,6 +293,14 @@ function layout(dir, cacheDir, py, keys) {
   };
 }
 
+/** Writes testbed.json atomically (its presence means the testbed is complete); returns tb. */
+export async function writeTestbedJson(file, tb) {
+  const tmp = `${file}.tmp-${process.pid}`;
+  await fs.writeFile(tmp, `${JSON.stringify(tb, null, 2)}\n`);
+  await fs.rename(tmp, file);
+  return tb;
+}
+
 export async function readJson(file) {
   try {
     return JSON.parse(await fs.readFile(file, 'utf8'));
@@ -416,38 +424,41 @@ async function fillWheelhouse(ctx, L, keys, pipEnv) {
 
 // ------------------------------------------------------------ the testbed
 
-export async function gitHead(ctx, repoDir) {
+async function gitHead(ctx, repoDir) {
   if (!(await exists(path.join(repoDir, '.git')))) return null;
   const r = await ctx.run('git', ['-C', repoDir, 'rev-parse', '--verify', '-q', 'HEAD'], { allowFail: true });
   return r.failed ? null : r.stdout.trim();
 }
 
-async function ensureTree(ctx, L) {
+/**
+ * The source tree at L.root from `tarball`, in git with one commit; it is made in
+ * <dir>/.kallithea.partial and renamed into place once committed. `check` runs first,
+ * only when the tree has to be made.
+ */
+export async function ensureTree(ctx, L, { tarball, gitignore, message, check = async () => undefined }) {
   const t = Date.now();
   const head = await gitHead(ctx, L.root);
   if (head && (await exists(L.devIni))) return head;
   if (await exists(L.root)) {
     throw new TestbedError(`${L.root} exists but is not a testbed source tree (no git repository with a commit); move it away or use another directory`);
   }
+  await check();
   const tmp = path.join(L.dir, '.kallithea.partial');
   await fs.remove(tmp);
   await fs.ensureDir(tmp);
-  await ctx.run('tar', ['-xzf', L.sdist, '-C', tmp, '--strip-components=1', '--no-same-owner'], {
-    what: `extracting ${SDIST_FILE}`,
+  await ctx.run('tar', ['-xzf', tarball, '-C', tmp, '--strip-components=1', '--no-same-owner'], {
+    what: `extracting ${path.basename(tarball)}`,
   });
-  await fs.copy(FILES.gitignore, path.join(tmp, '.gitignore'));
+  await fs.copy(gitignore, path.join(tmp, '.gitignore'));
   const git = (args, what) => ctx.run('git', ['-C', tmp, ...args], { what });
   await git(['-c', 'init.defaultBranch=main', 'init', '-q'], 'git init of the source tree');
   await git(['config', 'user.name', GIT_IDENTITY.name], 'git config');
   await git(['config', 'user.email', GIT_IDENTITY.email], 'git config');
   await git(['add', '-A'], 'git add of the source tree');
-  await git([
-    '-c', 'commit.gpgsign=false', 'commit', '-q', '--no-verify',
-    '-m', `Kallithea ${KALLITHEA_VERSION} (PyPI sdist) with devdb testbed .gitignore`,
-  ], 'the initial git commit of the source tree');
+  await git(['-c', 'commit.gpgsign=false', 'commit', '-q', '--no-verify', '-m', message], 'the initial git commit of the source tree');
   await fs.rename(tmp, L.root);
   const sha = await gitHead(ctx, L.root);
-  ctx.say(`source tree: Kallithea ${KALLITHEA_VERSION} sdist in git, commit ${sha.slice(0, 12)}`, Date.now() - t);
+  ctx.say(`source tree: ${message.split(' with ')[0]} in git, commit ${sha.slice(0, 12)}`, Date.now() - t);
   return sha;
 }
 
@@ -485,7 +496,11 @@ async function installEditable(ctx, L, keys) {
   await fs.writeJson(L.venvMarker, { key: keys.venvKey, depsKey: keys.depsKey, root: L.root }, { spaces: 2 });
 }
 
-async function ensureSampleRepos(ctx, L) {
+/**
+ * The sample repositories in L.repos, each made under a temp name: a bare git one
+ * (Kallithea ignores the others) and an hg one, made with `hg` (an argv prefix).
+ */
+export async function ensureSampleRepos(ctx, L, hg) {
   await fs.ensureDir(L.repos);
   const gitRepo = path.join(L.repos, SAMPLE_GIT);
   if (!(await exists(gitRepo))) {
@@ -504,12 +519,9 @@ async function ensureSampleRepos(ctx, L) {
   if (!(await exists(hgRepo))) {
     const tmp = path.join(L.repos, `.${SAMPLE_HG}.partial`);
     await fs.remove(tmp);
-    // Through the interpreter: pip writes a plain #! line into data scripts such
-    // as hg, which the kernel cannot run when the cache path has a space.
-    const hg = [path.join(L.depsBin, 'hg')];
-    await ctx.run(L.depsPython, [...hg, 'init', tmp], { what: 'creating the sample hg repository' });
+    await ctx.run(hg[0], [...hg.slice(1), 'init', tmp], { what: 'creating the sample hg repository' });
     await fs.writeFile(path.join(tmp, 'README'), 'A sample repository made by the devdb testbed.\n');
-    await ctx.run(L.depsPython, [...hg, '-R', tmp, 'commit', '-q', '-A', '-m', 'Initial commit'], {
+    await ctx.run(hg[0], [...hg.slice(1), '-R', tmp, 'commit', '-q', '-A', '-m', 'Initial commit'], {
       what: 'committing to the sample hg repository',
     });
     await fs.rename(tmp, hgRepo);
@@ -572,9 +584,15 @@ export async function buildTestbed(dirArg, opts = {}) {
     // The source tree, the venv (minus Kallithea) and the sample repos are independent.
     t = Date.now();
     const [baseCommit, venvMade] = await Promise.all([
-      ensureTree(ctx, L),
+      ensureTree(ctx, L, {
+        tarball: L.sdist,
+        gitignore: FILES.gitignore,
+        message: `Kallithea ${KALLITHEA_VERSION} (PyPI sdist) with devdb testbed .gitignore`,
+      }),
       createVenv(ctx, py, L, keys),
-      ensureSampleRepos(ctx, L),
+      // Through the interpreter: pip writes a plain #! line into data scripts such
+      // as hg, which the kernel cannot run when the cache path has a space.
+      ensureSampleRepos(ctx, L, [L.depsPython, path.join(L.depsBin, 'hg')]),
     ]);
     if (venvMade) {
       await installEditable(ctx, L, keys);
@@ -650,10 +668,7 @@ export async function buildTestbed(dirArg, opts = {}) {
       createdAt: previous?.createdAt ?? new Date().toISOString(),
       updatedAt: new Date().toISOString(),
     };
-    const tmpJson = `${L.json}.tmp-${process.pid}`;
-    await fs.writeFile(tmpJson, `${JSON.stringify(tb, null, 2)}\n`);
-    await fs.rename(tmpJson, L.json);
-    return tb;
+    return writeTestbedJson(L.json, tb);
   });
 }
 
