@@ -52,7 +52,13 @@ class AlembicServer {
   private running: Running | undefined;
   /** Output and stderr lines no command owns (start-up, a crash), for the error that reports them. */
   private readonly tail: string[] = [];
+  /** Every value any request said never to show: what the helper prints is redacted before it is kept. */
+  private readonly secrets = new Set<string>();
+  /** Its Python version, from its hello. */
+  private version: string | undefined;
   private gone: string | undefined;
+  /** The signal devdb sent it, when devdb stopped it. */
+  private stoppedBy: NodeJS.Signals | undefined;
   /** Why the helper is gone, once it is. */
   private readonly exited: Promise<string>;
 
@@ -62,11 +68,13 @@ class AlembicServer {
     cwd: string,
   ) {
     this.child = execa(python, [SERVER], { cwd, stdio: ['pipe', 'pipe', 'pipe', 'pipe'], buffer: false, reject: false, env: PYTHON_ENV });
-    trackChild(this.child);
+    // Stopped by devdb (Ctrl-C, --timeout) is not a helper that died on its own.
+    trackChild({ kill: (signal) => ((this.stoppedBy = signal ?? 'SIGTERM'), this.child.kill(signal)), then: (done, failed) => this.child.then(done, failed) });
     // A helper that could not start, or is gone, fails the command waiting on it (below), not devdb.
     this.child.stdin.on('error', () => undefined);
     eachLine(this.child.stderr, (line) => this.remember(line));
     eachLine(this.child.stdout, (line) => this.output(line));
+    let greeted = false;
     let greet: (version: string) => void = () => undefined;
     let refuse: (error: unknown) => void = () => undefined;
     this.hello = new Promise((resolve, reject) => ((greet = resolve), (refuse = reject)));
@@ -79,6 +87,8 @@ class AlembicServer {
       const reply = parse(line);
       if (reply && 'hello' in reply) {
         clearTimeout(deadline);
+        greeted = true;
+        this.version = reply.hello.python;
         greet(reply.hello.python);
       } else if (reply && 'exit' in reply && this.running) {
         this.running.exit = reply.exit;
@@ -91,6 +101,8 @@ class AlembicServer {
     this.exited = new Promise((resolve) => {
       this.child.on('exit', (code, signal) => {
         clearTimeout(deadline);
+        // Its normal end, after the last command: nothing to report.
+        if (greeted && !this.running) return resolve(this.ended(code, signal));
         // The lines it printed last are still in the pipes: let them arrive first, briefly.
         setTimeout(() => resolve(this.ended(code, signal)), 200);
       });
@@ -102,8 +114,12 @@ class AlembicServer {
     });
   }
 
+  private redacted(line: string): string {
+    return redact(line, [...this.secrets]);
+  }
+
   private remember(line: string): void {
-    this.tail.push(line);
+    this.tail.push(this.redacted(line));
     if (this.tail.length > TAIL) this.tail.shift();
   }
 
@@ -111,8 +127,9 @@ class AlembicServer {
     const running = this.running;
     if (!running || running.ended) return this.remember(line);
     if (!line.endsWith(running.end)) {
-      running.lines.push(line);
-      running.onLine(line);
+      const clean = this.redacted(line);
+      running.lines.push(clean);
+      running.onLine(clean);
       return;
     }
     const rest = line.slice(0, -running.end.length);
@@ -132,15 +149,17 @@ class AlembicServer {
   private ended(code: number | null, signal: NodeJS.Signals | null): string {
     if (this.gone) return this.gone;
     this.gone = signal ? `it was killed by ${signal}` : code === null ? 'it could not be started' : `it exited with code ${code}`;
+    for (const stream of [this.child.stdout, this.child.stderr, this.child.stdio[3]]) (stream as Readable | null)?.destroy();
     const running = this.running;
     this.running = undefined;
     running?.reject(
-      new DevdbError(
-        `devdb's helper (${this.python}) died while running "${running.shown}": ${this.gone}; a migration or a tool it runs ended the process (os._exit, a signal, a crash in C code): fix that and run again.`,
-        { exitCode: EXIT.failed, detail: [...running.lines, ...this.tail].slice(-TAIL).join('\n') },
-      ),
+      this.stoppedBy
+        ? new DevdbError(`devdb stopped its helper (${this.stoppedBy}) while it was running "${running.shown}".`, { exitCode: EXIT.interrupted })
+        : new DevdbError(
+            `devdb's helper (${this.python}${this.version ? `, Python ${this.version}` : ''}) died while running "${running.shown}": ${this.gone}; a migration or a tool it runs ended the process (os._exit, a signal, a crash in C code): fix that and run again.`,
+            { exitCode: EXIT.failed, detail: [...running.lines, ...this.tail].slice(-TAIL).join('\n') },
+          ),
     );
-    for (const stream of [this.child.stdout, this.child.stderr, this.child.stdio[3]]) (stream as Readable | null)?.destroy();
     return this.gone;
   }
 
@@ -159,8 +178,9 @@ class AlembicServer {
     if (gone !== undefined) throw this.startFailure(gone);
   }
 
-  /** Runs one request; resolves to its exit code and the lines it printed. */
-  run(request: Request, shown: string, onLine: (line: string) => void): Promise<{ exitCode: number; lines: string[] }> {
+  /** Runs one request; resolves to its exit code and the lines it printed, with `secrets` (and earlier requests' secrets) as ***. */
+  run(request: Request, shown: string, secrets: readonly string[], onLine: (line: string) => void): Promise<{ exitCode: number; lines: string[] }> {
+    for (const secret of secrets) if (secret) this.secrets.add(secret);
     const task = this.queue.then(async () => {
       await this.ready();
       if (this.gone) {
@@ -214,14 +234,8 @@ async function serverFor(python: string, cwd: string): Promise<AlembicServer> {
  * in the shared helper; every line it prints is redacted before anyone sees it.
  */
 export async function runInProcess(python: string, cwd: string, tool: { name: string; path: string }, args: string[], secrets: readonly string[], onLine?: (line: string) => void) {
-  const lines: string[] = [];
   const shown = redact(formatCommand({ tool: tool.name, args, secrets: [...secrets] }), secrets);
-  const result = await (await serverFor(python, cwd)).run({ tool: tool.name, path: tool.path, args }, shown, (line) => {
-    const clean = redact(line, secrets);
-    lines.push(clean);
-    onLine?.(clean);
-  });
-  return { exitCode: result.exitCode, lines };
+  return (await serverFor(python, cwd)).run({ tool: tool.name, path: tool.path, args }, shown, secrets, (line) => onLine?.(line));
 }
 
 /** Runs an alembic command through the shared helper for this Python and folder. */

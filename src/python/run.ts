@@ -21,6 +21,8 @@ export interface RunResult {
 }
 
 const LAST_LINES = 15;
+/** How long a tool's last lines may take to arrive once it has exited. */
+const PIPE_GRACE_MS = 1000;
 
 /** What every Python tool devdb starts gets: output as it happens, in UTF-8 (Python 2 too), no .pyc files written into the project. */
 export const PYTHON_ENV = { PYTHONUNBUFFERED: '1', PYTHONDONTWRITEBYTECODE: '1', PYTHONIOENCODING: 'utf-8' } as const;
@@ -39,6 +41,8 @@ export async function runCommand(command: Command, options: RunOptions): Promise
     buffer: false,
   });
   trackChild(child);
+  // Its end is when it exits, not when its pipes close: a process it left running in the background may hold them open for ever.
+  child.on('exit', () => setTimeout(() => [child.stdout, child.stderr].forEach((stream) => stream?.destroy()), PIPE_GRACE_MS).unref());
   eachLine(child.all, (line) => {
     const clean = redact(line, options.secrets);
     lines.push(clean);

@@ -1,5 +1,5 @@
 import { failure } from '../errors.js';
-import type { Vcs } from './index.js';
+import { VCS_OPTIONS, type Vcs } from './index.js';
 
 /** One file in the change about to be committed, relative to the checkout's top with '/' separators. */
 export interface Change {
@@ -35,7 +35,7 @@ export function parseHgStatus(output: string): Change[] {
 }
 
 // HGPLAIN: the user's aliases, colours and relative paths must not change what devdb parses.
-const hg = async (vcs: Vcs, args: string[]) => (await import('execa')).execa('hg', args, { cwd: vcs.top, env: { HGPLAIN: '1' }, stdin: 'ignore', reject: false });
+const hg = async (vcs: Vcs, args: string[]) => (await import('execa')).execa('hg', args, { ...VCS_OPTIONS, cwd: vcs.top, env: { HGPLAIN: '1' }, reject: false });
 
 /**
  * The transaction Mercurial is committing, when devdb runs as its pretxncommit hook:
@@ -51,7 +51,7 @@ export const hookNode = (): string | undefined => (process.env.HG_HOOKTYPE === '
 export async function pendingChanges(vcs: Vcs): Promise<Change[]> {
   if (vcs.kind === 'git') {
     const { execa } = await import('execa');
-    const result = await execa('git', ['diff', '--cached', '--name-status', '--no-renames', '-z'], { cwd: vcs.top, stdin: 'ignore' });
+    const result = await execa('git', ['diff', '--cached', '--name-status', '--no-renames', '-z'], { ...VCS_OPTIONS, cwd: vcs.top });
     return parseNameStatus(result.stdout);
   }
   const node = hookNode();
@@ -64,7 +64,7 @@ export async function pendingChanges(vcs: Vcs): Promise<Change[]> {
 export async function trackedFiles(vcs: Vcs, folder: string): Promise<string[]> {
   if (vcs.kind === 'git') {
     const { execa } = await import('execa');
-    const result = await execa('git', ['ls-files', '-z', '--', folder], { cwd: vcs.top, stdin: 'ignore' });
+    const result = await execa('git', ['ls-files', '-z', '--', folder], { ...VCS_OPTIONS, cwd: vcs.top });
     return result.stdout.split('\0').filter(Boolean);
   }
   const node = hookNode();

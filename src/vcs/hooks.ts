@@ -4,7 +4,7 @@ import { execa } from 'execa';
 import fs from 'fs-extra';
 import { rawValue, removeIniKey, setIniValue } from '../config/ini-edit.js';
 import { usageError } from '../errors.js';
-import type { Vcs } from './index.js';
+import { VCS_OPTIONS, type Vcs } from './index.js';
 import { replaceFile } from '../config/replace-file.js';
 
 // src/ and dist/ sit at the same depth under the package root, so this holds for both.
@@ -41,7 +41,7 @@ const readText = async (file: string): Promise<string | undefined> => (await fs.
 
 /** The git hooks folder, honouring core.hooksPath (husky and friends set it). */
 async function gitHooksDir(vcs: Vcs): Promise<string> {
-  const result = await execa('git', ['rev-parse', '--git-path', 'hooks'], { cwd: vcs.top, stdin: 'ignore' });
+  const result = await execa('git', ['rev-parse', '--git-path', 'hooks'], { ...VCS_OPTIONS, cwd: vcs.top });
   return path.resolve(vcs.top, result.stdout.trim());
 }
 

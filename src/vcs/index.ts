@@ -22,6 +22,9 @@ export function detectVcs(dir: string): Vcs | undefined {
   }
 }
 
+/** What every git and hg command devdb waits on gets: no terminal to prompt on, and a deadline (an archive of a large tree fits). */
+export const VCS_OPTIONS = { stdin: 'ignore', timeout: 300_000 } as const;
+
 /** The committed revision devdb builds a base from: git HEAD, Mercurial ".". */
 export const baseRevision = (vcs: Vcs): string => (vcs.kind === 'git' ? 'HEAD' : '.');
 
@@ -29,10 +32,16 @@ export const baseRevision = (vcs: Vcs): string => (vcs.kind === 'git' ? 'HEAD' :
 export async function isCommitted(vcs: Vcs, file: string): Promise<boolean> {
   const { execa } = await import('execa');
   if (vcs.kind === 'git') {
-    const result = await execa('git', ['cat-file', '-e', `HEAD:${path.relative(vcs.top, file).split(path.sep).join('/')}`], { cwd: vcs.top, reject: false });
-    return result.exitCode === 0;
+    const result = await execa('git', ['cat-file', '-e', `HEAD:${path.relative(vcs.top, file).split(path.sep).join('/')}`], { ...VCS_OPTIONS, cwd: vcs.top, reject: false });
+    return committed(result, file);
   }
-  const result = await execa('hg', ['files', '-r', '.', '--', file], { cwd: vcs.top, reject: false });
+  const result = await execa('hg', ['files', '-r', '.', '--', file], { ...VCS_OPTIONS, cwd: vcs.top, reject: false });
+  return committed(result, file);
+}
+
+/** Whether the VCS said the file is committed; one that did not answer is an error, not a "no". */
+function committed(result: { exitCode?: number; timedOut: boolean; command: string }, file: string): boolean {
+  if (result.timedOut) throw usageError(`"${result.command}" did not answer within ${VCS_OPTIONS.timeout / 1000} s, so devdb cannot tell whether ${file} is committed; check the repository and run again.`);
   return result.exitCode === 0;
 }
 
@@ -41,11 +50,11 @@ export async function exportCommitted(vcs: Vcs, dest: string): Promise<void> {
   const { execa } = await import('execa');
   await fs.ensureDir(dest);
   if (vcs.kind === 'hg') {
-    await execa('hg', ['archive', '-r', '.', '--type', 'files', dest], { cwd: vcs.top });
+    await execa('hg', ['archive', '-r', '.', '--type', 'files', dest], { ...VCS_OPTIONS, cwd: vcs.top });
     return;
   }
-  const head = await execa('git', ['rev-parse', '--verify', '--quiet', 'HEAD'], { cwd: vcs.top, reject: false });
+  const head = await execa('git', ['rev-parse', '--verify', '--quiet', 'HEAD'], { ...VCS_OPTIONS, cwd: vcs.top, reject: false });
   if (head.exitCode !== 0) throw usageError(`The git repository ${vcs.top} has no commit yet; commit the code before your change, or use a development database as the base.`);
-  const archive = execa('git', ['archive', '--format=tar', 'HEAD'], { cwd: vcs.top, encoding: 'buffer' });
-  await archive.pipe('tar', ['-x', '-C', dest]);
+  const archive = execa('git', ['archive', '--format=tar', 'HEAD'], { ...VCS_OPTIONS, cwd: vcs.top, encoding: 'buffer' });
+  await archive.pipe('tar', ['-x', '-C', dest], { timeout: VCS_OPTIONS.timeout });
 }

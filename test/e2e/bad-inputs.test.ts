@@ -130,6 +130,8 @@ const CASES: Case[] = [
   { name: 'cycle without -m', args: ['cycle'], exit: 2, message: /required option '-m, --message <message>' not specified/ },
   { name: 'a --sql-log value that is not on/off', args: ['reset', '--sql-log', 'maybe'], exit: 2, message: /option '--sql-log <state>' argument 'maybe' is invalid/ },
   { name: 'an unknown command', args: ['frobnicate'], exit: 2, message: /unknown command 'frobnicate'/ },
+  { name: 'a --timeout that is not a number', args: ['reset', '--timeout', 'soon'], exit: 2, message: /--timeout \(or DEVDB_TIMEOUT\) is "soon"; give a number of seconds, such as 600/ },
+  { name: 'a DEVDB_TIMEOUT of 0', args: ['cycle', '-m', 'x'], env: { DEVDB_TIMEOUT: '0' }, exit: 2, message: /--timeout \(or DEVDB_TIMEOUT\) is 0; give a number of seconds above 0/ },
   { name: 'an unknown --base', args: ['cycle', '-m', 'x', '--base', 'git'], exit: 2, message: /argument 'git' is invalid/ },
   { name: 'a snapshot id that matches none', args: ['snapshot', 'restore', 'nope'], exit: 2, message: /No snapshot matches "nope"; run "devdb snapshot list"/ },
   { name: 'a --setup-command that is not a JSON array', config: null, args: ['init', '--yes', '--preset', 'alembic', '--setup-command', 'python setup.py'], exit: 2, message: /give the command as a JSON array of strings/ },
