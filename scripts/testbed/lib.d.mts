@@ -46,7 +46,10 @@ export declare const SCHEMA: 1;
 export declare const KALLITHEA_VERSION: string;
 export declare const ADMIN: Readonly<{ user: string; email: string; password: string }>;
 
-export declare class TestbedError extends Error {}
+export declare class TestbedError extends Error {
+  /** 2: something the build needs is missing; 1: the build failed. */
+  exitCode: 1 | 2;
+}
 
 /** ${DEVDB_TESTBED_CACHE:-${XDG_CACHE_HOME:-~/.cache}/devdb-testbed} */
 export declare function defaultCacheDir(env?: NodeJS.ProcessEnv): string;

@@ -50,12 +50,12 @@ export const ADMIN = Object.freeze({
   password: 'devdb-testbed-admin',
 });
 const GIT_IDENTITY = { name: 'devdb testbed', email: 'testbed@devdb.invalid' };
-const SAMPLE_GIT = 'devdb-sample.git';
-const SAMPLE_HG = 'devdb-sample-hg';
+export const SAMPLE_GIT = 'devdb-sample.git';
+export const SAMPLE_HG = 'devdb-sample-hg';
 const LOCK_TIMEOUT_MS = 30 * 60 * 1000;
 
 /** Environment for every child: nothing from the caller's Python/pip/git setup leaks in. */
-const CHILD_ENV = {
+export const CHILD_ENV = {
   PYTHONPATH: undefined,
   PYTHONHOME: undefined,
   PYTHONSTARTUP: undefined,
@@ -83,9 +83,11 @@ const CHILD_ENV = {
 };
 
 export class TestbedError extends Error {
-  constructor(message) {
+  /** exitCode 2: something the build needs is missing (not a failed build). */
+  constructor(message, { exitCode = 1 } = {}) {
     super(message);
     this.name = 'TestbedError';
+    this.exitCode = exitCode;
   }
 }
 
@@ -97,8 +99,8 @@ export function defaultCacheDir(env = process.env) {
   return path.join(xdg, 'devdb-testbed');
 }
 
-const sha256 = (data) => crypto.createHash('sha256').update(data).digest('hex');
-const secs = (ms) => (ms / 1000).toFixed(1);
+export const sha256 = (data) => crypto.createHash('sha256').update(data).digest('hex');
+export const secs = (ms) => (ms / 1000).toFixed(1);
 const exists = (p) => fs.pathExists(p);
 
 /** A Python string literal for `s` that is pure ASCII (site.py reads .pth files in the locale encoding). */
@@ -118,7 +120,7 @@ function quoteArg(a) {
   return /^[\w@%+=:,./-]+$/.test(a) ? a : `'${a.replaceAll("'", "'\\''")}'`;
 }
 
-class Context {
+export class Context {
   constructor({ dir, quiet, out }) {
     this.dir = dir;
     this.quiet = quiet;
@@ -170,12 +172,16 @@ class Context {
     const code = [
       'import fcntl, sys',
       "f = open(sys.argv[1], 'a')",
+      'def say(word):',
+      "    sys.stdout.write(word + '\\n')",
+      '    sys.stdout.flush()',
+      // Python 2 (the gearbox testbed's) as well as 3: IOError is not an OSError there.
       'try:',
       '    fcntl.flock(f, fcntl.LOCK_EX | fcntl.LOCK_NB)',
-      'except OSError:',
-      "    print('waiting', flush=True)",
+      'except (IOError, OSError):',
+      "    say('waiting')",
       '    fcntl.flock(f, fcntl.LOCK_EX)',
-      "print('locked', flush=True)",
+      "say('locked')",
       'sys.stdin.read()',
     ].join('\n');
     const child = execa(python, ['-c', code, lockFile], {
@@ -287,7 +293,15 @@ function layout(dir, cacheDir, py, keys) {
   };
 }
 
-async function readJson(file) {
+/** Writes testbed.json atomically (its presence means the testbed is complete); returns tb. */
+export async function writeTestbedJson(file, tb) {
+  const tmp = `${file}.tmp-${process.pid}`;
+  await fs.writeFile(tmp, `${JSON.stringify(tb, null, 2)}\n`);
+  await fs.rename(tmp, file);
+  return tb;
+}
+
+export async function readJson(file) {
   try {
     return JSON.parse(await fs.readFile(file, 'utf8'));
   } catch {
@@ -416,32 +430,35 @@ async function gitHead(ctx, repoDir) {
   return r.failed ? null : r.stdout.trim();
 }
 
-async function ensureTree(ctx, L) {
+/**
+ * The source tree at L.root from `tarball`, in git with one commit; it is made in
+ * <dir>/.kallithea.partial and renamed into place once committed. `check` runs first,
+ * only when the tree has to be made.
+ */
+export async function ensureTree(ctx, L, { tarball, gitignore, message, check = async () => undefined }) {
   const t = Date.now();
   const head = await gitHead(ctx, L.root);
   if (head && (await exists(L.devIni))) return head;
   if (await exists(L.root)) {
     throw new TestbedError(`${L.root} exists but is not a testbed source tree (no git repository with a commit); move it away or use another directory`);
   }
+  await check();
   const tmp = path.join(L.dir, '.kallithea.partial');
   await fs.remove(tmp);
   await fs.ensureDir(tmp);
-  await ctx.run('tar', ['-xzf', L.sdist, '-C', tmp, '--strip-components=1', '--no-same-owner'], {
-    what: `extracting ${SDIST_FILE}`,
+  await ctx.run('tar', ['-xzf', tarball, '-C', tmp, '--strip-components=1', '--no-same-owner'], {
+    what: `extracting ${path.basename(tarball)}`,
   });
-  await fs.copy(FILES.gitignore, path.join(tmp, '.gitignore'));
+  await fs.copy(gitignore, path.join(tmp, '.gitignore'));
   const git = (args, what) => ctx.run('git', ['-C', tmp, ...args], { what });
   await git(['-c', 'init.defaultBranch=main', 'init', '-q'], 'git init of the source tree');
   await git(['config', 'user.name', GIT_IDENTITY.name], 'git config');
   await git(['config', 'user.email', GIT_IDENTITY.email], 'git config');
   await git(['add', '-A'], 'git add of the source tree');
-  await git([
-    '-c', 'commit.gpgsign=false', 'commit', '-q', '--no-verify',
-    '-m', `Kallithea ${KALLITHEA_VERSION} (PyPI sdist) with devdb testbed .gitignore`,
-  ], 'the initial git commit of the source tree');
+  await git(['-c', 'commit.gpgsign=false', 'commit', '-q', '--no-verify', '-m', message], 'the initial git commit of the source tree');
   await fs.rename(tmp, L.root);
   const sha = await gitHead(ctx, L.root);
-  ctx.say(`source tree: Kallithea ${KALLITHEA_VERSION} sdist in git, commit ${sha.slice(0, 12)}`, Date.now() - t);
+  ctx.say(`source tree: ${message.split(' with ')[0]} in git, commit ${sha.slice(0, 12)}`, Date.now() - t);
   return sha;
 }
 
@@ -479,7 +496,11 @@ async function installEditable(ctx, L, keys) {
   await fs.writeJson(L.venvMarker, { key: keys.venvKey, depsKey: keys.depsKey, root: L.root }, { spaces: 2 });
 }
 
-async function ensureSampleRepos(ctx, L) {
+/**
+ * The sample repositories in L.repos, each made under a temp name: a bare git one
+ * (Kallithea ignores the others) and an hg one, made with `hg` (an argv prefix).
+ */
+export async function ensureSampleRepos(ctx, L, hg) {
   await fs.ensureDir(L.repos);
   const gitRepo = path.join(L.repos, SAMPLE_GIT);
   if (!(await exists(gitRepo))) {
@@ -498,19 +519,16 @@ async function ensureSampleRepos(ctx, L) {
   if (!(await exists(hgRepo))) {
     const tmp = path.join(L.repos, `.${SAMPLE_HG}.partial`);
     await fs.remove(tmp);
-    // Through the interpreter: pip writes a plain #! line into data scripts such
-    // as hg, which the kernel cannot run when the cache path has a space.
-    const hg = [path.join(L.depsBin, 'hg')];
-    await ctx.run(L.depsPython, [...hg, 'init', tmp], { what: 'creating the sample hg repository' });
+    await ctx.run(hg[0], [...hg.slice(1), 'init', tmp], { what: 'creating the sample hg repository' });
     await fs.writeFile(path.join(tmp, 'README'), 'A sample repository made by the devdb testbed.\n');
-    await ctx.run(L.depsPython, [...hg, '-R', tmp, 'commit', '-q', '-A', '-m', 'Initial commit'], {
+    await ctx.run(hg[0], [...hg.slice(1), '-R', tmp, 'commit', '-q', '-A', '-m', 'Initial commit'], {
       what: 'committing to the sample hg repository',
     });
     await fs.rename(tmp, hgRepo);
   }
 }
 
-function parseRevisions(stdout) {
+export function parseRevisions(stdout) {
   const revs = [];
   for (const line of stdout.split('\n')) {
     const m = /^([0-9a-f]{6,})\b/.exec(line.trim());
@@ -566,9 +584,15 @@ export async function buildTestbed(dirArg, opts = {}) {
     // The source tree, the venv (minus Kallithea) and the sample repos are independent.
     t = Date.now();
     const [baseCommit, venvMade] = await Promise.all([
-      ensureTree(ctx, L),
+      ensureTree(ctx, L, {
+        tarball: L.sdist,
+        gitignore: FILES.gitignore,
+        message: `Kallithea ${KALLITHEA_VERSION} (PyPI sdist) with devdb testbed .gitignore`,
+      }),
       createVenv(ctx, py, L, keys),
-      ensureSampleRepos(ctx, L),
+      // Through the interpreter: pip writes a plain #! line into data scripts such
+      // as hg, which the kernel cannot run when the cache path has a space.
+      ensureSampleRepos(ctx, L, [L.depsPython, path.join(L.depsBin, 'hg')]),
     ]);
     if (venvMade) {
       await installEditable(ctx, L, keys);
@@ -644,33 +668,43 @@ export async function buildTestbed(dirArg, opts = {}) {
       createdAt: previous?.createdAt ?? new Date().toISOString(),
       updatedAt: new Date().toISOString(),
     };
-    const tmpJson = `${L.json}.tmp-${process.pid}`;
-    await fs.writeFile(tmpJson, `${JSON.stringify(tb, null, 2)}\n`);
-    await fs.rename(tmpJson, L.json);
-    return tb;
+    return writeTestbedJson(L.json, tb);
   });
 }
 
-const USAGE = `usage: node scripts/testbed.mjs [--quiet] [--json] <dir>
+const USAGE = `usage: node scripts/testbed.mjs [--quiet] [--json] [--dialect 0.7|gearbox] <dir>
 
-Builds at <dir> a real Kallithea ${KALLITHEA_VERSION} development setup (source tree in git,
+Builds at <dir> a real Kallithea development setup (source tree in git,
 editable virtualenv, development database at the Alembic head) and writes
 <dir>/testbed.json. Rerunning on a complete testbed does nothing.
 
-  --quiet   print only the final line (and errors)
-  --json    print testbed.json to stdout as the final output
+  --quiet            print only the final line (and errors)
+  --json             print testbed.json to stdout as the final output
+  --dialect 0.7      Kallithea ${KALLITHEA_VERSION} from PyPI on Python 3.11, kallithea-cli (default)
+  --dialect gearbox  the seed's gearbox-era Kallithea on Python 2.7, from the shared fixture
 
 Environment: DEVDB_TESTBED_CACHE (cache directory, default
-\${XDG_CACHE_HOME:-~/.cache}/devdb-testbed), DEVDB_TESTBED_PYTHON (default python3).
+\${XDG_CACHE_HOME:-~/.cache}/devdb-testbed), DEVDB_TESTBED_PYTHON (default python3),
+DEVDB_GEARBOX_SOURCE (the gearbox tarball), DEVDB_GEARBOX_PYTHON (a Python 2.7).
 See docs/testbed.md.`;
+
+const DIALECTS = ['0.7', 'gearbox'];
 
 /** CLI entry point; returns the exit code. */
 export async function main(argv) {
   const flags = new Set();
   const positional = [];
-  for (const a of argv) {
+  let dialect = '0.7';
+  for (let i = 0; i < argv.length; i += 1) {
+    const a = argv[i];
     if (a === '--') continue;
-    if (a.startsWith('-') && a !== '-') flags.add(a);
+    if (a === '--dialect' || a.startsWith('--dialect=')) {
+      dialect = a === '--dialect' ? argv[(i += 1)] : a.slice('--dialect='.length);
+      if (!DIALECTS.includes(dialect)) {
+        process.stderr.write(`testbed: error: --dialect must be one of ${DIALECTS.join(', ')}, not ${dialect ?? '(nothing)'}.\n`);
+        return 2;
+      }
+    } else if (a.startsWith('-') && a !== '-') flags.add(a);
     else positional.push(a);
   }
   if (flags.has('--help') || flags.has('-h')) {
@@ -688,13 +722,14 @@ export async function main(argv) {
   const t0 = Date.now();
   try {
     const json = flags.has('--json');
-    const tb = await buildTestbed(dir, { quiet: flags.has('--quiet') || json, out: json ? process.stderr : process.stdout });
+    const build = dialect === 'gearbox' ? (await import('./gearbox.mjs')).buildGearboxTestbed : buildTestbed;
+    const tb = await build(dir, { quiet: flags.has('--quiet') || json, out: json ? process.stderr : process.stdout });
     if (json) process.stdout.write(`${JSON.stringify(tb, null, 2)}\n`);
     else process.stdout.write(`testbed: ready at ${dir} (${secs(Date.now() - t0)} s)\n`);
     return 0;
   } catch (e) {
     const msg = e instanceof TestbedError ? e.message : `unexpected error: ${e?.stack ?? e}`;
     process.stderr.write(`testbed: error: ${msg.replace(/\.?$/, '.')}\n`);
-    return 1;
+    return e instanceof TestbedError ? e.exitCode : 1;
   }
 }

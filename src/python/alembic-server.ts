@@ -19,7 +19,7 @@ const CLOSE_SECONDS = 5;
 const TAIL = 15;
 
 /** Console scripts the helper runs in-process: the Alembic CLI, and Kallithea's click group. */
-export const IN_PROCESS_TOOLS: ReadonlySet<string> = new Set(['alembic', 'kallithea-cli']);
+export const IN_PROCESS_TOOLS: ReadonlySet<string> = new Set(['alembic', 'kallithea-cli', 'gearbox']);
 
 type Request = { tool: string; path: string; args: string[] };
 

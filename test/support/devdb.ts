@@ -82,9 +82,12 @@ export function editModels(root: string, after: string, line: string): void {
   fs.writeFileSync(file, source.replace(after, `${after}\n${line}`));
 }
 
-/** A new model in Kallithea's db.py: a table with a foreign key to repositories and an index on it. */
-export function addRepoNotes(root: string): void {
-  const model = `class RepoNote(meta.Base, BaseDbModel):
+/**
+ * A new model in Kallithea's db.py: a table with a foreign key to repositories and an index on it.
+ * `base` is the models' declarative base as db.py spells it (0.7: meta.Base; the gearbox era: Base).
+ */
+export function addRepoNotes(root: string, base = 'meta.Base'): void {
+  const model = `class RepoNote(${base}, BaseDbModel):
     __tablename__ = 'repo_notes'
     __table_args__ = (
         Index('rn_repo_id_idx', 'repo_id'),
@@ -96,10 +99,10 @@ export function addRepoNotes(root: string): void {
     body = Column(Unicode(255), nullable=False)
 
 
-class RepoGroup(meta.Base, BaseDbModel):
+class RepoGroup(${base}, BaseDbModel):
 `;
   const file = path.join(root, 'kallithea', 'model', 'db.py');
-  fs.writeFileSync(file, fs.readFileSync(file, 'utf8').replace('class RepoGroup(meta.Base, BaseDbModel):\n', model));
+  fs.writeFileSync(file, fs.readFileSync(file, 'utf8').replace(`class RepoGroup(${base}, BaseDbModel):\n`, model));
 }
 
 export type LayoutName = 'package-ini' | 'models-package' | 'orm-setup' | 'dev-db' | 'busy-env';
