@@ -62,7 +62,7 @@ def imported_names(name, file):
             stem = ".".join(p for p in [base if node.level else "", node.module or ""] if p)
             yield stem
             for alias in node.names:
-                yield f"{stem}.{alias.name}" if stem else alias.name
+                yield "%s.%s" % (stem, alias.name) if stem else alias.name
 
 
 def main(ini, root, out):
@@ -77,7 +77,7 @@ def main(ini, root, out):
     while queue:
         name = queue.pop()
         parents = [name.rsplit(".", i)[0] for i in range(1, name.count(".") + 1)]
-        for other in [*imported_names(name, modules[name]), *parents]:
+        for other in list(imported_names(name, modules[name])) + parents:
             if other in modules and other not in chosen:
                 chosen.add(other)
                 queue.append(other)

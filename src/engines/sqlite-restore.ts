@@ -2,6 +2,7 @@ import { fileURLToPath } from 'node:url';
 import { DevdbError, EXIT, usageError } from '../errors.js';
 import { trackChild } from '../interrupt.js';
 import { PYTHON_ENV } from '../python/run.js';
+import { pythonVersion } from '../python/version.js';
 
 const RESTORE = fileURLToPath(new URL('../../templates/sqlite_restore.py', import.meta.url));
 
@@ -17,7 +18,9 @@ const DEADLINE_MS = 10 * 60_000;
  */
 export async function restoreInPlace(python: string, snapshot: string, database: string, say: (line: string) => void): Promise<void> {
   const { execa } = await import('execa');
-  const child = execa(python, [RESTORE, snapshot, database, String(WAIT_SECONDS)], { reject: false, stdin: 'ignore', env: PYTHON_ENV, timeout: DEADLINE_MS });
+  // Python 2's sqlite3 has no backup API (the gearbox era's projects run on 2.7); the script needs only the standard library.
+  const runner = (await pythonVersion(python))[0] >= 3 ? python : 'python3';
+  const child = execa(runner, [RESTORE, snapshot, database, String(WAIT_SECONDS)], { reject: false, stdin: 'ignore', env: PYTHON_ENV, timeout: DEADLINE_MS });
   trackChild(child);
   child.stdout?.setEncoding('utf8');
   child.stdout?.on('data', (chunk: string) => {
