@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import fs from 'fs-extra';
+import { stopChildren } from './children.js';
 import type { Context } from './context.js';
 import { EXIT } from './errors.js';
 import { listSnapshots } from './engines/snapshots.js';
@@ -16,11 +17,6 @@ import { dropServerWork } from './steps/drop-db.js';
 // with the command that puts it back if it did. Exit code 130. A step that outlives
 // --timeout (DEVDB_TIMEOUT) is stopped the same way, with exit code 1 and its name.
 
-interface Child {
-  kill(signal?: NodeJS.Signals): boolean;
-  then(onFulfilled: () => void, onRejected: () => void): unknown;
-}
-
 interface Run {
   command: string;
   json: boolean;
@@ -34,7 +30,6 @@ interface Run {
 /** What stopped the run: a signal, or a step that outlived --timeout SECONDS. */
 type Cause = { signal: NodeJS.Signals } | { timeout: number };
 
-const children = new Set<Child>();
 let run: Run | undefined;
 let interrupting: Promise<never> | undefined;
 let stepTimeout: number | undefined;
@@ -53,14 +48,6 @@ export function stepClock(): () => void {
   const seconds = stepTimeout;
   const timer = setTimeout(() => stop({ timeout: seconds }, EXIT.failed), seconds * 1000);
   return () => clearTimeout(timer);
-}
-
-/** Registers a tool devdb started, so an interruption stops it (one started after the interruption is stopped at once). */
-export function trackChild(child: Child): void {
-  children.add(child);
-  const forget = (): void => void children.delete(child);
-  child.then(forget, forget);
-  if (interrupting) child.kill('SIGKILL');
 }
 
 /** Starts watching for interruptions of this run. */
@@ -121,18 +108,6 @@ function stop(cause: Cause, exitCode: number): void {
     () => process.exit(exitCode),
     () => process.exit(exitCode),
   );
-}
-
-/** Stops every tool: SIGTERM, then SIGKILL for any still running after 3 s. */
-async function stopChildren(): Promise<number> {
-  const running = [...children];
-  for (const child of running) child.kill('SIGTERM');
-  const settled = Promise.all(running.map((c) => new Promise<void>((resolve) => c.then(resolve, resolve))));
-  if ((await Promise.race([settled.then(() => true), sleep(3000).then(() => false)])) === false) {
-    for (const child of running) child.kill('SIGKILL');
-    await settled;
-  }
-  return running.length;
 }
 
 /** Waits, up to 3 s, for the interrupted step to give up (its tools are gone), so nothing writes while devdb cleans up. */

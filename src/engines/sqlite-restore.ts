@@ -1,6 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import { DevdbError, EXIT, usageError } from '../errors.js';
-import { trackChild } from '../interrupt.js';
+import { trackChild } from '../children.js';
 import { PYTHON_ENV } from '../python/run.js';
 import { pythonVersion } from '../python/version.js';
 

@@ -4,7 +4,7 @@ import type { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import type { ResultPromise } from 'execa';
 import { DevdbError, EXIT, usageError } from '../errors.js';
-import { trackChild } from '../interrupt.js';
+import { trackChild } from '../children.js';
 import { formatCommand } from '../presets/command.js';
 import { redact } from '../report/redact.js';
 import { eachLine } from './lines.js';

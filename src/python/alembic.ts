@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DevdbError, EXIT, usageError } from '../errors.js';
-import { trackChild } from '../interrupt.js';
+import { trackChild } from '../children.js';
 import { PYTHON_ENV } from './run.js';
 
 // src/ and dist/ sit at the same depth under the package root, so this holds for both.

@@ -1,6 +1,6 @@
 import { DevdbError, EXIT, usageError } from '../errors.js';
 import { formatCommand, type Command } from '../presets/command.js';
-import { trackChild } from '../interrupt.js';
+import { trackChild } from '../children.js';
 import { redact } from '../report/redact.js';
 import { eachLine } from './lines.js';
 

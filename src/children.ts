@@ -1,0 +1,34 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+
+// Every tool devdb starts is registered here, so that a stop (Ctrl-C, a signal,
+// --timeout) can end them all. It imports nothing of devdb's, so any layer may
+// register a child without reaching up to the interrupt handler.
+
+export interface Child {
+  kill(signal?: NodeJS.Signals): boolean;
+  then(onFulfilled: () => void, onRejected: () => void): unknown;
+}
+
+const children = new Set<Child>();
+let stopping = false;
+
+/** Registers a tool devdb started, so a stop ends it (one started after the stop began is killed at once). */
+export function trackChild(child: Child): void {
+  children.add(child);
+  const forget = (): void => void children.delete(child);
+  child.then(forget, forget);
+  if (stopping) child.kill('SIGKILL');
+}
+
+/** Stops every tool: SIGTERM, then SIGKILL for any still running after 3 s. Returns how many were running. */
+export async function stopChildren(): Promise<number> {
+  stopping = true;
+  const running = [...children];
+  for (const child of running) child.kill('SIGTERM');
+  const settled = Promise.all(running.map((c) => new Promise<void>((resolve) => c.then(resolve, resolve))));
+  if ((await Promise.race([settled.then(() => true), sleep(3000).then(() => false)])) === false) {
+    for (const child of running) child.kill('SIGKILL');
+    await settled;
+  }
+  return running.length;
+}
