@@ -106,7 +106,11 @@ function stop(cause: Cause, exitCode: number): void {
   if (interrupting) return;
   interrupting = cleanUp(cause, run?.step).then(
     () => process.exit(exitCode),
-    () => process.exit(exitCode),
+    (error: unknown) => {
+      run?.lock?.release();
+      process.stderr.write(`devdb: stopped, but cleaning up failed (${error instanceof Error ? error.message : String(error)}); delete .devdb/work if it is there and run again.\n`);
+      process.exit(exitCode);
+    },
   );
 }
 
@@ -116,44 +120,67 @@ async function stepEnded(): Promise<void> {
 }
 
 async function cleanUp(cause: Cause, step: Run['step']): Promise<void> {
-  const stopped = await stopChildren();
+  const cleaned: string[] = [];
+  // One action that fails is said, never the end of the clean-up: the lock is released and the line printed whatever happens.
+  const attempt = async (what: string, action: () => Promise<void>): Promise<void> => {
+    try {
+      await action();
+    } catch (error) {
+      cleaned.push(`could not ${what} (${error instanceof Error ? error.message : String(error)})`);
+    }
+  };
+  await attempt('stop the tools devdb had started', async () => {
+    const stopped = await stopChildren();
+    if (stopped > 0) cleaned.push(`stopped ${stopped === 1 ? 'the tool' : `${stopped} tools`} devdb had started`);
+  });
   await stepEnded();
-  const cleaned: string[] = stopped > 0 ? [`stopped ${stopped === 1 ? 'the tool' : `${stopped} tools`} devdb had started`] : [];
   let restore: string | undefined;
   const ctx = run?.ctx;
   if (ctx) {
     const shown = (file: string): string => path.relative(ctx.root, file) || file;
     const work = path.join(ctx.stateDir, 'work');
-    if (await fs.pathExists(work)) {
+    await attempt(`remove ${shown(work)}`, async () => {
+      if (!(await fs.pathExists(work))) return;
       await fs.remove(work);
       cleaned.push(`removed ${shown(work)}`);
-    }
-    if ((step?.id === 'setup-db' || step?.id === 'model-db') && ctx.throwawayDb.file && (await dropOwned(ctx.stateDir, ctx.throwawayDb)) === 'dropped') {
-      cleaned.push(`removed the half-built ${describeTarget(ctx.throwawayDb, ctx.root)} ("devdb reset" rebuilds it)`);
+    });
+    if ((step?.id === 'setup-db' || step?.id === 'model-db') && ctx.throwawayDb.file) {
+      await attempt(`remove the half-built ${describeTarget(ctx.throwawayDb, ctx.root)}`, async () => {
+        if ((await dropOwned(ctx.stateDir, ctx.throwawayDb)) === 'dropped') cleaned.push(`removed the half-built ${describeTarget(ctx.throwawayDb, ctx.root)} ("devdb reset" rebuilds it)`);
+      });
     }
     // On a server, the round trip's databases go as they would at its end; reset's throwaway only if it was half-built.
     if (ctx.serverDatabase) {
       const targets = [ctx.serverDatabase('base'), ...(run?.command !== 'reset' || step?.id === 'setup-db' ? [ctx.throwawayDb] : [])];
-      const dropped = await dropServerWork(ctx, targets);
-      if (dropped.length > 0) cleaned.push(`dropped ${dropped.join(', ')}`);
+      await attempt('drop the databases this run made on the server', async () => {
+        const dropped = await dropServerWork(ctx, targets);
+        if (dropped.length > 0) cleaned.push(`dropped ${dropped.join(', ')}`);
+      });
     }
     // Only the INI the step was making: one that was there before it is the user's (make-config moves it to backups first).
     if (step?.id === 'make-config' && inode(ctx.throwawayIni) !== undefined && inode(ctx.throwawayIni) !== step.ini) {
-      await fs.remove(ctx.throwawayIni);
-      cleaned.push(`removed the half-made ${shown(ctx.throwawayIni)}`);
+      await attempt(`remove the half-made ${shown(ctx.throwawayIni)}`, async () => {
+        await fs.remove(ctx.throwawayIni);
+        cleaned.push(`removed the half-made ${shown(ctx.throwawayIni)}`);
+      });
     }
-    if (step?.versions) {
-      const before = new Set(await step.versions);
-      for (const file of await scripts(ctx)) {
-        if (before.has(file)) continue;
-        await fs.remove(file);
-        cleaned.push(`removed the unfinished draft ${shown(file)}`);
-      }
+    const versions = step?.versions;
+    if (versions) {
+      await attempt('remove the unfinished draft', async () => {
+        const before = new Set(await versions);
+        for (const file of await scripts(ctx)) {
+          if (before.has(file)) continue;
+          await fs.remove(file);
+          cleaned.push(`removed the unfinished draft ${shown(file)}`);
+        }
+      });
     }
     if (ctx.devDb.file) {
-      // Every write to the development database follows a snapshot of it: the first one this run took is how it was before.
-      const taken = (await listSnapshots(ctx.stateDir, ctx.devDb)).filter((s) => new Date(s.createdAt) >= (run as Run).startedAt);
-      if (taken[0]) restore = `devdb snapshot restore ${taken[0].id}`;
+      await attempt('list the snapshots this run took', async () => {
+        // Every write to the development database follows a snapshot of it: the first one this run took is how it was before.
+        const taken = (await listSnapshots(ctx.stateDir, ctx.devDb)).filter((s) => new Date(s.createdAt) >= (run as Run).startedAt);
+        if (taken[0]) restore = `devdb snapshot restore ${taken[0].id}`;
+      });
     }
   }
   run?.lock?.release();
