@@ -10,7 +10,7 @@ import type { Admin, Preset } from './presets/command.js';
 import { presetFor } from './presets/index.js';
 import { driverScheme } from './python/drivers.js';
 import { checkKallitheaVersion } from './presets/kallithea-version.js';
-import { assertThrowawayInside } from './paths.js';
+import { assertThrowawayInside } from './config/paths.js';
 import { checkPython, requireTool } from './python/locate.js';
 import { checkPythonVersion, pythonVersion } from './python/version.js';
 

@@ -6,7 +6,7 @@ import type { ResultPromise } from 'execa';
 import { DevdbError, EXIT, usageError } from '../errors.js';
 import { trackChild } from '../children.js';
 import { formatCommand } from '../presets/command.js';
-import { redact } from '../report/redact.js';
+import { redact } from '../redact.js';
 import { eachLine } from './lines.js';
 import { PYTHON_ENV } from './run.js';
 

@@ -1,7 +1,7 @@
 import { DevdbError, EXIT, usageError } from '../errors.js';
 import { formatCommand, type Command } from '../presets/command.js';
 import { trackChild } from '../children.js';
-import { redact } from '../report/redact.js';
+import { redact } from '../redact.js';
 import { eachLine } from './lines.js';
 
 export interface RunOptions {

@@ -1,6 +1,6 @@
 import pc from 'picocolors';
 import { DevdbError, EXIT, type ExitCode } from '../errors.js';
-import { redact } from './redact.js';
+import { redact } from '../redact.js';
 
 /** What a command hands back to the CLI: a JSON-ready report, a summary for people, an exit code. */
 export interface Outcome {

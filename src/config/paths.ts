@@ -1,7 +1,7 @@
 import path from 'node:path';
-import type { DevdbConfig } from './config/schema.js';
-import { realFile, type DatabaseTarget } from './engines/url.js';
-import { usageError } from './errors.js';
+import type { DevdbConfig } from './schema.js';
+import { realFile, type DatabaseTarget } from '../engines/url.js';
+import { usageError } from '../errors.js';
 
 const inside = (root: string, file: string): boolean => {
   const relative = path.relative(realFile(root), realFile(file));
