@@ -1,5 +1,5 @@
-import type { Schema } from '../schema/model.js';
-import type { DatabaseTarget, EngineName } from './url.js';
+import type { EngineName, Schema } from '../schema/model.js';
+import type { DatabaseTarget } from './url.js';
 
 /** What seeding did to one table: `skipped` says why no row could be inserted. */
 export interface SeedResult {

@@ -1,5 +1,5 @@
 import type { Engine } from './engine.js';
-import type { EngineName } from './url.js';
+import type { EngineName } from '../schema/model.js';
 
 const engines = new Map<EngineName, Engine>();
 

@@ -1,5 +1,4 @@
-import type { EngineName } from '../engines/url.js';
-import type { CheckConstraint, Column, ForeignKey, Index, Schema, Table, UniqueConstraint } from './model.js';
+import type { CheckConstraint, Column, EngineName, ForeignKey, Index, Schema, Table, UniqueConstraint } from './model.js';
 
 /**
  * Compares two schemas as the differences between what was expected and what a
