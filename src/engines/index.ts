@@ -9,10 +9,10 @@ export async function engineFor(name: EngineName): Promise<Engine> {
   if (loaded) return loaded;
   const engine =
     name === 'sqlite'
-      ? (await import('./sqlite-engine.js')).sqliteEngine()
+      ? (await import('./sqlite/engine.js')).sqliteEngine()
       : name === 'postgres'
-        ? (await import('./postgres.js')).postgresEngine()
-        : (await import('./mysql.js')).mysqlEngine();
+        ? (await import('./postgres/engine.js')).postgresEngine()
+        : (await import('./mysql/engine.js')).mysqlEngine();
   engines.set(name, engine);
   return engine;
 }

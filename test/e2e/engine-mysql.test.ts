@@ -1,6 +1,6 @@
 import mysql from 'mysql2/promise';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mysqlEngine } from '../../src/engines/mysql.js';
+import { mysqlEngine } from '../../src/engines/mysql/engine.js';
 import type { DatabaseTarget } from '../../src/engines/url.js';
 import { diffSchemas } from '../../src/schema/diff.js';
 

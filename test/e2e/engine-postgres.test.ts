@@ -1,6 +1,6 @@
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { postgresEngine } from '../../src/engines/postgres.js';
+import { postgresEngine } from '../../src/engines/postgres/engine.js';
 import type { DatabaseTarget } from '../../src/engines/url.js';
 import { diffSchemas } from '../../src/schema/diff.js';
 

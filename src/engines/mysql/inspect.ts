@@ -1,5 +1,5 @@
-import type { CheckConstraint, Column, ForeignKey, Index, Schema, Table, UniqueConstraint } from '../schema/model.js';
-import type { Query } from './server.js';
+import type { CheckConstraint, Column, ForeignKey, Index, Schema, Table, UniqueConstraint } from '../../schema/model.js';
+import type { Query } from '../server/connection.js';
 
 /**
  * Reads a MariaDB database into the neutral schema model from information_schema, after

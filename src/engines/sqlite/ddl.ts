@@ -1,4 +1,4 @@
-import type { CheckConstraint, ForeignKey, UniqueConstraint } from '../schema/model.js';
+import type { CheckConstraint, ForeignKey, UniqueConstraint } from '../../schema/model.js';
 
 /**
  * Reading what SQLite's pragmas do not tell: CHECK constraints and the names given to

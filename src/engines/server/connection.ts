@@ -1,6 +1,6 @@
 import { userInfo } from 'node:os';
-import { DevdbError, EXIT, usageError } from '../errors.js';
-import type { DatabaseTarget } from './url.js';
+import { DevdbError, EXIT, usageError } from '../../errors.js';
+import type { DatabaseTarget } from '../url.js';
 
 /**
  * What the PostgreSQL and MariaDB/MySQL engines share: reading a SQLAlchemy URL into

@@ -1,10 +1,10 @@
 import mysql from 'mysql2/promise';
-import { usageError } from '../errors.js';
-import type { Engine } from './engine.js';
-import { fingerprintMysql, inspectMysql, quoteIdent, tableNames } from './mysql-inspect.js';
-import { seedSchema, type SeedDatabase, type Value } from './seed-values.js';
-import { attempt, databaseOf, serverOf, sharedServer, type Query, type Server } from './server.js';
-import type { DatabaseTarget } from './url.js';
+import { usageError } from '../../errors.js';
+import type { Engine } from '../engine.js';
+import { fingerprintMysql, inspectMysql, quoteIdent, tableNames } from './inspect.js';
+import { seedSchema, type SeedDatabase, type Value } from '../seed-values.js';
+import { attempt, databaseOf, serverOf, sharedServer, type Query, type Server } from '../server/connection.js';
+import type { DatabaseTarget } from '../url.js';
 
 /**
  * The MariaDB engine (MariaDB 10.5 or newer: devdb's marker is the schema comment,

@@ -1,11 +1,11 @@
 import pg from 'pg';
-import { usageError } from '../errors.js';
-import type { Table } from '../schema/model.js';
-import type { Engine } from './engine.js';
-import { fingerprintPostgres, inspectPostgres, quoteIdent, tableRows } from './postgres-inspect.js';
-import { seedSchema, type SeedDatabase, type Value } from './seed-values.js';
-import { attempt, databaseOf, errorCode, serverOf, sharedServer, type Query, type Server } from './server.js';
-import type { DatabaseTarget } from './url.js';
+import { usageError } from '../../errors.js';
+import type { Table } from '../../schema/model.js';
+import type { Engine } from '../engine.js';
+import { fingerprintPostgres, inspectPostgres, quoteIdent, tableRows } from './inspect.js';
+import { seedSchema, type SeedDatabase, type Value } from '../seed-values.js';
+import { attempt, databaseOf, errorCode, serverOf, sharedServer, type Query, type Server } from '../server/connection.js';
+import type { DatabaseTarget } from '../url.js';
 
 /** A PostgreSQL string literal (standard_conforming_strings is on since 9.1). */
 const quoteLiteral = (text: string): string => `'${text.replace(/'/g, "''")}'`;

@@ -1,13 +1,13 @@
 import { existsSync } from 'node:fs';
 import { open, rm } from 'node:fs/promises';
 import type Database from 'better-sqlite3';
-import { DevdbError, EXIT, failure, usageError } from '../errors.js';
-import type { SeedResult } from './engine.js';
-import type { DatabaseTarget } from './url.js';
-import { seedSchema, type SeedDatabase, type Value } from './seed-values.js';
-import { inspectDatabase, openDatabase, query, quoteIdent, userTables, withDatabase } from './sqlite-inspect.js';
+import { DevdbError, EXIT, failure, usageError } from '../../errors.js';
+import type { SeedResult } from '../engine.js';
+import type { DatabaseTarget } from '../url.js';
+import { seedSchema, type SeedDatabase, type Value } from '../seed-values.js';
+import { inspectDatabase, openDatabase, query, quoteIdent, userTables, withDatabase } from './inspect.js';
 
-export { sqliteInspector } from './sqlite-inspect.js';
+export { sqliteInspector } from './inspect.js';
 
 type Db = Database.Database;
 

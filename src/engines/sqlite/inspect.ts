@@ -1,7 +1,7 @@
 import Database from 'better-sqlite3';
-import { DevdbError, EXIT, usageError } from '../errors.js';
-import type { Column, ForeignKey, Index, Inspector, Schema, Table, UniqueConstraint } from '../schema/model.js';
-import { parseCreateTable, type TableDdl } from './sqlite-ddl.js';
+import { DevdbError, EXIT, usageError } from '../../errors.js';
+import type { Column, ForeignKey, Index, Inspector, Schema, Table, UniqueConstraint } from '../../schema/model.js';
+import { parseCreateTable, type TableDdl } from './ddl.js';
 
 /**
  * Reads a SQLite database into the neutral schema model, after Atlas's
