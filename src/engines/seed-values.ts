@@ -1,7 +1,7 @@
 import { usageError } from '../errors.js';
 import type { CheckConstraint, Column, ForeignKey, Schema, Table } from '../schema/model.js';
 import type { SeedResult } from './engine.js';
-import { expressionParts } from './sqlite/ddl.js';
+import { expressionParts } from './sql.js';
 
 /**
  * Seeding for every engine: one row into each empty table, foreign keys pointing at

@@ -1,10 +1,11 @@
 import mysql from 'mysql2/promise';
 import { usageError } from '../../errors.js';
 import type { Engine } from '../engine.js';
-import { fingerprintMysql, inspectMysql, quoteIdent, tableNames } from './inspect.js';
+import { fingerprintMysql, inspectMysql, tableNames } from './inspect.js';
 import { seedSchema, type SeedDatabase, type Value } from '../seed-values.js';
 import { attempt, databaseOf, serverOf, sharedServer, type Query, type Server } from '../server/connection.js';
 import type { DatabaseTarget } from '../url.js';
+import { quoteBacktick } from '../sql.js';
 
 /**
  * The MariaDB engine (MariaDB 10.5 or newer: devdb's marker is the schema comment,
@@ -76,25 +77,25 @@ export function mysqlEngine(): Engine {
           throw usageError(`The server at ${server.address} is MySQL, which keeps no comment on a database for devdb's ownership marker; use MariaDB 10.5 or newer.`);
         }
         if (await exists(target)) throw usageError(`The MariaDB database "${database}" already exists at ${server.address}; drop it or choose another name.`);
-        await query(`creating "${database}"`, `CREATE DATABASE ${quoteIdent(database)} CHARACTER SET utf8mb4 COMMENT ?`, [marker]);
+        await query(`creating "${database}"`, `CREATE DATABASE ${quoteBacktick(database)} CHARACTER SET utf8mb4 COMMENT ?`, [marker]);
       },
       true,
     );
   };
 
   const seedDatabase = (query: Query): SeedDatabase => ({
-    count: async (table) => Number((await query<{ n: number }>(`counting "${table}" rows`, `SELECT count(*) AS n FROM ${quoteIdent(table)}`))[0]?.n ?? 0),
+    count: async (table) => Number((await query<{ n: number }>(`counting "${table}" rows`, `SELECT count(*) AS n FROM ${quoteBacktick(table)}`))[0]?.n ?? 0),
     firstKey: async (table, columns) => {
-      const select = columns.map((column, i) => `${quoteIdent(column)} AS k${i}`).join(', ');
-      const where = columns.map((column) => `${quoteIdent(column)} IS NOT NULL`).join(' AND ');
-      const rows = await query<Record<string, Value>>(`reading "${table}" keys`, `SELECT ${select} FROM ${quoteIdent(table)} WHERE ${where} LIMIT 1`);
+      const select = columns.map((column, i) => `${quoteBacktick(column)} AS k${i}`).join(', ');
+      const where = columns.map((column) => `${quoteBacktick(column)} IS NOT NULL`).join(' AND ');
+      const rows = await query<Record<string, Value>>(`reading "${table}" keys`, `SELECT ${select} FROM ${quoteBacktick(table)} WHERE ${where} LIMIT 1`);
       return rows[0] ? columns.map((_, i) => rows[0]?.[`k${i}`] as Value) : undefined;
     },
     holds: async (table, check, row) => {
       const names = [...row.keys()];
-      const select = names.length > 0 ? names.map((name) => `? AS ${quoteIdent(name)}`).join(', ') : 'NULL';
+      const select = names.length > 0 ? names.map((name) => `? AS ${quoteBacktick(name)}`).join(', ') : 'NULL';
       // A CHECK fails only when its value is false; NULL passes.
-      const sql = `SELECT CASE WHEN (${check.expression}) IS NULL THEN 1 WHEN (${check.expression}) THEN 1 ELSE 0 END AS ok FROM (SELECT ${select}) AS ${quoteIdent(table.name)}`;
+      const sql = `SELECT CASE WHEN (${check.expression}) IS NULL THEN 1 WHEN (${check.expression}) THEN 1 ELSE 0 END AS ok FROM (SELECT ${select}) AS ${quoteBacktick(table.name)}`;
       try {
         return Number((await query<{ ok: number }>(`checking "${table.name}"`, sql, [...row.values()]))[0]?.ok) === 1;
       } catch {
@@ -105,7 +106,7 @@ export function mysqlEngine(): Engine {
       const names = [...row.keys()];
       await query(
         `inserting into "${table.name}"`,
-        `INSERT INTO ${quoteIdent(table.name)} (${names.map(quoteIdent).join(', ')}) VALUES (${names.map(() => '?').join(', ')})`,
+        `INSERT INTO ${quoteBacktick(table.name)} (${names.map(quoteBacktick).join(', ')}) VALUES (${names.map(() => '?').join(', ')})`,
         [...row.values()],
       );
     },
@@ -129,7 +130,7 @@ export function mysqlEngine(): Engine {
     try {
       await run('turning foreign key checks off', 'SET FOREIGN_KEY_CHECKS = 0');
       for (const { name } of tables.filter((table) => table.type === 'BASE TABLE')) {
-        const [created] = await source<{ 'Create Table': string }>(`reading "${name}" definition`, `SHOW CREATE TABLE ${quoteIdent(name)}`);
+        const [created] = await source<{ 'Create Table': string }>(`reading "${name}" definition`, `SHOW CREATE TABLE ${quoteBacktick(name)}`);
         await run(`creating "${name}"`, created?.['Create Table'] ?? '');
         // Generated columns compute themselves and refuse a value.
         const columns = await source<{ name: string }>(
@@ -137,17 +138,17 @@ export function mysqlEngine(): Engine {
           "SELECT COLUMN_NAME AS name FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = ? AND EXTRA NOT LIKE '%GENERATED%' ORDER BY ORDINAL_POSITION",
           [name],
         );
-        const list = columns.map((column) => quoteIdent(column.name)).join(', ');
-        await run(`copying "${name}" rows`, `INSERT INTO ${quoteIdent(name)} (${list}) SELECT ${list} FROM ${quoteIdent(from)}.${quoteIdent(name)}`);
+        const list = columns.map((column) => quoteBacktick(column.name)).join(', ');
+        await run(`copying "${name}" rows`, `INSERT INTO ${quoteBacktick(name)} (${list}) SELECT ${list} FROM ${quoteBacktick(from)}.${quoteBacktick(name)}`);
       }
       let views = tables.filter((table) => table.type === 'VIEW').map((table) => table.name);
       while (views.length > 0) {
         const failed: string[] = [];
         let lastError: unknown;
         for (const name of views) {
-          const [shown] = await source<{ 'Create View': string }>(`reading view "${name}"`, `SHOW CREATE VIEW ${quoteIdent(name)}`);
+          const [shown] = await source<{ 'Create View': string }>(`reading view "${name}"`, `SHOW CREATE VIEW ${quoteBacktick(name)}`);
           // The definition names the source database and the definer; the copy reads its own tables, as whoever runs devdb.
-          const sql = (shown?.['Create View'] ?? '').split(`${quoteIdent(from)}.`).join('').replace(/ DEFINER=`(?:[^`]|``)*`@`(?:[^`]|``)*`/, '');
+          const sql = (shown?.['Create View'] ?? '').split(`${quoteBacktick(from)}.`).join('').replace(/ DEFINER=`(?:[^`]|``)*`@`(?:[^`]|``)*`/, '');
           try {
             await run(`creating view "${name}"`, sql);
           } catch (error) {
@@ -179,7 +180,7 @@ export function mysqlEngine(): Engine {
 
     async drop(target) {
       await onServer(target, async (query, _server, database) => {
-        await query(`dropping "${database}"`, `DROP DATABASE IF EXISTS ${quoteIdent(database)}`);
+        await query(`dropping "${database}"`, `DROP DATABASE IF EXISTS ${quoteBacktick(database)}`);
       });
     },
 
@@ -193,7 +194,7 @@ export function mysqlEngine(): Engine {
         await copyInto(server, from, to);
       } catch (error) {
         // Half a copy is no copy: the database devdb just made goes again.
-        await onServer(dest, (query) => query(`dropping "${to}"`, `DROP DATABASE IF EXISTS ${quoteIdent(to)}`));
+        await onServer(dest, (query) => query(`dropping "${to}"`, `DROP DATABASE IF EXISTS ${quoteBacktick(to)}`));
         throw error;
       }
     },

@@ -2,10 +2,11 @@ import pg from 'pg';
 import { usageError } from '../../errors.js';
 import type { Table } from '../../schema/model.js';
 import type { Engine } from '../engine.js';
-import { fingerprintPostgres, inspectPostgres, quoteIdent, tableRows } from './inspect.js';
+import { fingerprintPostgres, inspectPostgres, tableRows } from './inspect.js';
 import { seedSchema, type SeedDatabase, type Value } from '../seed-values.js';
 import { attempt, databaseOf, errorCode, serverOf, sharedServer, type Query, type Server } from '../server/connection.js';
 import type { DatabaseTarget } from '../url.js';
+import { quoteStandard } from '../sql.js';
 
 /** A PostgreSQL string literal (standard_conforming_strings is on since 9.1). */
 const quoteLiteral = (text: string): string => `'${text.replace(/'/g, "''")}'`;
@@ -95,9 +96,9 @@ export function postgresEngine(): Engine {
   /** Leaves the marker on a database devdb just made, dropping it again when that fails so nothing unmarked is left. */
   const mark = async (query: Query, database: string, marker: string): Promise<void> => {
     try {
-      await query(`commenting on "${database}"`, `COMMENT ON DATABASE ${quoteIdent(database)} IS ${quoteLiteral(marker)}`);
+      await query(`commenting on "${database}"`, `COMMENT ON DATABASE ${quoteStandard(database)} IS ${quoteLiteral(marker)}`);
     } catch (error) {
-      await query(`dropping "${database}"`, `DROP DATABASE IF EXISTS ${quoteIdent(database)}`);
+      await query(`dropping "${database}"`, `DROP DATABASE IF EXISTS ${quoteStandard(database)}`);
       throw error;
     }
   };
@@ -105,19 +106,19 @@ export function postgresEngine(): Engine {
   const inDatabase = (target: DatabaseTarget): Query => queryIn(serverOf(target), databaseOf(target));
 
   const seedDatabase = (query: Query): SeedDatabase => ({
-    count: async (table) => (await query<{ n: number }>(`counting "${table}" rows`, `SELECT count(*)::int AS n FROM ${quoteIdent(table)}`))[0]?.n ?? 0,
+    count: async (table) => (await query<{ n: number }>(`counting "${table}" rows`, `SELECT count(*)::int AS n FROM ${quoteStandard(table)}`))[0]?.n ?? 0,
     firstKey: async (table, columns) => {
-      const select = columns.map((column, i) => `${quoteIdent(column)} AS k${i}`).join(', ');
-      const where = columns.map((column) => `${quoteIdent(column)} IS NOT NULL`).join(' AND ');
-      const rows = await query<Record<string, Value>>(`reading "${table}" keys`, `SELECT ${select} FROM ${quoteIdent(table)} WHERE ${where} LIMIT 1`);
+      const select = columns.map((column, i) => `${quoteStandard(column)} AS k${i}`).join(', ');
+      const where = columns.map((column) => `${quoteStandard(column)} IS NOT NULL`).join(' AND ');
+      const rows = await query<Record<string, Value>>(`reading "${table}" keys`, `SELECT ${select} FROM ${quoteStandard(table)} WHERE ${where} LIMIT 1`);
       return rows[0] ? columns.map((_, i) => rows[0]?.[`k${i}`] as Value) : undefined;
     },
     holds: async (table, check, row) => {
       const type = (name: string): string => table.columns.find((column) => column.name === name)?.type ?? 'text';
       const names = [...row.keys()];
-      const select = names.length > 0 ? names.map((name, i) => `$${i + 1}::${type(name)} AS ${quoteIdent(name)}`).join(', ') : 'NULL';
+      const select = names.length > 0 ? names.map((name, i) => `$${i + 1}::${type(name)} AS ${quoteStandard(name)}`).join(', ') : 'NULL';
       // A CHECK fails only when its value is false; NULL passes.
-      const sql = `SELECT CASE WHEN (${check.expression}) IS NULL THEN 1 WHEN (${check.expression}) THEN 1 ELSE 0 END AS ok FROM (SELECT ${select}) AS ${quoteIdent(table.name)}`;
+      const sql = `SELECT CASE WHEN (${check.expression}) IS NULL THEN 1 WHEN (${check.expression}) THEN 1 ELSE 0 END AS ok FROM (SELECT ${select}) AS ${quoteStandard(table.name)}`;
       try {
         return (await query<{ ok: number }>(`checking "${table.name}"`, sql, [...row.values()]))[0]?.ok === 1;
       } catch (error) {
@@ -129,8 +130,8 @@ export function postgresEngine(): Engine {
       const names = [...row.keys()];
       const sql =
         names.length > 0
-          ? `INSERT INTO ${quoteIdent(table.name)} (${names.map(quoteIdent).join(', ')}) VALUES (${names.map((_, i) => `$${i + 1}`).join(', ')})`
-          : `INSERT INTO ${quoteIdent(table.name)} DEFAULT VALUES`;
+          ? `INSERT INTO ${quoteStandard(table.name)} (${names.map(quoteStandard).join(', ')}) VALUES (${names.map((_, i) => `$${i + 1}`).join(', ')})`
+          : `INSERT INTO ${quoteStandard(table.name)} DEFAULT VALUES`;
       await query(`inserting into "${table.name}"`, sql, [...row.values()]);
     },
   });
@@ -144,7 +145,7 @@ export function postgresEngine(): Engine {
         target,
         async (query, server, database) => {
           await refuseExisting(target, server, database);
-          await query(`creating "${database}"`, `CREATE DATABASE ${quoteIdent(database)}`);
+          await query(`creating "${database}"`, `CREATE DATABASE ${quoteStandard(database)}`);
           await mark(query, database, marker);
         },
         true,
@@ -165,7 +166,7 @@ export function postgresEngine(): Engine {
     async drop(target) {
       await onServer(target, async (query, server, database) => {
         await release(server, database);
-        await query(`dropping "${database}"`, `DROP DATABASE IF EXISTS ${quoteIdent(database)} WITH (FORCE)`);
+        await query(`dropping "${database}"`, `DROP DATABASE IF EXISTS ${quoteStandard(database)} WITH (FORCE)`);
       });
     },
 
@@ -179,7 +180,7 @@ export function postgresEngine(): Engine {
           if (!(await exists(source))) throw usageError(`The PostgreSQL database "${from}" does not exist at ${server.address}; create it, or fix the database name in the URL.`);
           await release(server, from);
           try {
-            await query(`copying "${from}" to "${database}"`, `CREATE DATABASE ${quoteIdent(database)} TEMPLATE ${quoteIdent(from)}`);
+            await query(`copying "${from}" to "${database}"`, `CREATE DATABASE ${quoteStandard(database)} TEMPLATE ${quoteStandard(from)}`);
           } catch (error) {
             // object_in_use: PostgreSQL copies a database only while nobody else is connected to it.
             if (errorCode((error as Error).cause) === '55006') {

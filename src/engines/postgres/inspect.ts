@@ -1,5 +1,6 @@
 import type { CheckConstraint, Column, ForeignKey, Index, Schema, Table, UniqueConstraint } from '../../schema/model.js';
 import type { Query } from '../server/connection.js';
+import { quoteStandard } from '../sql.js';
 
 /**
  * Reads a PostgreSQL database into the neutral schema model from pg_catalog, after
@@ -8,9 +9,6 @@ import type { Query } from '../server/connection.js';
  * defaults pg_get_expr's; the diff compares those loosely. Only what is not a spelling
  * is decided here: a sequence or identity column has no default but `autoincrement`.
  */
-
-/** A quoted PostgreSQL identifier, safe for any name. */
-export const quoteIdent = (name: string): string => `"${name.replace(/"/g, '""')}"`;
 
 interface TableRow {
   oid: number;
@@ -143,7 +141,7 @@ export async function inspectPostgres(query: Query): Promise<Schema> {
 export async function fingerprintPostgres(query: Query): Promise<string[]> {
   const parts = [JSON.stringify(await inspectPostgres(query))];
   for (const table of await tableRows(query)) {
-    const sql = `SELECT count(*)::text AS n, coalesce(md5(string_agg(md5(t::text), '' ORDER BY md5(t::text))), '') AS sum FROM ${quoteIdent(table.name)} t`;
+    const sql = `SELECT count(*)::text AS n, coalesce(md5(string_agg(md5(t::text), '' ORDER BY md5(t::text))), '') AS sum FROM ${quoteStandard(table.name)} t`;
     const [row] = await query<{ n: string; sum: string }>(`checksumming "${table.name}"`, sql);
     parts.push(`${table.name}:${row?.n}:${row?.sum}`);
   }

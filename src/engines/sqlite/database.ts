@@ -5,7 +5,8 @@ import { DevdbError, EXIT, failure, usageError } from '../../errors.js';
 import type { SeedResult } from '../engine.js';
 import type { DatabaseTarget } from '../url.js';
 import { seedSchema, type SeedDatabase, type Value } from '../seed-values.js';
-import { inspectDatabase, openDatabase, query, quoteIdent, userTables, withDatabase } from './inspect.js';
+import { inspectDatabase, openDatabase, query, userTables, withDatabase } from './inspect.js';
+import { quoteStandard } from '../sql.js';
 
 export { sqliteInspector } from './inspect.js';
 
@@ -36,7 +37,7 @@ export async function copyDatabase(source: string, dest: string): Promise<void> 
 }
 
 const count = (db: Db, table: string): number =>
-  query(`counting "${table}" rows`, () => (db.prepare(`SELECT count(*) AS n FROM ${quoteIdent(table)}`).get() as { n: number }).n);
+  query(`counting "${table}" rows`, () => (db.prepare(`SELECT count(*) AS n FROM ${quoteStandard(table)}`).get() as { n: number }).n);
 
 /** The number of rows in every user table (not sqlite_% nor alembic_version). */
 export function countRows(file: string): Record<string, number> {
@@ -48,15 +49,15 @@ function seedDatabase(db: Db): SeedDatabase {
   return {
     count: async (table) => count(db, table),
     firstKey: async (table, columns) => {
-      const quoted = columns.map(quoteIdent);
-      const sql = `SELECT ${quoted.join(', ')} FROM ${quoteIdent(table)} WHERE ${quoted.map((c) => `${c} IS NOT NULL`).join(' AND ')} LIMIT 1`;
+      const quoted = columns.map(quoteStandard);
+      const sql = `SELECT ${quoted.join(', ')} FROM ${quoteStandard(table)} WHERE ${quoted.map((c) => `${c} IS NOT NULL`).join(' AND ')} LIMIT 1`;
       return query(`reading "${table}" keys`, () => db.prepare(sql).raw().get()) as Value[] | undefined;
     },
     holds: async (table, check, row) => {
       const names = [...row.keys()];
-      const select = names.length > 0 ? names.map((name) => `? AS ${quoteIdent(name)}`).join(', ') : 'NULL';
+      const select = names.length > 0 ? names.map((name) => `? AS ${quoteStandard(name)}`).join(', ') : 'NULL';
       // A CHECK fails only when its value is false; NULL passes.
-      const sql = `SELECT CASE WHEN (${check.expression}) IS NULL THEN 1 WHEN (${check.expression}) THEN 1 ELSE 0 END AS ok FROM (SELECT ${select}) AS ${quoteIdent(table.name)}`;
+      const sql = `SELECT CASE WHEN (${check.expression}) IS NULL THEN 1 WHEN (${check.expression}) THEN 1 ELSE 0 END AS ok FROM (SELECT ${select}) AS ${quoteStandard(table.name)}`;
       try {
         return (db.prepare(sql).get(...row.values()) as { ok: number }).ok === 1;
       } catch {
@@ -67,8 +68,8 @@ function seedDatabase(db: Db): SeedDatabase {
       const names = [...row.keys()];
       const sql =
         names.length > 0
-          ? `INSERT INTO ${quoteIdent(table.name)} (${names.map(quoteIdent).join(', ')}) VALUES (${names.map(() => '?').join(', ')})`
-          : `INSERT INTO ${quoteIdent(table.name)} DEFAULT VALUES`;
+          ? `INSERT INTO ${quoteStandard(table.name)} (${names.map(quoteStandard).join(', ')}) VALUES (${names.map(() => '?').join(', ')})`
+          : `INSERT INTO ${quoteStandard(table.name)} DEFAULT VALUES`;
       db.prepare(sql).run(...row.values());
     },
   };

@@ -11,9 +11,6 @@ import { parseCreateTable, type TableDdl } from './ddl.js';
 
 type Db = Database.Database;
 
-/** A quoted SQLite identifier, safe for any name. */
-export const quoteIdent = (name: string): string => `"${name.replace(/"/g, '""')}"`;
-
 /** Runs one query, naming the driver and the object in any error: `sqlite: querying "users" columns: …`. */
 export function query<T>(what: string, run: () => T): T {
   try {
