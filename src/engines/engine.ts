@@ -1,6 +1,17 @@
 import type { EngineName, Schema } from '../schema/model.js';
 import type { DatabaseTarget } from './url.js';
 
+/**
+ * Reads one database into the neutral model, after Atlas's inspectors: every engine's
+ * inspect.ts makes one, over whatever reaches that database (a file, a query).
+ */
+export interface Inspector {
+  /** The user tables by name, sorted: not the engine's own, not Alembic's alembic_version. */
+  tables(): string[] | Promise<string[]>;
+  /** The whole schema. */
+  inspect(): Schema | Promise<Schema>;
+}
+
 /** What seeding did to one table: `skipped` says why no row could be inserted. */
 export interface SeedResult {
   table: string;

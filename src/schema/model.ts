@@ -64,8 +64,3 @@ export interface Schema {
   engine: EngineName;
   tables: Table[];
 }
-
-/** What every engine implements: read a database into the neutral model. */
-export interface Inspector {
-  inspect(): Schema | Promise<Schema>;
-}

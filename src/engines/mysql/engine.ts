@@ -1,11 +1,22 @@
 import mysql from 'mysql2/promise';
 import { usageError } from '../../errors.js';
 import type { Engine } from '../engine.js';
-import { fingerprintMysql, inspectMysql, tableNames } from './inspect.js';
-import { seedSchema, type SeedDatabase, type Value } from '../seed-values.js';
 import { attempt, databaseOf, serverOf, sharedServer, type Query, type Server } from '../server/connection.js';
-import type { DatabaseTarget } from '../url.js';
+import { poolSet, sharedHalf, type ServerDialect } from '../server/engine.js';
 import { quoteBacktick } from '../sql.js';
+import type { DatabaseTarget } from '../url.js';
+import { fingerprintMysql, mysqlInspector } from './inspect.js';
+
+const dialect: ServerDialect = {
+  name: 'mysql',
+  quote: quoteBacktick,
+  param: () => '?',
+  defaultRow: '() VALUES ()',
+  alembicVersion: "SELECT 1 FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = 'alembic_version'",
+  badValue: () => false,
+  inspector: mysqlInspector,
+  fingerprint: fingerprintMysql,
+};
 
 /**
  * The MariaDB engine (MariaDB 10.5 or newer: devdb's marker is the schema comment,
@@ -14,34 +25,26 @@ import { quoteBacktick } from '../sql.js';
  * One small pool per server, user and database; `close()` ends them all.
  */
 export function mysqlEngine(): Engine {
-  const pools = new Map<string, mysql.Pool>();
-
-  /** A pool on `database`, or with no default database when undefined. */
-  const poolFor = (server: Server, database: string | undefined): mysql.Pool => {
-    const key = JSON.stringify([server.address, server.user, server.password, database ?? null]);
-    let pool = pools.get(key);
-    if (!pool) {
-      pool = mysql.createPool({
-        ...(server.socket ? { socketPath: server.socket } : { host: server.host, port: server.port }),
-        user: server.user,
-        password: server.password ?? '',
-        ...(database === undefined ? {} : { database }),
-        connectionLimit: 2,
-        maxIdle: 1,
-        idleTimeout: 10_000,
-        connectTimeout: 10_000,
-        // Parent keys go back in as they came out, with no time zone conversion on the way.
-        dateStrings: true,
-      });
-      pools.set(key, pool);
-    }
-    return pool;
-  };
+  /** Pools on a database, or with no default database when it is undefined. */
+  const pools = poolSet((server, database) =>
+    mysql.createPool({
+      ...(server.socket ? { socketPath: server.socket } : { host: server.host, port: server.port }),
+      user: server.user,
+      password: server.password ?? '',
+      ...(database === undefined ? {} : { database }),
+      connectionLimit: 2,
+      maxIdle: 1,
+      idleTimeout: 10_000,
+      connectTimeout: 10_000,
+      // Parent keys go back in as they came out, with no time zone conversion on the way.
+      dateStrings: true,
+    }),
+  );
 
   const queryOn =
     (server: Server, database: string | undefined, about: string | undefined, creating = false): Query =>
     async <T>(what: string, sql: string, params: unknown[] = []): Promise<T[]> =>
-      attempt(server, about, what, async () => (await poolFor(server, database).query(sql, params))[0] as T[], creating);
+      attempt(server, about, what, async () => (await pools.get(server, database).query(sql, params))[0] as T[], creating);
 
   const inDatabase = (target: DatabaseTarget): Query => {
     const database = databaseOf(target);
@@ -83,35 +86,6 @@ export function mysqlEngine(): Engine {
     );
   };
 
-  const seedDatabase = (query: Query): SeedDatabase => ({
-    count: async (table) => Number((await query<{ n: number }>(`counting "${table}" rows`, `SELECT count(*) AS n FROM ${quoteBacktick(table)}`))[0]?.n ?? 0),
-    firstKey: async (table, columns) => {
-      const select = columns.map((column, i) => `${quoteBacktick(column)} AS k${i}`).join(', ');
-      const where = columns.map((column) => `${quoteBacktick(column)} IS NOT NULL`).join(' AND ');
-      const rows = await query<Record<string, Value>>(`reading "${table}" keys`, `SELECT ${select} FROM ${quoteBacktick(table)} WHERE ${where} LIMIT 1`);
-      return rows[0] ? columns.map((_, i) => rows[0]?.[`k${i}`] as Value) : undefined;
-    },
-    holds: async (table, check, row) => {
-      const names = [...row.keys()];
-      const select = names.length > 0 ? names.map((name) => `? AS ${quoteBacktick(name)}`).join(', ') : 'NULL';
-      // A CHECK fails only when its value is false; NULL passes.
-      const sql = `SELECT CASE WHEN (${check.expression}) IS NULL THEN 1 WHEN (${check.expression}) THEN 1 ELSE 0 END AS ok FROM (SELECT ${select}) AS ${quoteBacktick(table.name)}`;
-      try {
-        return Number((await query<{ ok: number }>(`checking "${table.name}"`, sql, [...row.values()]))[0]?.ok) === 1;
-      } catch {
-        return undefined;
-      }
-    },
-    insert: async (table, row) => {
-      const names = [...row.keys()];
-      await query(
-        `inserting into "${table.name}"`,
-        `INSERT INTO ${quoteBacktick(table.name)} (${names.map(quoteBacktick).join(', ')}) VALUES (${names.map(() => '?').join(', ')})`,
-        [...row.values()],
-      );
-    },
-  });
-
   /**
    * Copies every table of `from` into the new database `to` on one connection, foreign key
    * checks off so tables can come in any order: SHOW CREATE TABLE keeps keys, indexes and
@@ -125,7 +99,7 @@ export function mysqlEngine(): Engine {
       'querying tables',
       'SELECT TABLE_NAME AS name, TABLE_TYPE AS type FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE() ORDER BY TABLE_NAME',
     );
-    const connection = await attempt(server, to, `connecting to "${to}"`, () => poolFor(server, to).getConnection());
+    const connection = await attempt(server, to, `connecting to "${to}"`, () => pools.get(server, to).getConnection());
     const run = (what: string, sql: string): Promise<unknown> => attempt(server, to, what, () => connection.query(sql));
     try {
       await run('turning foreign key checks off', 'SET FOREIGN_KEY_CHECKS = 0');
@@ -169,7 +143,7 @@ export function mysqlEngine(): Engine {
   };
 
   return {
-    name: 'mysql',
+    ...sharedHalf(dialect, { inDatabase, exists }),
     exists,
     create: createMarked,
 
@@ -199,34 +173,6 @@ export function mysqlEngine(): Engine {
       }
     },
 
-    inspect: (target) => inspectMysql(inDatabase(target)),
-    fingerprint: (target) => fingerprintMysql(inDatabase(target)),
-
-    async countRows(target) {
-      const query = inDatabase(target);
-      const db = seedDatabase(query);
-      const counts: Record<string, number> = {};
-      for (const name of await tableNames(query)) counts[name] = await db.count(name);
-      return counts;
-    },
-
-    async seedRows(target, tables) {
-      const query = inDatabase(target);
-      return seedSchema(seedDatabase(query), await inspectMysql(query), tables, databaseOf(target));
-    },
-
-    async revisions(target) {
-      if (!(await exists(target))) return [];
-      const query = inDatabase(target);
-      const found = await query('looking up alembic_version', "SELECT 1 FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = 'alembic_version'");
-      if (found.length === 0) return [];
-      return (await query<{ version_num: string }>('reading alembic_version', 'SELECT version_num FROM alembic_version ORDER BY version_num')).map((row) => row.version_num);
-    },
-
-    async close() {
-      const open = [...pools.values()];
-      pools.clear();
-      await Promise.all(open.map((pool) => pool.end()));
-    },
+    close: () => pools.close(),
   };
 }

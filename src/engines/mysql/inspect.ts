@@ -1,4 +1,5 @@
 import type { CheckConstraint, Column, ForeignKey, Index, Schema, Table, UniqueConstraint } from '../../schema/model.js';
+import type { Inspector } from '../engine.js';
 import type { Query } from '../server/connection.js';
 import { quoteBacktick } from '../sql.js';
 
@@ -21,7 +22,7 @@ import { quoteBacktick } from '../sql.js';
  */
 
 /** The user tables of the current database, not Alembic's alembic_version. */
-export const tableNames = async (query: Query): Promise<string[]> =>
+const tableNames = async (query: Query): Promise<string[]> =>
   (
     await query<{ name: string }>(
       'querying tables',
@@ -154,16 +155,21 @@ async function inspectTable(query: Query, name: string): Promise<Table> {
   };
 }
 
-/** Reads the whole schema of the database `query` runs in. */
-export async function inspectMysql(query: Query): Promise<Schema> {
-  const tables: Table[] = [];
-  for (const name of await tableNames(query)) tables.push(await inspectTable(query, name));
-  return { engine: 'mysql', tables };
+/** Reads the database `query` runs in. */
+export function mysqlInspector(query: Query): Inspector {
+  return {
+    tables: () => tableNames(query),
+    async inspect(): Promise<Schema> {
+      const tables: Table[] = [];
+      for (const name of await tableNames(query)) tables.push(await inspectTable(query, name));
+      return { engine: 'mysql', tables };
+    },
+  };
 }
 
 /** Rows per table with CHECKSUM TABLE, and the schema: what a write since the last look would change. */
 export async function fingerprintMysql(query: Query): Promise<string[]> {
-  const parts = [JSON.stringify(await inspectMysql(query))];
+  const parts = [JSON.stringify(await mysqlInspector(query).inspect())];
   for (const name of await tableNames(query)) {
     const [count] = await query<{ n: number }>(`counting "${name}" rows`, `SELECT count(*) AS n FROM ${quoteBacktick(name)}`);
     const [sum] = await query<{ Checksum: number | null }>(`checksumming "${name}"`, `CHECKSUM TABLE ${quoteBacktick(name)} EXTENDED`);

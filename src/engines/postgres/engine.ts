@@ -1,15 +1,27 @@
 import pg from 'pg';
 import { usageError } from '../../errors.js';
-import type { Table } from '../../schema/model.js';
 import type { Engine } from '../engine.js';
-import { fingerprintPostgres, inspectPostgres, tableRows } from './inspect.js';
-import { seedSchema, type SeedDatabase, type Value } from '../seed-values.js';
 import { attempt, databaseOf, errorCode, serverOf, sharedServer, type Query, type Server } from '../server/connection.js';
-import type { DatabaseTarget } from '../url.js';
+import { poolSet, sharedHalf, type ServerDialect } from '../server/engine.js';
 import { quoteStandard } from '../sql.js';
+import type { DatabaseTarget } from '../url.js';
+import { fingerprintPostgres, postgresInspector } from './inspect.js';
 
 /** A PostgreSQL string literal (standard_conforming_strings is on since 9.1). */
 const quoteLiteral = (text: string): string => `'${text.replace(/'/g, "''")}'`;
+
+const dialect: ServerDialect = {
+  name: 'postgres',
+  quote: quoteStandard,
+  // A CHECK probe's values stand in for the columns, so they carry the columns' types.
+  param: (index, type) => `$${index + 1}${type ? `::${type}` : ''}`,
+  defaultRow: 'DEFAULT VALUES',
+  alembicVersion: "SELECT 1 AS found WHERE to_regclass('alembic_version') IS NOT NULL",
+  // Class 22, data exception.
+  badValue: (error) => errorCode((error as Error).cause)?.startsWith('22') ?? false,
+  inspector: postgresInspector,
+  fingerprint: fingerprintPostgres,
+};
 
 /**
  * The PostgreSQL engine. Creating, copying and dropping databases happen from the
@@ -18,50 +30,36 @@ const quoteLiteral = (text: string): string => `'${text.replace(/'/g, "''")}'`;
  * database; `close()` ends them all.
  */
 export function postgresEngine(): Engine {
-  const pools = new Map<string, pg.Pool>();
   const maintenance = new Map<string, Promise<string>>();
   const serverKey = (server: Server): string => JSON.stringify([server.address, server.user, server.password]);
-
-  const poolFor = (server: Server, database: string): pg.Pool => {
-    const key = JSON.stringify([serverKey(server), database]);
-    let pool = pools.get(key);
-    if (!pool) {
-      pool = new pg.Pool({
-        ...(server.socket ? { host: server.socket } : { host: server.host, port: server.port }),
-        user: server.user,
-        password: server.password,
-        database,
-        max: 2,
-        idleTimeoutMillis: 10_000,
-        connectionTimeoutMillis: 10_000,
-        allowExitOnIdle: true,
-      });
-      // An idle connection the server ended (a restart, DROP … WITH (FORCE)) is just discarded; the next query opens another.
-      pool.on('error', () => undefined);
-      pools.set(key, pool);
-    }
+  const pools = poolSet((server, database) => {
+    const pool = new pg.Pool({
+      ...(server.socket ? { host: server.socket } : { host: server.host, port: server.port }),
+      user: server.user,
+      password: server.password,
+      database,
+      max: 2,
+      idleTimeoutMillis: 10_000,
+      connectionTimeoutMillis: 10_000,
+      allowExitOnIdle: true,
+    });
+    // An idle connection the server ended (a restart, DROP … WITH (FORCE)) is just discarded; the next query opens another.
+    pool.on('error', () => undefined);
     return pool;
-  };
-
-  /** Ends devdb's own connections to `database`, which would otherwise keep it from being copied or dropped. */
-  const release = async (server: Server, database: string): Promise<void> => {
-    const key = JSON.stringify([serverKey(server), database]);
-    const pool = pools.get(key);
-    pools.delete(key);
-    await pool?.end();
-  };
+  });
 
   const queryIn =
     (server: Server, database: string, creating = false): Query =>
     async <T>(what: string, sql: string, params: unknown[] = []): Promise<T[]> =>
-      attempt(server, database, what, async () => (await poolFor(server, database).query(sql, params)).rows as T[], creating);
+      attempt(server, database, what, async () => (await pools.get(server, database).query(sql, params)).rows as T[], creating);
 
   /** The maintenance database: `postgres`, or `template1` on a server without one. */
   const maintenanceOf = (server: Server): Promise<string> => {
     const key = serverKey(server);
     let name = maintenance.get(key);
     if (!name) {
-      name = poolFor(server, 'postgres')
+      name = pools
+        .get(server, 'postgres')
         .query('SELECT 1')
         .then(
           () => 'postgres',
@@ -105,39 +103,8 @@ export function postgresEngine(): Engine {
 
   const inDatabase = (target: DatabaseTarget): Query => queryIn(serverOf(target), databaseOf(target));
 
-  const seedDatabase = (query: Query): SeedDatabase => ({
-    count: async (table) => (await query<{ n: number }>(`counting "${table}" rows`, `SELECT count(*)::int AS n FROM ${quoteStandard(table)}`))[0]?.n ?? 0,
-    firstKey: async (table, columns) => {
-      const select = columns.map((column, i) => `${quoteStandard(column)} AS k${i}`).join(', ');
-      const where = columns.map((column) => `${quoteStandard(column)} IS NOT NULL`).join(' AND ');
-      const rows = await query<Record<string, Value>>(`reading "${table}" keys`, `SELECT ${select} FROM ${quoteStandard(table)} WHERE ${where} LIMIT 1`);
-      return rows[0] ? columns.map((_, i) => rows[0]?.[`k${i}`] as Value) : undefined;
-    },
-    holds: async (table, check, row) => {
-      const type = (name: string): string => table.columns.find((column) => column.name === name)?.type ?? 'text';
-      const names = [...row.keys()];
-      const select = names.length > 0 ? names.map((name, i) => `$${i + 1}::${type(name)} AS ${quoteStandard(name)}`).join(', ') : 'NULL';
-      // A CHECK fails only when its value is false; NULL passes.
-      const sql = `SELECT CASE WHEN (${check.expression}) IS NULL THEN 1 WHEN (${check.expression}) THEN 1 ELSE 0 END AS ok FROM (SELECT ${select}) AS ${quoteStandard(table.name)}`;
-      try {
-        return (await query<{ ok: number }>(`checking "${table.name}"`, sql, [...row.values()]))[0]?.ok === 1;
-      } catch (error) {
-        // Class 22, data exception: a value the column's type does not take, so not a row that could go in.
-        return errorCode((error as Error).cause)?.startsWith('22') ? false : undefined;
-      }
-    },
-    insert: async (table: Table, row) => {
-      const names = [...row.keys()];
-      const sql =
-        names.length > 0
-          ? `INSERT INTO ${quoteStandard(table.name)} (${names.map(quoteStandard).join(', ')}) VALUES (${names.map((_, i) => `$${i + 1}`).join(', ')})`
-          : `INSERT INTO ${quoteStandard(table.name)} DEFAULT VALUES`;
-      await query(`inserting into "${table.name}"`, sql, [...row.values()]);
-    },
-  });
-
   return {
-    name: 'postgres',
+    ...sharedHalf(dialect, { inDatabase, exists }),
     exists,
 
     async create(target, marker) {
@@ -165,7 +132,7 @@ export function postgresEngine(): Engine {
 
     async drop(target) {
       await onServer(target, async (query, server, database) => {
-        await release(server, database);
+        await pools.release(server, database);
         await query(`dropping "${database}"`, `DROP DATABASE IF EXISTS ${quoteStandard(database)} WITH (FORCE)`);
       });
     },
@@ -178,7 +145,7 @@ export function postgresEngine(): Engine {
         async (query, server, database) => {
           await refuseExisting(dest, server, database);
           if (!(await exists(source))) throw usageError(`The PostgreSQL database "${from}" does not exist at ${server.address}; create it, or fix the database name in the URL.`);
-          await release(server, from);
+          await pools.release(server, from);
           try {
             await query(`copying "${from}" to "${database}"`, `CREATE DATABASE ${quoteStandard(database)} TEMPLATE ${quoteStandard(from)}`);
           } catch (error) {
@@ -194,35 +161,9 @@ export function postgresEngine(): Engine {
       );
     },
 
-    inspect: (target) => inspectPostgres(inDatabase(target)),
-    fingerprint: (target) => fingerprintPostgres(inDatabase(target)),
-
-    async countRows(target) {
-      const query = inDatabase(target);
-      const db = seedDatabase(query);
-      const counts: Record<string, number> = {};
-      for (const table of await tableRows(query)) counts[table.name] = await db.count(table.name);
-      return counts;
-    },
-
-    async seedRows(target, tables) {
-      const query = inDatabase(target);
-      return seedSchema(seedDatabase(query), await inspectPostgres(query), tables, databaseOf(target));
-    },
-
-    async revisions(target) {
-      if (!(await exists(target))) return [];
-      const query = inDatabase(target);
-      const [found] = await query<{ name: string | null }>('looking up alembic_version', "SELECT to_regclass('alembic_version')::text AS name");
-      if (!found?.name) return [];
-      return (await query<{ version_num: string }>('reading alembic_version', 'SELECT version_num FROM alembic_version ORDER BY version_num')).map((row) => row.version_num);
-    },
-
     async close() {
-      const open = [...pools.values()];
-      pools.clear();
       maintenance.clear();
-      await Promise.all(open.map((pool) => pool.end()));
+      await pools.close();
     },
   };
 }

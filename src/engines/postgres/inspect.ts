@@ -1,4 +1,5 @@
 import type { CheckConstraint, Column, ForeignKey, Index, Schema, Table, UniqueConstraint } from '../../schema/model.js';
+import type { Inspector } from '../engine.js';
 import type { Query } from '../server/connection.js';
 import { quoteStandard } from '../sql.js';
 
@@ -16,7 +17,7 @@ interface TableRow {
 }
 
 /** The user tables: ordinary and partitioned tables of the current schema, not Alembic's alembic_version. */
-export const tableRows = (query: Query): Promise<TableRow[]> =>
+const tableRows = (query: Query): Promise<TableRow[]> =>
   query<TableRow>(
     'querying tables',
     `SELECT c.oid::int AS oid, c.relname AS name FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
@@ -130,16 +131,21 @@ async function inspectTable(query: Query, table: TableRow): Promise<Table> {
   };
 }
 
-/** Reads the whole schema of the database `query` runs in. */
-export async function inspectPostgres(query: Query): Promise<Schema> {
-  const tables: Table[] = [];
-  for (const table of await tableRows(query)) tables.push(await inspectTable(query, table));
-  return { engine: 'postgres', tables };
+/** Reads the database `query` runs in. */
+export function postgresInspector(query: Query): Inspector {
+  return {
+    tables: async () => (await tableRows(query)).map((table) => table.name),
+    async inspect(): Promise<Schema> {
+      const tables: Table[] = [];
+      for (const table of await tableRows(query)) tables.push(await inspectTable(query, table));
+      return { engine: 'postgres', tables };
+    },
+  };
 }
 
 /** Rows per table with a checksum of their text, and the schema: what a write since the last look would change. */
 export async function fingerprintPostgres(query: Query): Promise<string[]> {
-  const parts = [JSON.stringify(await inspectPostgres(query))];
+  const parts = [JSON.stringify(await postgresInspector(query).inspect())];
   for (const table of await tableRows(query)) {
     const sql = `SELECT count(*)::text AS n, coalesce(md5(string_agg(md5(t::text), '' ORDER BY md5(t::text))), '') AS sum FROM ${quoteStandard(table.name)} t`;
     const [row] = await query<{ n: string; sum: string }>(`checksumming "${table.name}"`, sql);

@@ -1,6 +1,7 @@
 import Database from 'better-sqlite3';
 import { DevdbError, EXIT, usageError } from '../../errors.js';
-import type { Column, ForeignKey, Index, Inspector, Schema, Table, UniqueConstraint } from '../../schema/model.js';
+import type { Column, ForeignKey, Index, Schema, Table, UniqueConstraint } from '../../schema/model.js';
+import type { Inspector } from '../engine.js';
 import { parseCreateTable, type TableDdl } from './ddl.js';
 
 /**
@@ -182,5 +183,8 @@ export const inspectDatabase = (db: Db): Schema => ({ engine: 'sqlite', tables: 
 
 /** An Inspector over a SQLite file, opened read-only for each inspection. */
 export function sqliteInspector(file: string): Inspector {
-  return { inspect: () => withDatabase(file, { readonly: true }, inspectDatabase) };
+  return {
+    tables: () => withDatabase(file, { readonly: true }, userTables),
+    inspect: () => withDatabase(file, { readonly: true }, inspectDatabase),
+  };
 }
