@@ -1,5 +1,6 @@
 import type { Engine, Inspector } from '../engine.js';
 import { seedSchema, type SeedDatabase, type Value } from '../seed-values.js';
+import { seedStatements, type Spelling } from '../sql.js';
 import type { DatabaseTarget } from '../url.js';
 import { databaseOf, type Query, type Server, type ServerEngine } from './connection.js';
 
@@ -10,13 +11,8 @@ import { databaseOf, type Query, type Server, type ServerEngine } from './connec
  */
 
 /** What the server engines spell differently, for the half they share. */
-export interface ServerDialect {
+export interface ServerDialect extends Spelling {
   readonly name: ServerEngine;
-  readonly quote: (name: string) => string;
-  /** The bind parameter at `index` (from 0); `type` is the column's, for a dialect that has to be told what a bare value is. */
-  readonly param: (index: number, type?: string) => string;
-  /** What follows `INSERT INTO table` for a row of nothing but defaults. */
-  readonly defaultRow: string;
   /** A query returning a row when the database has an alembic_version table. */
   readonly alembicVersion: string;
   /** Whether a CHECK probe failed because a value is not one the column's type takes, so the row could not go in. */
@@ -35,34 +31,22 @@ export interface Reach {
 
 /** The seeder's questions, answered in the dialect's SQL over one database. */
 function seedDatabase(dialect: ServerDialect, query: Query): SeedDatabase {
-  const { quote, param } = dialect;
+  const sql = seedStatements(dialect);
   return {
-    count: async (table) => Number((await query<{ n: number | string }>(`counting "${table}" rows`, `SELECT count(*) AS n FROM ${quote(table)}`))[0]?.n ?? 0),
+    count: async (table) => Number((await query<{ n: number | string }>(`counting "${table}" rows`, sql.count(table)))[0]?.n ?? 0),
     firstKey: async (table, columns) => {
-      const select = columns.map((column, i) => `${quote(column)} AS k${i}`).join(', ');
-      const where = columns.map((column) => `${quote(column)} IS NOT NULL`).join(' AND ');
-      const rows = await query<Record<string, Value>>(`reading "${table}" keys`, `SELECT ${select} FROM ${quote(table)} WHERE ${where} LIMIT 1`);
+      const rows = await query<Record<string, Value>>(`reading "${table}" keys`, sql.firstKey(table, columns));
       return rows[0] ? columns.map((_, i) => rows[0]?.[`k${i}`] as Value) : undefined;
     },
     holds: async (table, check, row) => {
-      const type = (name: string): string => table.columns.find((column) => column.name === name)?.type ?? 'text';
-      const names = [...row.keys()];
-      const select = names.length > 0 ? names.map((name, i) => `${param(i, type(name))} AS ${quote(name)}`).join(', ') : 'NULL';
-      // A CHECK fails only when its value is false; NULL passes.
-      const sql = `SELECT CASE WHEN (${check.expression}) IS NULL THEN 1 WHEN (${check.expression}) THEN 1 ELSE 0 END AS ok FROM (SELECT ${select}) AS ${quote(table.name)}`;
       try {
-        return Number((await query<{ ok: number }>(`checking "${table.name}"`, sql, [...row.values()]))[0]?.ok) === 1;
+        return Number((await query<{ ok: number }>(`checking "${table.name}"`, sql.holds(table, check, [...row.keys()]), [...row.values()]))[0]?.ok) === 1;
       } catch (error) {
         return dialect.badValue(error) ? false : undefined;
       }
     },
     insert: async (table, row) => {
-      const names = [...row.keys()];
-      const sql =
-        names.length > 0
-          ? `INSERT INTO ${quote(table.name)} (${names.map(quote).join(', ')}) VALUES (${names.map((_, i) => param(i)).join(', ')})`
-          : `INSERT INTO ${quote(table.name)} ${dialect.defaultRow}`;
-      await query(`inserting into "${table.name}"`, sql, [...row.values()]);
+      await query(`inserting into "${table.name}"`, sql.insert(table, [...row.keys()]), [...row.values()]);
     },
   };
 }

@@ -6,7 +6,7 @@ import type { SeedResult } from '../engine.js';
 import type { DatabaseTarget } from '../url.js';
 import { seedSchema, type SeedDatabase, type Value } from '../seed-values.js';
 import { inspectDatabase, openDatabase, query, userTables, withDatabase } from './inspect.js';
-import { quoteStandard } from '../sql.js';
+import { quoteStandard, seedStatements } from '../sql.js';
 
 export { sqliteInspector } from './inspect.js';
 
@@ -36,8 +36,10 @@ export async function copyDatabase(source: string, dest: string): Promise<void> 
   }
 }
 
-const count = (db: Db, table: string): number =>
-  query(`counting "${table}" rows`, () => (db.prepare(`SELECT count(*) AS n FROM ${quoteStandard(table)}`).get() as { n: number }).n);
+/** SQLite's spelling: bind parameters carry their own type. */
+const SQL = seedStatements({ quote: quoteStandard, param: () => '?', defaultRow: 'DEFAULT VALUES' });
+
+const count = (db: Db, table: string): number => query(`counting "${table}" rows`, () => (db.prepare(SQL.count(table)).get() as { n: number }).n);
 
 /** The number of rows in every user table (not sqlite_% nor alembic_version). */
 export function countRows(file: string): Record<string, number> {
@@ -48,29 +50,16 @@ export function countRows(file: string): Record<string, number> {
 function seedDatabase(db: Db): SeedDatabase {
   return {
     count: async (table) => count(db, table),
-    firstKey: async (table, columns) => {
-      const quoted = columns.map(quoteStandard);
-      const sql = `SELECT ${quoted.join(', ')} FROM ${quoteStandard(table)} WHERE ${quoted.map((c) => `${c} IS NOT NULL`).join(' AND ')} LIMIT 1`;
-      return query(`reading "${table}" keys`, () => db.prepare(sql).raw().get()) as Value[] | undefined;
-    },
+    firstKey: async (table, columns) => query(`reading "${table}" keys`, () => db.prepare(SQL.firstKey(table, columns)).raw().get()) as Value[] | undefined,
     holds: async (table, check, row) => {
-      const names = [...row.keys()];
-      const select = names.length > 0 ? names.map((name) => `? AS ${quoteStandard(name)}`).join(', ') : 'NULL';
-      // A CHECK fails only when its value is false; NULL passes.
-      const sql = `SELECT CASE WHEN (${check.expression}) IS NULL THEN 1 WHEN (${check.expression}) THEN 1 ELSE 0 END AS ok FROM (SELECT ${select}) AS ${quoteStandard(table.name)}`;
       try {
-        return (db.prepare(sql).get(...row.values()) as { ok: number }).ok === 1;
+        return (db.prepare(SQL.holds(table, check, [...row.keys()])).get(...row.values()) as { ok: number }).ok === 1;
       } catch {
         return undefined;
       }
     },
     insert: async (table, row) => {
-      const names = [...row.keys()];
-      const sql =
-        names.length > 0
-          ? `INSERT INTO ${quoteStandard(table.name)} (${names.map(quoteStandard).join(', ')}) VALUES (${names.map(() => '?').join(', ')})`
-          : `INSERT INTO ${quoteStandard(table.name)} DEFAULT VALUES`;
-      db.prepare(sql).run(...row.values());
+      db.prepare(SQL.insert(table, [...row.keys()])).run(...row.values());
     },
   };
 }
