@@ -3,6 +3,7 @@ import { usageError } from '../../errors.js';
 import type { Engine } from '../engine.js';
 import { attempt, databaseOf, serverOf, sharedServer, type Query, type Server } from '../server/connection.js';
 import { poolSet, sharedHalf, type ServerDialect } from '../server/engine.js';
+import { checkParts, serverAccepts, serverValue } from '../server/seed-values.js';
 import { quoteBacktick } from '../sql.js';
 import type { DatabaseTarget } from '../url.js';
 import { fingerprintMysql, mysqlInspector } from './inspect.js';
@@ -14,6 +15,7 @@ const dialect: ServerDialect = {
   defaultRow: '() VALUES ()',
   alembicVersion: "SELECT 1 FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = 'alembic_version'",
   badValue: () => false,
+  values: { parts: checkParts, valueFor: (column) => serverValue(column, 0), booleans: () => [], accepts: serverAccepts },
   inspector: mysqlInspector,
   fingerprint: fingerprintMysql,
 };

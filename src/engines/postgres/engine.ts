@@ -3,6 +3,7 @@ import { usageError } from '../../errors.js';
 import type { Engine } from '../engine.js';
 import { attempt, databaseOf, errorCode, serverOf, sharedServer, type Query, type Server } from '../server/connection.js';
 import { poolSet, sharedHalf, type ServerDialect } from '../server/engine.js';
+import { checkParts, serverAccepts, serverValue } from '../server/seed-values.js';
 import { quoteStandard } from '../sql.js';
 import type { DatabaseTarget } from '../url.js';
 import { fingerprintPostgres, postgresInspector } from './inspect.js';
@@ -19,6 +20,12 @@ const dialect: ServerDialect = {
   alembicVersion: "SELECT 1 AS found WHERE to_regclass('alembic_version') IS NOT NULL",
   // Class 22, data exception.
   badValue: (error) => errorCode((error as Error).cause)?.startsWith('22') ?? false,
+  values: {
+    parts: checkParts,
+    valueFor: (column) => serverValue(column, false),
+    booleans: (column) => (column.type.toLowerCase() === 'boolean' ? [true, false] : []),
+    accepts: serverAccepts,
+  },
   inspector: postgresInspector,
   fingerprint: fingerprintPostgres,
 };

@@ -1,5 +1,5 @@
 import type { Engine, Inspector } from '../engine.js';
-import { seedSchema, type SeedDatabase, type Value } from '../seed-values.js';
+import { seedSchema, type SeedDatabase, type SeedValues, type Value } from '../seed-values.js';
 import { seedStatements, type Spelling } from '../sql.js';
 import type { DatabaseTarget } from '../url.js';
 import { databaseOf, type Query, type Server, type ServerEngine } from './connection.js';
@@ -17,6 +17,8 @@ export interface ServerDialect extends Spelling {
   readonly alembicVersion: string;
   /** Whether a CHECK probe failed because a value is not one the column's type takes, so the row could not go in. */
   readonly badValue: (error: unknown) => boolean;
+  /** The seeder's values for this engine's types. */
+  readonly values: SeedValues;
   inspector(query: Query): Inspector;
   /** What the database holds, as parts to hash. */
   fingerprint(query: Query): Promise<string[]>;
@@ -69,7 +71,7 @@ export function sharedHalf(dialect: ServerDialect, reach: Reach): Pick<Engine, '
 
     async seedRows(target, tables) {
       const query = inDatabase(target);
-      return seedSchema(seedDatabase(dialect, query), await dialect.inspector(query).inspect(), tables, databaseOf(target));
+      return seedSchema(seedDatabase(dialect, query), dialect.values, await dialect.inspector(query).inspect(), tables, databaseOf(target));
     },
 
     async revisions(target) {

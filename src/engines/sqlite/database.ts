@@ -2,11 +2,12 @@ import { existsSync } from 'node:fs';
 import { open, rm } from 'node:fs/promises';
 import type Database from 'better-sqlite3';
 import { DevdbError, EXIT, failure, usageError } from '../../errors.js';
+import type { Column } from '../../schema/model.js';
 import type { SeedResult } from '../engine.js';
+import { seedSchema, temporalOrJson, type SeedDatabase, type SeedValues, type Value } from '../seed-values.js';
+import { expressionParts, quoteStandard, seedStatements } from '../sql.js';
 import type { DatabaseTarget } from '../url.js';
-import { seedSchema, type SeedDatabase, type Value } from '../seed-values.js';
 import { inspectDatabase, openDatabase, query, userTables, withDatabase } from './inspect.js';
-import { quoteStandard, seedStatements } from '../sql.js';
 
 export { sqliteInspector } from './inspect.js';
 
@@ -46,6 +47,26 @@ export function countRows(file: string): Record<string, number> {
   return withDatabase(file, { readonly: true }, (db) => Object.fromEntries(userTables(db).map((table) => [table, count(db, table)])));
 }
 
+/** A value a column of this declared type accepts, as SQLAlchemy's SQLite types would store it. */
+function sqliteValue(column: Column): Value {
+  const type = column.type.toUpperCase();
+  if (type.includes('BOOL')) return 0;
+  const temporal = temporalOrJson(type);
+  if (temporal !== undefined) return temporal;
+  // From here on SQLite's own affinity rules, in their order.
+  if (type.includes('INT')) return 1;
+  if (/CHAR|CLOB|TEXT/.test(type)) {
+    const length = /\(\s*(\d+)/.exec(type);
+    return length ? 'devdb-1'.slice(0, Number(length[1])) : 'devdb-1';
+  }
+  if (type === '' || type.includes('BLOB')) return Buffer.from([0]);
+  if (/REAL|FLOA|DOUB/.test(type)) return 1.5;
+  return 1;
+}
+
+// SQLite stores booleans as 0 and 1, and keeps any value in any column (declared lengths are not enforced).
+const VALUES: SeedValues = { parts: expressionParts, valueFor: sqliteValue, booleans: () => [], accepts: () => true };
+
 /** The seeder's questions, answered by SQLite itself over an open database. */
 function seedDatabase(db: Db): SeedDatabase {
   return {
@@ -73,7 +94,7 @@ export async function seedRows(file: string, names?: string[]): Promise<SeedResu
   try {
     query('enabling foreign keys', () => db.pragma('foreign_keys = ON'));
     const schema = inspectDatabase(db);
-    return await seedSchema(seedDatabase(db), schema, names ?? schema.tables.map((table) => table.name), file);
+    return await seedSchema(seedDatabase(db), VALUES, schema, names ?? schema.tables.map((table) => table.name), file);
   } finally {
     db.close();
   }
