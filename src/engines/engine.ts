@@ -6,9 +6,6 @@ import type { DatabaseTarget } from './url.js';
  * inspect.ts makes one, over whatever reaches that database (a file, a query).
  */
 export interface Inspector {
-  /** The user tables by name, sorted: not the engine's own, not Alembic's alembic_version. */
-  tables(): string[] | Promise<string[]>;
-  /** The whole schema. */
   inspect(): Schema | Promise<Schema>;
 }
 

@@ -6,7 +6,7 @@ import { poolSet, sharedHalf, type ServerDialect } from '../server/engine.js';
 import { checkParts, serverAccepts, serverValue } from '../server/seed-values.js';
 import { quoteBacktick } from '../sql.js';
 import type { DatabaseTarget } from '../url.js';
-import { fingerprintMysql, mysqlInspector } from './inspect.js';
+import { fingerprintMysql, mysqlInspector, tableNames } from './inspect.js';
 
 const dialect: ServerDialect = {
   name: 'mysql',
@@ -17,6 +17,7 @@ const dialect: ServerDialect = {
   badValue: () => false,
   values: { parts: checkParts, valueFor: (column) => serverValue(column, 0), booleans: () => [], accepts: serverAccepts },
   inspector: mysqlInspector,
+  tables: tableNames,
   fingerprint: fingerprintMysql,
 };
 

@@ -22,7 +22,7 @@ import { quoteBacktick } from '../sql.js';
  */
 
 /** The user tables of the current database, not Alembic's alembic_version. */
-const tableNames = async (query: Query): Promise<string[]> =>
+export const tableNames = async (query: Query): Promise<string[]> =>
   (
     await query<{ name: string }>(
       'querying tables',
@@ -158,7 +158,6 @@ async function inspectTable(query: Query, name: string): Promise<Table> {
 /** Reads the database `query` runs in. */
 export function mysqlInspector(query: Query): Inspector {
   return {
-    tables: () => tableNames(query),
     async inspect(): Promise<Schema> {
       const tables: Table[] = [];
       for (const name of await tableNames(query)) tables.push(await inspectTable(query, name));

@@ -6,7 +6,7 @@ import { poolSet, sharedHalf, type ServerDialect } from '../server/engine.js';
 import { checkParts, serverAccepts, serverValue } from '../server/seed-values.js';
 import { quoteStandard } from '../sql.js';
 import type { DatabaseTarget } from '../url.js';
-import { fingerprintPostgres, postgresInspector } from './inspect.js';
+import { fingerprintPostgres, postgresInspector, tableNames } from './inspect.js';
 
 /** A PostgreSQL string literal (standard_conforming_strings is on since 9.1). */
 const quoteLiteral = (text: string): string => `'${text.replace(/'/g, "''")}'`;
@@ -27,6 +27,7 @@ const dialect: ServerDialect = {
     accepts: serverAccepts,
   },
   inspector: postgresInspector,
+  tables: tableNames,
   fingerprint: fingerprintPostgres,
 };
 

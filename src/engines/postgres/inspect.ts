@@ -134,7 +134,6 @@ async function inspectTable(query: Query, table: TableRow): Promise<Table> {
 /** Reads the database `query` runs in. */
 export function postgresInspector(query: Query): Inspector {
   return {
-    tables: async () => (await tableRows(query)).map((table) => table.name),
     async inspect(): Promise<Schema> {
       const tables: Table[] = [];
       for (const table of await tableRows(query)) tables.push(await inspectTable(query, table));
@@ -142,6 +141,9 @@ export function postgresInspector(query: Query): Inspector {
     },
   };
 }
+
+/** The user tables by name, sorted. */
+export const tableNames = async (query: Query): Promise<string[]> => (await tableRows(query)).map((table) => table.name);
 
 /** Rows per table with a checksum of their text, and the schema: what a write since the last look would change. */
 export async function fingerprintPostgres(query: Query): Promise<string[]> {

@@ -20,6 +20,8 @@ export interface ServerDialect extends Spelling {
   /** The seeder's values for this engine's types. */
   readonly values: SeedValues;
   inspector(query: Query): Inspector;
+  /** The user tables by name, sorted: not the server's own, not Alembic's alembic_version. */
+  tables(query: Query): Promise<string[]>;
   /** What the database holds, as parts to hash. */
   fingerprint(query: Query): Promise<string[]>;
 }
@@ -65,7 +67,7 @@ export function sharedHalf(dialect: ServerDialect, reach: Reach): Pick<Engine, '
       const query = inDatabase(target);
       const db = seedDatabase(dialect, query);
       const counts: Record<string, number> = {};
-      for (const name of await dialect.inspector(query).tables()) counts[name] = await db.count(name);
+      for (const name of await dialect.tables(query)) counts[name] = await db.count(name);
       return counts;
     },
 

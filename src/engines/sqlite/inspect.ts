@@ -183,8 +183,5 @@ export const inspectDatabase = (db: Db): Schema => ({ engine: 'sqlite', tables: 
 
 /** An Inspector over a SQLite file, opened read-only for each inspection. */
 export function sqliteInspector(file: string): Inspector {
-  return {
-    tables: () => withDatabase(file, { readonly: true }, userTables),
-    inspect: () => withDatabase(file, { readonly: true }, inspectDatabase),
-  };
+  return { inspect: () => withDatabase(file, { readonly: true }, inspectDatabase) };
 }
