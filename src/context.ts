@@ -4,7 +4,8 @@ import { readIni, iniValue, interpolate, type IniFile } from './config/ini-read.
 import { loadConfigRemembered } from './cache/config.js';
 import type { DevdbConfig } from './config/schema.js';
 import { databaseName, explicitScheme, serverTarget } from './engines/targets.js';
-import { parseDatabaseUrl, type DatabaseTarget, type EngineName } from './engines/url.js';
+import { parseDatabaseUrl, type DatabaseTarget } from './engines/url.js';
+import type { EngineName } from './schema/model.js';
 import { usageError } from './errors.js';
 import type { Admin, Preset } from './presets/command.js';
 import { presetFor } from './presets/index.js';

@@ -121,7 +121,7 @@ export async function copyThrowaway(from: DatabaseTarget, to: DatabaseTarget, di
     await copyFile(from.file, to.file, constants.COPYFILE_EXCL);
     return;
   }
-  const { copyDatabase } = await import('../engines/sqlite.js');
+  const { copyDatabase } = await import('../engines/sqlite/database.js');
   await copyDatabase(from.file, to.file);
 }
 

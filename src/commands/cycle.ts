@@ -3,7 +3,7 @@ import fs from 'fs-extra';
 import { loadContext, type Context, type GlobalOptions } from '../context.js';
 import { dropOwned } from '../engines/ownership.js';
 import { keepNewestSnapshots } from '../engines/snapshots.js';
-import type { EngineName } from '../engines/url.js';
+import type { EngineName } from '../schema/model.js';
 import { EXIT, usageError } from '../errors.js';
 import { readMigration } from '../migration/script.js';
 import { acrossEngines, roundTripOutcome } from '../report/round-trip.js';

@@ -3,7 +3,7 @@ import fs from 'fs-extra';
 import { detectDevIni, detectPreset } from '../config/detect.js';
 import { mergeLocal, splitPortable, writeLocal } from '../config/local.js';
 import { CONFIG_FILE, LOCAL_CONFIG_FILE, type DevdbConfig, type DevdbConfigInput, type PresetName, type ServerEngine } from '../config/schema.js';
-import type { EngineName } from '../engines/url.js';
+import type { EngineName } from '../schema/model.js';
 import { validateConfig } from '../config/load.js';
 import { developmentTarget, PASSWORD_ENV, throwawayTarget } from '../context.js';
 import { sameDatabase } from '../engines/url.js';

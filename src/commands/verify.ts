@@ -1,5 +1,5 @@
 import { loadContext, type GlobalOptions } from '../context.js';
-import type { EngineName } from '../engines/url.js';
+import type { EngineName } from '../schema/model.js';
 import { acrossEngines, roundTripOutcome } from '../report/round-trip.js';
 import type { Outcome } from '../report/output.js';
 import { findNewest } from '../steps/find-newest.js';

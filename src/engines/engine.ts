@@ -1,5 +1,13 @@
-import type { Schema } from '../schema/model.js';
-import type { DatabaseTarget, EngineName } from './url.js';
+import type { EngineName, Schema } from '../schema/model.js';
+import type { DatabaseTarget } from './url.js';
+
+/**
+ * Reads one database into the neutral model, after Atlas's inspectors: every engine's
+ * inspect.ts makes one, over whatever reaches that database (a file, a query).
+ */
+export interface Inspector {
+  inspect(): Schema | Promise<Schema>;
+}
 
 /** What seeding did to one table: `skipped` says why no row could be inserted. */
 export interface SeedResult {

@@ -1,18 +1,20 @@
+import type { EngineName } from '../schema/model.js';
 import type { Engine } from './engine.js';
-import type { EngineName } from './url.js';
+
+/** Every engine, one line each; loaded on first use so a SQLite-only run never loads a server driver. */
+const REGISTRY: Record<EngineName, () => Promise<Engine>> = {
+  sqlite: async () => (await import('./sqlite/engine.js')).sqliteEngine(),
+  postgres: async () => (await import('./postgres/engine.js')).postgresEngine(),
+  mysql: async () => (await import('./mysql/engine.js')).mysqlEngine(),
+};
 
 const engines = new Map<EngineName, Engine>();
 
-/** The engine for `name`, loaded on first use so a SQLite-only run never loads a server driver. */
+/** The engine for `name`, made once. */
 export async function engineFor(name: EngineName): Promise<Engine> {
   const loaded = engines.get(name);
   if (loaded) return loaded;
-  const engine =
-    name === 'sqlite'
-      ? (await import('./sqlite-engine.js')).sqliteEngine()
-      : name === 'postgres'
-        ? (await import('./postgres.js')).postgresEngine()
-        : (await import('./mysql.js')).mysqlEngine();
+  const engine = await REGISTRY[name]();
   engines.set(name, engine);
   return engine;
 }

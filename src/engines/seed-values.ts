@@ -1,7 +1,6 @@
 import { usageError } from '../errors.js';
 import type { CheckConstraint, Column, ForeignKey, Schema, Table } from '../schema/model.js';
 import type { SeedResult } from './engine.js';
-import { expressionParts } from './sqlite-ddl.js';
 
 /**
  * Seeding for every engine: one row into each empty table, foreign keys pointing at
@@ -22,32 +21,13 @@ export interface SeedDatabase {
   insert(table: Table, row: Row): Promise<void>;
 }
 
-type ExpressionParts = { identifiers: string[]; strings: string[]; numbers: number[] };
-
-/**
- * The identifiers, string literals and numbers of a CHECK expression as PostgreSQL and
- * MariaDB write them back: '' escapes, "double" or `backtick` quoted names, and
- * brackets that are array subscripts rather than SQLite's quoted names.
- */
-function checkParts(expression: string): ExpressionParts {
-  const parts: ExpressionParts = { identifiers: [], strings: [], numbers: [] };
-  const token = /'((?:[^'\\]|''|\\.)*)'|"((?:[^"]|"")*)"|`((?:[^`]|``)*)`|([A-Za-z_][\w$]*)|(\d+(?:\.\d+)?)/g;
-  for (const match of expression.matchAll(token)) {
-    const [, string, double, backtick, word, number] = match;
-    if (string !== undefined) parts.strings.push(string.replace(/''/g, "'").replace(/\\(.)/g, '$1'));
-    else if (double !== undefined) parts.identifiers.push(double.replace(/""/g, '"'));
-    else if (backtick !== undefined) parts.identifiers.push(backtick.replace(/``/g, '`'));
-    else if (word !== undefined) parts.identifiers.push(word);
-    else parts.numbers.push(Number(number));
-  }
-  return parts;
-}
+export type ExpressionParts = { identifiers: string[]; strings: string[]; numbers: number[] };
 
 const reason = (error: unknown): string => (error instanceof Error ? error.message : String(error));
 const lower = (name: string): string => name.toLowerCase();
 
 /** Dates, times and JSON, which SQLAlchemy's types write as these strings on every engine; undefined for other types. */
-function temporalOrJson(type: string): Value | undefined {
+export function temporalOrJson(type: string): Value | undefined {
   if (/DATETIME|TIMESTAMP/.test(type)) return '2020-01-01 00:00:00';
   if (type.includes('DATE')) return '2020-01-01';
   if (type.includes('TIME')) return '00:00:00';
@@ -55,57 +35,8 @@ function temporalOrJson(type: string): Value | undefined {
   return undefined;
 }
 
-/** A value a column of this declared type accepts (PostgreSQL's format_type or MySQL's COLUMN_TYPE spellings). */
-function serverValue(column: Column, falseValue: Value): Value {
-  const type = column.type.toUpperCase();
-  // MariaDB's ENUM('a','b') and SET('a','b'): the first label, as written.
-  const label = /^(?:enum|set)\s*\(\s*'((?:[^']|'')*)'/i.exec(column.type);
-  if (label) return (label[1] as string).replace(/''/g, "'");
-  if (type.includes('BOOL') || type === 'TINYINT(1)') return falseValue;
-  if (type.endsWith('[]')) return '{}';
-  if (type.startsWith('BIT')) return 0;
-  if (type === 'UUID') return '00000000-0000-0000-0000-000000000001';
-  if (type.startsWith('INTERVAL')) return '1 day';
-  const temporal = temporalOrJson(type);
-  if (temporal !== undefined) return temporal;
-  if (type.includes('INT') || type === 'YEAR') return 1;
-  if (/DEC|NUMERIC|REAL|FLOA|DOUB/.test(type)) return 1.5;
-  if (/BYTEA|BLOB|BINARY/.test(type)) return Buffer.from([0]);
-  const length = /CHAR.*\(\s*(\d+)/.exec(type);
-  return length ? 'devdb-1'.slice(0, Number(length[1])) : 'devdb-1';
-}
-
-/** A value a column of this declared type accepts, as SQLAlchemy's SQLite types would store it. */
-function sqliteValue(column: Column): Value {
-  const type = column.type.toUpperCase();
-  if (type.includes('BOOL')) return 0;
-  const temporal = temporalOrJson(type);
-  if (temporal !== undefined) return temporal;
-  // From here on SQLite's own affinity rules, in their order.
-  if (type.includes('INT')) return 1;
-  if (/CHAR|CLOB|TEXT/.test(type)) {
-    const length = /\(\s*(\d+)/.exec(type);
-    return length ? 'devdb-1'.slice(0, Number(length[1])) : 'devdb-1';
-  }
-  if (type === '' || type.includes('BLOB')) return Buffer.from([0]);
-  if (/REAL|FLOA|DOUB/.test(type)) return 1.5;
-  return 1;
-}
-
-/**
- * Whether a value suits a server column's type at all: numbers only for numeric types,
- * and no string longer than a CHAR(n) or VARCHAR(n), which a cast would silently cut.
- */
-function serverAccepts(column: Column, value: Value): boolean {
-  const type = column.type.toUpperCase();
-  if (typeof value !== 'string') return true;
-  if (/INT|DEC|NUMERIC|REAL|FLOA|DOUB/.test(type) && !type.startsWith('INTERVAL')) return /^-?\d+(\.\d+)?$/.test(value);
-  const length = /CHAR.*\(\s*(\d+)/.exec(type);
-  return !length || value.length <= Number(length[1]);
-}
-
-/** How an engine's values differ; the algorithm below is the same for every engine. */
-interface Dialect {
+/** How an engine's values differ, for each engine to give; the algorithm below is the same for every engine. */
+export interface SeedValues {
   /** The identifiers, string literals and numbers of a CHECK expression, as the engine quotes it. */
   parts(expression: string): ExpressionParts;
   valueFor(column: Column): Value;
@@ -114,20 +45,8 @@ interface Dialect {
   accepts(column: Column, value: Value): boolean;
 }
 
-const DIALECTS: Record<Schema['engine'], Dialect> = {
-  postgres: {
-    parts: checkParts,
-    valueFor: (column) => serverValue(column, false),
-    booleans: (column) => (column.type.toLowerCase() === 'boolean' ? [true, false] : []),
-    accepts: serverAccepts,
-  },
-  mysql: { parts: checkParts, valueFor: (column) => serverValue(column, 0), booleans: () => [], accepts: serverAccepts },
-  // SQLite stores booleans as 0 and 1, and keeps any value in any column (declared lengths are not enforced).
-  sqlite: { parts: expressionParts, valueFor: sqliteValue, booleans: () => [], accepts: () => true },
-};
-
 /** Values worth trying for `column` to satisfy `check`: the literals it mentions and their neighbours first. */
-function candidates(dialect: Dialect, column: Column, check: CheckConstraint): Value[] {
+function candidates(dialect: SeedValues, column: Column, check: CheckConstraint): Value[] {
   const { strings, numbers } = dialect.parts(check.expression);
   const lengths = numbers.filter((n) => Number.isInteger(n) && n > 0 && n <= 255).map((n) => 'x'.repeat(n));
   const all = [...strings, ...numbers.flatMap((n) => [n, n + 1, n - 1]), ...lengths, ...dialect.booleans(column), 0, 1, -1, dialect.valueFor(column), ...(column.nullable ? [null] : [])];
@@ -135,7 +54,7 @@ function candidates(dialect: Dialect, column: Column, check: CheckConstraint): V
 }
 
 /** Changes unfixed values in `row` until every CHECK holds; the first that cannot be satisfied is returned. */
-async function satisfyChecks(db: SeedDatabase, dialect: Dialect, table: Table, row: Row, fixed: Set<string>): Promise<CheckConstraint | undefined> {
+async function satisfyChecks(db: SeedDatabase, dialect: SeedValues, table: Table, row: Row, fixed: Set<string>): Promise<CheckConstraint | undefined> {
   const done: CheckConstraint[] = [];
   const allHold = async (): Promise<boolean> => {
     for (const check of done) if ((await db.holds(table, check, row)) === false) return false;
@@ -188,7 +107,7 @@ async function foreignKeyValues(db: SeedDatabase, table: Table, row: Row, fixed:
 }
 
 /** Inserts one row into an empty table, or says why it cannot. */
-async function seedTable(db: SeedDatabase, dialect: Dialect, table: Table): Promise<SeedResult> {
+async function seedTable(db: SeedDatabase, dialect: SeedValues, table: Table): Promise<SeedResult> {
   if ((await db.count(table.name)) > 0) return { table: table.name, inserted: 0 };
   const checked = new Set(table.checks.flatMap((check) => dialect.parts(check.expression).identifiers.map(lower)));
   const row: Row = new Map();
@@ -229,14 +148,14 @@ function seedOrder(tables: Map<string, Table>, names: string[]): Table[] {
  * Gives every table in `names` at least one row; the tables they reference are seeded
  * first, and reported too. `database` names the database for the error about an unknown table.
  */
-export async function seedSchema(db: SeedDatabase, schema: Schema, names: string[], database: string): Promise<SeedResult[]> {
+export async function seedSchema(db: SeedDatabase, values: SeedValues, schema: Schema, names: string[], database: string): Promise<SeedResult[]> {
   const tables = new Map(schema.tables.map((table) => [lower(table.name), table]));
   const unknown = names.find((name) => !tables.has(lower(name)));
   if (unknown !== undefined) throw usageError(`${schema.engine}: seeding "${unknown}": no such table in database "${database}".`);
   const results: SeedResult[] = [];
   for (const table of seedOrder(tables, names)) {
     try {
-      results.push(await seedTable(db, DIALECTS[schema.engine], table));
+      results.push(await seedTable(db, values, table));
     } catch (error) {
       results.push({ table: table.name, inserted: 0, skipped: reason(error) });
     }

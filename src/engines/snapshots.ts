@@ -4,7 +4,7 @@ import fs from 'fs-extra';
 import { DevdbError, EXIT, usageError } from '../errors.js';
 import { engineFor } from './index.js';
 import { dropOwned, makeOwned } from './ownership.js';
-import { restoreInPlace } from './sqlite-restore.js';
+import { restoreInPlace } from './sqlite/restore.js';
 import { readState } from '../state.js';
 import { databaseName, serverTarget } from './targets.js';
 import type { DatabaseTarget } from './url.js';
@@ -124,7 +124,7 @@ export interface RestoreOptions {
 /**
  * Puts a snapshot back as the development database. The current database is
  * snapshotted first, so a restore loses nothing either. SQLite is restored in place
- * (see sqlite-restore.ts); a server database is dropped and copied again from the snapshot.
+ * (see sqlite/restore.ts); a server database is dropped and copied again from the snapshot.
  */
 export async function restoreSnapshot(stateDir: string, database: DatabaseTarget, snapshot: Snapshot, how: RestoreOptions): Promise<Snapshot | undefined> {
   const engine = await engineFor(database.engine);

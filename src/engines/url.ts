@@ -1,8 +1,7 @@
 import path from 'node:path';
 import fs from 'fs-extra';
 import { usageError } from '../errors.js';
-
-export type EngineName = 'sqlite' | 'postgres' | 'mysql';
+import type { EngineName } from '../schema/model.js';
 
 /** Where a database lives, resolved once: a SQLite file, or a database on a server. */
 export interface DatabaseTarget {

@@ -1,5 +1,5 @@
 import type { PresetName } from '../config/schema.js';
-import type { EngineName } from '../engines/url.js';
+import type { EngineName } from '../schema/model.js';
 import type { MigrationFunction, MigrationOp, MigrationScript } from './script.js';
 
 /** The ids of lint's rules; they are part of devdb's output, so they never change. */

@@ -1,11 +1,12 @@
-import type { EngineName } from '../engines/url.js';
-
 /**
  * The neutral schema model every engine inspects into (after Atlas's sql/schema).
  * Names and SQL fragments (types, defaults, CHECK expressions) are kept as the
  * database reports them; comparing them loosely is the diff's job, not the inspector's.
  * Engine-specific details hang off `attributes` instead of widening the model.
  */
+
+/** The database engines devdb drives; every schema says which one it came from. */
+export type EngineName = 'sqlite' | 'postgres' | 'mysql';
 
 export interface Column {
   name: string;
@@ -62,9 +63,4 @@ export interface Table {
 export interface Schema {
   engine: EngineName;
   tables: Table[];
-}
-
-/** What every engine implements: read a database into the neutral model. */
-export interface Inspector {
-  inspect(): Schema | Promise<Schema>;
 }

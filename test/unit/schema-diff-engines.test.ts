@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { EngineName } from '../../src/engines/url.js';
 import { diffSchemas } from '../../src/schema/diff.js';
-import type { Column, ForeignKey, Schema, Table } from '../../src/schema/model.js';
+import type { Column, EngineName, ForeignKey, Schema, Table } from '../../src/schema/model.js';
 
 const column = (name: string, more: Partial<Column> = {}): Column => ({ name, type: 'integer', nullable: true, default: null, primaryKey: false, ...more });
 const table = (name: string, more: Partial<Table> = {}): Table => ({ name, columns: [], indexes: [], uniques: [], foreignKeys: [], checks: [], ...more });

@@ -1,6 +1,6 @@
 import { userInfo } from 'node:os';
 import { describe, expect, it } from 'vitest';
-import { attempt, databaseOf, describeUrl, serverError, serverOf, sharedServer } from '../../src/engines/server.js';
+import { attempt, databaseOf, describeUrl, serverError, serverOf, sharedServer } from '../../src/engines/server/connection.js';
 import type { DatabaseTarget } from '../../src/engines/url.js';
 
 const pg = (url: string, database?: string): DatabaseTarget => ({ engine: 'postgres', url, ...(database ? { database } : {}) });

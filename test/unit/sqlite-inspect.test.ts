@@ -3,8 +3,8 @@ import os from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
-import { copyDatabase, countRows, seedRows, sqliteInspector } from '../../src/engines/sqlite.js';
-import { query } from '../../src/engines/sqlite-inspect.js';
+import { copyDatabase, countRows, seedRows, sqliteInspector } from '../../src/engines/sqlite/database.js';
+import { query } from '../../src/engines/sqlite/inspect.js';
 import { diffSchemas } from '../../src/schema/diff.js';
 import type { Table } from '../../src/schema/model.js';
 

@@ -1,5 +1,7 @@
-import type { CheckConstraint, Column, ForeignKey, Index, Schema, Table, UniqueConstraint } from '../schema/model.js';
-import type { Query } from './server.js';
+import type { CheckConstraint, Column, ForeignKey, Index, Schema, Table, UniqueConstraint } from '../../schema/model.js';
+import type { Inspector } from '../engine.js';
+import type { Query } from '../server/connection.js';
+import { quoteStandard } from '../sql.js';
 
 /**
  * Reads a PostgreSQL database into the neutral schema model from pg_catalog, after
@@ -9,16 +11,13 @@ import type { Query } from './server.js';
  * is decided here: a sequence or identity column has no default but `autoincrement`.
  */
 
-/** A quoted PostgreSQL identifier, safe for any name. */
-export const quoteIdent = (name: string): string => `"${name.replace(/"/g, '""')}"`;
-
 interface TableRow {
   oid: number;
   name: string;
 }
 
 /** The user tables: ordinary and partitioned tables of the current schema, not Alembic's alembic_version. */
-export const tableRows = (query: Query): Promise<TableRow[]> =>
+const tableRows = (query: Query): Promise<TableRow[]> =>
   query<TableRow>(
     'querying tables',
     `SELECT c.oid::int AS oid, c.relname AS name FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
@@ -132,18 +131,25 @@ async function inspectTable(query: Query, table: TableRow): Promise<Table> {
   };
 }
 
-/** Reads the whole schema of the database `query` runs in. */
-export async function inspectPostgres(query: Query): Promise<Schema> {
-  const tables: Table[] = [];
-  for (const table of await tableRows(query)) tables.push(await inspectTable(query, table));
-  return { engine: 'postgres', tables };
+/** Reads the database `query` runs in. */
+export function postgresInspector(query: Query): Inspector {
+  return {
+    async inspect(): Promise<Schema> {
+      const tables: Table[] = [];
+      for (const table of await tableRows(query)) tables.push(await inspectTable(query, table));
+      return { engine: 'postgres', tables };
+    },
+  };
 }
+
+/** The user tables by name, sorted. */
+export const tableNames = async (query: Query): Promise<string[]> => (await tableRows(query)).map((table) => table.name);
 
 /** Rows per table with a checksum of their text, and the schema: what a write since the last look would change. */
 export async function fingerprintPostgres(query: Query): Promise<string[]> {
-  const parts = [JSON.stringify(await inspectPostgres(query))];
+  const parts = [JSON.stringify(await postgresInspector(query).inspect())];
   for (const table of await tableRows(query)) {
-    const sql = `SELECT count(*)::text AS n, coalesce(md5(string_agg(md5(t::text), '' ORDER BY md5(t::text))), '') AS sum FROM ${quoteIdent(table.name)} t`;
+    const sql = `SELECT count(*)::text AS n, coalesce(md5(string_agg(md5(t::text), '' ORDER BY md5(t::text))), '') AS sum FROM ${quoteStandard(table.name)} t`;
     const [row] = await query<{ n: string; sum: string }>(`checksumming "${table.name}"`, sql);
     parts.push(`${table.name}:${row?.n}:${row?.sum}`);
   }

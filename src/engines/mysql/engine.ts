@@ -1,10 +1,25 @@
 import mysql from 'mysql2/promise';
-import { usageError } from '../errors.js';
-import type { Engine } from './engine.js';
-import { fingerprintMysql, inspectMysql, quoteIdent, tableNames } from './mysql-inspect.js';
-import { seedSchema, type SeedDatabase, type Value } from './seed-values.js';
-import { attempt, databaseOf, serverOf, sharedServer, type Query, type Server } from './server.js';
-import type { DatabaseTarget } from './url.js';
+import { usageError } from '../../errors.js';
+import type { Engine } from '../engine.js';
+import { attempt, databaseOf, serverOf, sharedServer, type Query, type Server } from '../server/connection.js';
+import { poolSet, sharedHalf, type ServerDialect } from '../server/engine.js';
+import { checkParts, serverAccepts, serverValue } from '../server/seed-values.js';
+import { quoteBacktick } from '../sql.js';
+import type { DatabaseTarget } from '../url.js';
+import { fingerprintMysql, mysqlInspector, tableNames } from './inspect.js';
+
+const dialect: ServerDialect = {
+  name: 'mysql',
+  quote: quoteBacktick,
+  param: () => '?',
+  defaultRow: '() VALUES ()',
+  alembicVersion: "SELECT 1 FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = 'alembic_version'",
+  badValue: () => false,
+  values: { parts: checkParts, valueFor: (column) => serverValue(column, 0), booleans: () => [], accepts: serverAccepts },
+  inspector: mysqlInspector,
+  tables: tableNames,
+  fingerprint: fingerprintMysql,
+};
 
 /**
  * The MariaDB engine (MariaDB 10.5 or newer: devdb's marker is the schema comment,
@@ -13,34 +28,26 @@ import type { DatabaseTarget } from './url.js';
  * One small pool per server, user and database; `close()` ends them all.
  */
 export function mysqlEngine(): Engine {
-  const pools = new Map<string, mysql.Pool>();
-
-  /** A pool on `database`, or with no default database when undefined. */
-  const poolFor = (server: Server, database: string | undefined): mysql.Pool => {
-    const key = JSON.stringify([server.address, server.user, server.password, database ?? null]);
-    let pool = pools.get(key);
-    if (!pool) {
-      pool = mysql.createPool({
-        ...(server.socket ? { socketPath: server.socket } : { host: server.host, port: server.port }),
-        user: server.user,
-        password: server.password ?? '',
-        ...(database === undefined ? {} : { database }),
-        connectionLimit: 2,
-        maxIdle: 1,
-        idleTimeout: 10_000,
-        connectTimeout: 10_000,
-        // Parent keys go back in as they came out, with no time zone conversion on the way.
-        dateStrings: true,
-      });
-      pools.set(key, pool);
-    }
-    return pool;
-  };
+  /** Pools on a database, or with no default database when it is undefined. */
+  const pools = poolSet((server, database) =>
+    mysql.createPool({
+      ...(server.socket ? { socketPath: server.socket } : { host: server.host, port: server.port }),
+      user: server.user,
+      password: server.password ?? '',
+      ...(database === undefined ? {} : { database }),
+      connectionLimit: 2,
+      maxIdle: 1,
+      idleTimeout: 10_000,
+      connectTimeout: 10_000,
+      // Parent keys go back in as they came out, with no time zone conversion on the way.
+      dateStrings: true,
+    }),
+  );
 
   const queryOn =
     (server: Server, database: string | undefined, about: string | undefined, creating = false): Query =>
     async <T>(what: string, sql: string, params: unknown[] = []): Promise<T[]> =>
-      attempt(server, about, what, async () => (await poolFor(server, database).query(sql, params))[0] as T[], creating);
+      attempt(server, about, what, async () => (await pools.get(server, database).query(sql, params))[0] as T[], creating);
 
   const inDatabase = (target: DatabaseTarget): Query => {
     const database = databaseOf(target);
@@ -76,40 +83,11 @@ export function mysqlEngine(): Engine {
           throw usageError(`The server at ${server.address} is MySQL, which keeps no comment on a database for devdb's ownership marker; use MariaDB 10.5 or newer.`);
         }
         if (await exists(target)) throw usageError(`The MariaDB database "${database}" already exists at ${server.address}; drop it or choose another name.`);
-        await query(`creating "${database}"`, `CREATE DATABASE ${quoteIdent(database)} CHARACTER SET utf8mb4 COMMENT ?`, [marker]);
+        await query(`creating "${database}"`, `CREATE DATABASE ${quoteBacktick(database)} CHARACTER SET utf8mb4 COMMENT ?`, [marker]);
       },
       true,
     );
   };
-
-  const seedDatabase = (query: Query): SeedDatabase => ({
-    count: async (table) => Number((await query<{ n: number }>(`counting "${table}" rows`, `SELECT count(*) AS n FROM ${quoteIdent(table)}`))[0]?.n ?? 0),
-    firstKey: async (table, columns) => {
-      const select = columns.map((column, i) => `${quoteIdent(column)} AS k${i}`).join(', ');
-      const where = columns.map((column) => `${quoteIdent(column)} IS NOT NULL`).join(' AND ');
-      const rows = await query<Record<string, Value>>(`reading "${table}" keys`, `SELECT ${select} FROM ${quoteIdent(table)} WHERE ${where} LIMIT 1`);
-      return rows[0] ? columns.map((_, i) => rows[0]?.[`k${i}`] as Value) : undefined;
-    },
-    holds: async (table, check, row) => {
-      const names = [...row.keys()];
-      const select = names.length > 0 ? names.map((name) => `? AS ${quoteIdent(name)}`).join(', ') : 'NULL';
-      // A CHECK fails only when its value is false; NULL passes.
-      const sql = `SELECT CASE WHEN (${check.expression}) IS NULL THEN 1 WHEN (${check.expression}) THEN 1 ELSE 0 END AS ok FROM (SELECT ${select}) AS ${quoteIdent(table.name)}`;
-      try {
-        return Number((await query<{ ok: number }>(`checking "${table.name}"`, sql, [...row.values()]))[0]?.ok) === 1;
-      } catch {
-        return undefined;
-      }
-    },
-    insert: async (table, row) => {
-      const names = [...row.keys()];
-      await query(
-        `inserting into "${table.name}"`,
-        `INSERT INTO ${quoteIdent(table.name)} (${names.map(quoteIdent).join(', ')}) VALUES (${names.map(() => '?').join(', ')})`,
-        [...row.values()],
-      );
-    },
-  });
 
   /**
    * Copies every table of `from` into the new database `to` on one connection, foreign key
@@ -124,12 +102,12 @@ export function mysqlEngine(): Engine {
       'querying tables',
       'SELECT TABLE_NAME AS name, TABLE_TYPE AS type FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE() ORDER BY TABLE_NAME',
     );
-    const connection = await attempt(server, to, `connecting to "${to}"`, () => poolFor(server, to).getConnection());
+    const connection = await attempt(server, to, `connecting to "${to}"`, () => pools.get(server, to).getConnection());
     const run = (what: string, sql: string): Promise<unknown> => attempt(server, to, what, () => connection.query(sql));
     try {
       await run('turning foreign key checks off', 'SET FOREIGN_KEY_CHECKS = 0');
       for (const { name } of tables.filter((table) => table.type === 'BASE TABLE')) {
-        const [created] = await source<{ 'Create Table': string }>(`reading "${name}" definition`, `SHOW CREATE TABLE ${quoteIdent(name)}`);
+        const [created] = await source<{ 'Create Table': string }>(`reading "${name}" definition`, `SHOW CREATE TABLE ${quoteBacktick(name)}`);
         await run(`creating "${name}"`, created?.['Create Table'] ?? '');
         // Generated columns compute themselves and refuse a value.
         const columns = await source<{ name: string }>(
@@ -137,17 +115,17 @@ export function mysqlEngine(): Engine {
           "SELECT COLUMN_NAME AS name FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = ? AND EXTRA NOT LIKE '%GENERATED%' ORDER BY ORDINAL_POSITION",
           [name],
         );
-        const list = columns.map((column) => quoteIdent(column.name)).join(', ');
-        await run(`copying "${name}" rows`, `INSERT INTO ${quoteIdent(name)} (${list}) SELECT ${list} FROM ${quoteIdent(from)}.${quoteIdent(name)}`);
+        const list = columns.map((column) => quoteBacktick(column.name)).join(', ');
+        await run(`copying "${name}" rows`, `INSERT INTO ${quoteBacktick(name)} (${list}) SELECT ${list} FROM ${quoteBacktick(from)}.${quoteBacktick(name)}`);
       }
       let views = tables.filter((table) => table.type === 'VIEW').map((table) => table.name);
       while (views.length > 0) {
         const failed: string[] = [];
         let lastError: unknown;
         for (const name of views) {
-          const [shown] = await source<{ 'Create View': string }>(`reading view "${name}"`, `SHOW CREATE VIEW ${quoteIdent(name)}`);
+          const [shown] = await source<{ 'Create View': string }>(`reading view "${name}"`, `SHOW CREATE VIEW ${quoteBacktick(name)}`);
           // The definition names the source database and the definer; the copy reads its own tables, as whoever runs devdb.
-          const sql = (shown?.['Create View'] ?? '').split(`${quoteIdent(from)}.`).join('').replace(/ DEFINER=`(?:[^`]|``)*`@`(?:[^`]|``)*`/, '');
+          const sql = (shown?.['Create View'] ?? '').split(`${quoteBacktick(from)}.`).join('').replace(/ DEFINER=`(?:[^`]|``)*`@`(?:[^`]|``)*`/, '');
           try {
             await run(`creating view "${name}"`, sql);
           } catch (error) {
@@ -168,7 +146,7 @@ export function mysqlEngine(): Engine {
   };
 
   return {
-    name: 'mysql',
+    ...sharedHalf(dialect, { inDatabase, exists }),
     exists,
     create: createMarked,
 
@@ -179,7 +157,7 @@ export function mysqlEngine(): Engine {
 
     async drop(target) {
       await onServer(target, async (query, _server, database) => {
-        await query(`dropping "${database}"`, `DROP DATABASE IF EXISTS ${quoteIdent(database)}`);
+        await query(`dropping "${database}"`, `DROP DATABASE IF EXISTS ${quoteBacktick(database)}`);
       });
     },
 
@@ -193,39 +171,11 @@ export function mysqlEngine(): Engine {
         await copyInto(server, from, to);
       } catch (error) {
         // Half a copy is no copy: the database devdb just made goes again.
-        await onServer(dest, (query) => query(`dropping "${to}"`, `DROP DATABASE IF EXISTS ${quoteIdent(to)}`));
+        await onServer(dest, (query) => query(`dropping "${to}"`, `DROP DATABASE IF EXISTS ${quoteBacktick(to)}`));
         throw error;
       }
     },
 
-    inspect: (target) => inspectMysql(inDatabase(target)),
-    fingerprint: (target) => fingerprintMysql(inDatabase(target)),
-
-    async countRows(target) {
-      const query = inDatabase(target);
-      const db = seedDatabase(query);
-      const counts: Record<string, number> = {};
-      for (const name of await tableNames(query)) counts[name] = await db.count(name);
-      return counts;
-    },
-
-    async seedRows(target, tables) {
-      const query = inDatabase(target);
-      return seedSchema(seedDatabase(query), await inspectMysql(query), tables, databaseOf(target));
-    },
-
-    async revisions(target) {
-      if (!(await exists(target))) return [];
-      const query = inDatabase(target);
-      const found = await query('looking up alembic_version', "SELECT 1 FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = 'alembic_version'");
-      if (found.length === 0) return [];
-      return (await query<{ version_num: string }>('reading alembic_version', 'SELECT version_num FROM alembic_version ORDER BY version_num')).map((row) => row.version_num);
-    },
-
-    async close() {
-      const open = [...pools.values()];
-      pools.clear();
-      await Promise.all(open.map((pool) => pool.end()));
-    },
+    close: () => pools.close(),
   };
 }

@@ -1,10 +1,10 @@
 import { fileURLToPath } from 'node:url';
-import { DevdbError, EXIT, usageError } from '../errors.js';
-import { trackChild } from '../children.js';
-import { PYTHON_ENV } from '../python/run.js';
-import { pythonVersion } from '../python/version.js';
+import { DevdbError, EXIT, usageError } from '../../errors.js';
+import { trackChild } from '../../children.js';
+import { PYTHON_ENV } from '../../python/run.js';
+import { pythonVersion } from '../../python/version.js';
 
-const RESTORE = fileURLToPath(new URL('../../templates/sqlite_restore.py', import.meta.url));
+const RESTORE = fileURLToPath(new URL('../../../templates/sqlite_restore.py', import.meta.url));
 
 /** How long another process may hold the database's lock before devdb gives up, and how long the whole copy may take. */
 const WAIT_SECONDS = 30;

@@ -1,69 +1,18 @@
-import type { CheckConstraint, ForeignKey, UniqueConstraint } from '../schema/model.js';
+import type { CheckConstraint, ForeignKey, UniqueConstraint } from '../../schema/model.js';
+import { tokenize, type Token } from '../sql.js';
 
 /**
  * Reading what SQLite's pragmas do not tell: CHECK constraints and the names given to
  * UNIQUE and FOREIGN KEY constraints exist only in the CREATE TABLE text kept in
- * sqlite_master. A small tokenizer, so that parentheses, commas and keywords inside
- * quoted strings, quoted identifiers and comments are never mistaken for structure.
+ * sqlite_master. Read token by token (sql.ts), so that parentheses, commas and keywords
+ * inside quoted strings, quoted identifiers and comments are never mistaken for structure.
  */
-
-interface Token {
-  kind: 'word' | 'ident' | 'string' | 'number' | 'punct';
-  /** Identifiers and strings unquoted; everything else as written. */
-  value: string;
-  start: number;
-  end: number;
-}
 
 /** What the CREATE TABLE text declares, beyond what the pragmas report. */
 export interface TableDdl {
   checks: CheckConstraint[];
   uniques: UniqueConstraint[];
   foreignKeys: Pick<ForeignKey, 'name' | 'columns' | 'refTable'>[];
-}
-
-const QUOTES: Record<string, { close: string; kind: Token['kind'] }> = {
-  "'": { close: "'", kind: 'string' },
-  '"': { close: '"', kind: 'ident' },
-  '`': { close: '`', kind: 'ident' },
-  '[': { close: ']', kind: 'ident' },
-};
-
-function tokenize(sql: string): Token[] {
-  const tokens: Token[] = [];
-  let i = 0;
-  while (i < sql.length) {
-    const ch = sql[i] as string;
-    const start = i;
-    if (/\s/.test(ch)) {
-      i++;
-    } else if (sql.startsWith('--', i)) {
-      const newline = sql.indexOf('\n', i);
-      i = newline < 0 ? sql.length : newline + 1;
-    } else if (sql.startsWith('/*', i)) {
-      const close = sql.indexOf('*/', i + 2);
-      i = close < 0 ? sql.length : close + 2;
-    } else if (QUOTES[ch]) {
-      const { close, kind } = QUOTES[ch];
-      let value = '';
-      i++;
-      // A doubled closing quote is an escaped one (not for [brackets], which have no escape).
-      while (i < sql.length) {
-        if (sql[i] === close && !(close !== ']' && sql[i + 1] === close)) break;
-        if (sql[i] === close) i++;
-        value += sql[i];
-        i++;
-      }
-      i++;
-      tokens.push({ kind, value, start, end: i });
-    } else {
-      const word = /^(?:[A-Za-z_\u0080-\uffff][\w$\u0080-\uffff]*|(0[xX][\da-fA-F]+|\d+(?:\.\d*)?(?:[eE][+-]?\d+)?|\.\d+))/.exec(sql.slice(i));
-      const text = word ? word[0] : ch;
-      i += text.length;
-      tokens.push({ kind: word ? (word[1] !== undefined ? 'number' : 'word') : 'punct', value: text, start, end: i });
-    }
-  }
-  return tokens;
 }
 
 const keyword = (token: Token | undefined): string => (token?.kind === 'word' ? token.value.toUpperCase() : '');
@@ -145,11 +94,4 @@ export function parseCreateTable(sql: string): TableDdl {
   if (open < 0) return ddl;
   for (const def of groupItems(tokens, open).items) readDefinition(sql, def, ddl);
   return ddl;
-}
-
-/** The identifiers, string literals and numbers an SQL expression mentions. */
-export function expressionParts(expression: string): { identifiers: string[]; strings: string[]; numbers: number[] } {
-  const tokens = tokenize(expression);
-  const of = (kinds: Token['kind'][]): string[] => tokens.filter((t) => kinds.includes(t.kind)).map((t) => t.value);
-  return { identifiers: of(['word', 'ident']), strings: of(['string']), numbers: of(['number']).map(Number).filter(Number.isFinite) };
 }

@@ -1,13 +1,15 @@
 import { existsSync } from 'node:fs';
 import { open, rm } from 'node:fs/promises';
 import type Database from 'better-sqlite3';
-import { DevdbError, EXIT, failure, usageError } from '../errors.js';
-import type { SeedResult } from './engine.js';
-import type { DatabaseTarget } from './url.js';
-import { seedSchema, type SeedDatabase, type Value } from './seed-values.js';
-import { inspectDatabase, openDatabase, query, quoteIdent, userTables, withDatabase } from './sqlite-inspect.js';
+import { DevdbError, EXIT, failure, usageError } from '../../errors.js';
+import type { Column } from '../../schema/model.js';
+import type { SeedResult } from '../engine.js';
+import { seedSchema, temporalOrJson, type SeedDatabase, type SeedValues, type Value } from '../seed-values.js';
+import { expressionParts, quoteStandard, seedStatements } from '../sql.js';
+import type { DatabaseTarget } from '../url.js';
+import { inspectDatabase, openDatabase, query, userTables, withDatabase } from './inspect.js';
 
-export { sqliteInspector } from './sqlite-inspect.js';
+export { sqliteInspector } from './inspect.js';
 
 type Db = Database.Database;
 
@@ -35,41 +37,50 @@ export async function copyDatabase(source: string, dest: string): Promise<void> 
   }
 }
 
-const count = (db: Db, table: string): number =>
-  query(`counting "${table}" rows`, () => (db.prepare(`SELECT count(*) AS n FROM ${quoteIdent(table)}`).get() as { n: number }).n);
+/** SQLite's spelling: bind parameters carry their own type. */
+const SQL = seedStatements({ quote: quoteStandard, param: () => '?', defaultRow: 'DEFAULT VALUES' });
+
+const count = (db: Db, table: string): number => query(`counting "${table}" rows`, () => (db.prepare(SQL.count(table)).get() as { n: number }).n);
 
 /** The number of rows in every user table (not sqlite_% nor alembic_version). */
 export function countRows(file: string): Record<string, number> {
   return withDatabase(file, { readonly: true }, (db) => Object.fromEntries(userTables(db).map((table) => [table, count(db, table)])));
 }
 
+/** A value a column of this declared type accepts, as SQLAlchemy's SQLite types would store it. */
+function sqliteValue(column: Column): Value {
+  const type = column.type.toUpperCase();
+  if (type.includes('BOOL')) return 0;
+  const temporal = temporalOrJson(type);
+  if (temporal !== undefined) return temporal;
+  // From here on SQLite's own affinity rules, in their order.
+  if (type.includes('INT')) return 1;
+  if (/CHAR|CLOB|TEXT/.test(type)) {
+    const length = /\(\s*(\d+)/.exec(type);
+    return length ? 'devdb-1'.slice(0, Number(length[1])) : 'devdb-1';
+  }
+  if (type === '' || type.includes('BLOB')) return Buffer.from([0]);
+  if (/REAL|FLOA|DOUB/.test(type)) return 1.5;
+  return 1;
+}
+
+// SQLite stores booleans as 0 and 1, and keeps any value in any column (declared lengths are not enforced).
+const VALUES: SeedValues = { parts: expressionParts, valueFor: sqliteValue, booleans: () => [], accepts: () => true };
+
 /** The seeder's questions, answered by SQLite itself over an open database. */
 function seedDatabase(db: Db): SeedDatabase {
   return {
     count: async (table) => count(db, table),
-    firstKey: async (table, columns) => {
-      const quoted = columns.map(quoteIdent);
-      const sql = `SELECT ${quoted.join(', ')} FROM ${quoteIdent(table)} WHERE ${quoted.map((c) => `${c} IS NOT NULL`).join(' AND ')} LIMIT 1`;
-      return query(`reading "${table}" keys`, () => db.prepare(sql).raw().get()) as Value[] | undefined;
-    },
+    firstKey: async (table, columns) => query(`reading "${table}" keys`, () => db.prepare(SQL.firstKey(table, columns)).raw().get()) as Value[] | undefined,
     holds: async (table, check, row) => {
-      const names = [...row.keys()];
-      const select = names.length > 0 ? names.map((name) => `? AS ${quoteIdent(name)}`).join(', ') : 'NULL';
-      // A CHECK fails only when its value is false; NULL passes.
-      const sql = `SELECT CASE WHEN (${check.expression}) IS NULL THEN 1 WHEN (${check.expression}) THEN 1 ELSE 0 END AS ok FROM (SELECT ${select}) AS ${quoteIdent(table.name)}`;
       try {
-        return (db.prepare(sql).get(...row.values()) as { ok: number }).ok === 1;
+        return (db.prepare(SQL.holds(table, check, [...row.keys()])).get(...row.values()) as { ok: number }).ok === 1;
       } catch {
         return undefined;
       }
     },
     insert: async (table, row) => {
-      const names = [...row.keys()];
-      const sql =
-        names.length > 0
-          ? `INSERT INTO ${quoteIdent(table.name)} (${names.map(quoteIdent).join(', ')}) VALUES (${names.map(() => '?').join(', ')})`
-          : `INSERT INTO ${quoteIdent(table.name)} DEFAULT VALUES`;
-      db.prepare(sql).run(...row.values());
+      db.prepare(SQL.insert(table, [...row.keys()])).run(...row.values());
     },
   };
 }
@@ -83,7 +94,7 @@ export async function seedRows(file: string, names?: string[]): Promise<SeedResu
   try {
     query('enabling foreign keys', () => db.pragma('foreign_keys = ON'));
     const schema = inspectDatabase(db);
-    return await seedSchema(seedDatabase(db), schema, names ?? schema.tables.map((table) => table.name), file);
+    return await seedSchema(seedDatabase(db), VALUES, schema, names ?? schema.tables.map((table) => table.name), file);
   } finally {
     db.close();
   }

@@ -1,7 +1,8 @@
 import Database from 'better-sqlite3';
-import { DevdbError, EXIT, usageError } from '../errors.js';
-import type { Column, ForeignKey, Index, Inspector, Schema, Table, UniqueConstraint } from '../schema/model.js';
-import { parseCreateTable, type TableDdl } from './sqlite-ddl.js';
+import { DevdbError, EXIT, usageError } from '../../errors.js';
+import type { Column, ForeignKey, Index, Schema, Table, UniqueConstraint } from '../../schema/model.js';
+import type { Inspector } from '../engine.js';
+import { parseCreateTable, type TableDdl } from './ddl.js';
 
 /**
  * Reads a SQLite database into the neutral schema model, after Atlas's
@@ -10,9 +11,6 @@ import { parseCreateTable, type TableDdl } from './sqlite-ddl.js';
  */
 
 type Db = Database.Database;
-
-/** A quoted SQLite identifier, safe for any name. */
-export const quoteIdent = (name: string): string => `"${name.replace(/"/g, '""')}"`;
 
 /** Runs one query, naming the driver and the object in any error: `sqlite: querying "users" columns: …`. */
 export function query<T>(what: string, run: () => T): T {

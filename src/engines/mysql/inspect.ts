@@ -1,5 +1,7 @@
-import type { CheckConstraint, Column, ForeignKey, Index, Schema, Table, UniqueConstraint } from '../schema/model.js';
-import type { Query } from './server.js';
+import type { CheckConstraint, Column, ForeignKey, Index, Schema, Table, UniqueConstraint } from '../../schema/model.js';
+import type { Inspector } from '../engine.js';
+import type { Query } from '../server/connection.js';
+import { quoteBacktick } from '../sql.js';
 
 /**
  * Reads a MariaDB database into the neutral schema model from information_schema, after
@@ -19,9 +21,6 @@ import type { Query } from './server.js';
  * - a CHECK written on a column is named after the column by MariaDB: its name is null.
  */
 
-/** A quoted MariaDB identifier, safe for any name. */
-export const quoteIdent = (name: string): string => `\`${name.replace(/`/g, '``')}\``;
-
 /** The user tables of the current database, not Alembic's alembic_version. */
 export const tableNames = async (query: Query): Promise<string[]> =>
   (
@@ -39,7 +38,7 @@ interface CheckRow {
 }
 
 /** The CHECK MariaDB adds to a JSON column. */
-const isJsonCheck = (row: CheckRow): boolean => row.level === 'Column' && row.clause === `json_valid(${quoteIdent(row.name)})`;
+const isJsonCheck = (row: CheckRow): boolean => row.level === 'Column' && row.clause === `json_valid(${quoteBacktick(row.name)})`;
 
 async function columns(query: Query, table: string, jsonColumns: Set<string>): Promise<Column[]> {
   type Row = { name: string; type: string; nullable: string; default: string | null; key: string; extra: string };
@@ -156,19 +155,23 @@ async function inspectTable(query: Query, name: string): Promise<Table> {
   };
 }
 
-/** Reads the whole schema of the database `query` runs in. */
-export async function inspectMysql(query: Query): Promise<Schema> {
-  const tables: Table[] = [];
-  for (const name of await tableNames(query)) tables.push(await inspectTable(query, name));
-  return { engine: 'mysql', tables };
+/** Reads the database `query` runs in. */
+export function mysqlInspector(query: Query): Inspector {
+  return {
+    async inspect(): Promise<Schema> {
+      const tables: Table[] = [];
+      for (const name of await tableNames(query)) tables.push(await inspectTable(query, name));
+      return { engine: 'mysql', tables };
+    },
+  };
 }
 
 /** Rows per table with CHECKSUM TABLE, and the schema: what a write since the last look would change. */
 export async function fingerprintMysql(query: Query): Promise<string[]> {
-  const parts = [JSON.stringify(await inspectMysql(query))];
+  const parts = [JSON.stringify(await mysqlInspector(query).inspect())];
   for (const name of await tableNames(query)) {
-    const [count] = await query<{ n: number }>(`counting "${name}" rows`, `SELECT count(*) AS n FROM ${quoteIdent(name)}`);
-    const [sum] = await query<{ Checksum: number | null }>(`checksumming "${name}"`, `CHECKSUM TABLE ${quoteIdent(name)} EXTENDED`);
+    const [count] = await query<{ n: number }>(`counting "${name}" rows`, `SELECT count(*) AS n FROM ${quoteBacktick(name)}`);
+    const [sum] = await query<{ Checksum: number | null }>(`checksumming "${name}"`, `CHECKSUM TABLE ${quoteBacktick(name)} EXTENDED`);
     parts.push(`${name}:${count?.n}:${sum?.Checksum}`);
   }
   return parts;

@@ -1,6 +1,7 @@
 import { userInfo } from 'node:os';
-import { DevdbError, EXIT, usageError } from '../errors.js';
-import type { DatabaseTarget } from './url.js';
+import { DevdbError, EXIT, usageError } from '../../errors.js';
+import type { EngineName } from '../../schema/model.js';
+import type { DatabaseTarget } from '../url.js';
 
 /**
  * What the PostgreSQL and MariaDB/MySQL engines share: reading a SQLAlchemy URL into
@@ -8,7 +9,7 @@ import type { DatabaseTarget } from './url.js';
  * No sentence ever carries the password.
  */
 
-export type ServerEngine = 'postgres' | 'mysql';
+export type ServerEngine = Exclude<EngineName, 'sqlite'>;
 
 /** How to reach a server, read from a SQLAlchemy URL (the "+driver" part is Python's business). */
 export interface Server {

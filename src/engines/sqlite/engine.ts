@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import fs from 'fs-extra';
-import type { Engine } from './engine.js';
-import type { DatabaseTarget } from './url.js';
+import type { Engine } from '../engine.js';
+import type { DatabaseTarget } from '../url.js';
 
 /** SQLite keeps these beside a database; they go with it. */
 export const SIDECARS = ['-journal', '-wal', '-shm'];
@@ -18,7 +18,7 @@ async function fileHash(file: string): Promise<string> {
 }
 
 /** The driver-backed half, loaded only by what reads or copies a database: a cached reset only checks files. */
-const sqlite = () => import('./sqlite.js');
+const sqlite = () => import('./database.js');
 
 /**
  * SQLite behind the Engine interface. A database is a file the tools create, so
