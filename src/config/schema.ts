@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { PRESET_NAMES } from '../presets/index.js';
 
 export const CONFIG_FILE = 'devdb.json';
 /** Per-user settings beside devdb.json (paths outside the repository), never committed. */
@@ -10,9 +11,6 @@ export type ServerEngine = Exclude<(typeof ENGINE_NAMES)[number], 'sqlite'>;
 /** A server URL: scheme and host, with the database part optional (devdb names its own databases there). */
 const serverUrl = (schemes: RegExp, example: string) =>
   z.string().regex(schemes, `must be a URL such as ${example}`);
-
-export const PRESET_NAMES = ['kallithea', 'kallithea-gearbox', 'alembic'] as const;
-export type PresetName = (typeof PRESET_NAMES)[number];
 
 const relativeOrAbsolutePath = z
   .string()
