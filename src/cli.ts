@@ -70,9 +70,9 @@ async function execute(options: Common, command: () => Promise<Outcome>, writes?
   try {
     if (writes) {
       setStepTimeout(timeoutSeconds(writes.timeout));
-      const [{ acquireLock, DEFAULT_WAIT_SECONDS }, { loadConfigRemembered }] = await Promise.all([import('./lock.js'), import('./cache/config.js')]);
+      const [{ acquireLock, DEFAULT_WAIT_SECONDS }, { loadConfig }] = await Promise.all([import('./lock.js'), import('./config/load.js')]);
       const seconds = waitSeconds(writes.wait, DEFAULT_WAIT_SECONDS);
-      const { root } = await loadConfigRemembered(options.config, process.cwd());
+      const { root } = await loadConfig(options.config, process.cwd());
       const lock = await acquireLock(path.join(root, '.devdb'), writes.lock, { waitSeconds: seconds, say: (line) => process.stderr.write(`${line}\n`) });
       holdLock(lock);
       release = () => lock.release();

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import fs from 'fs-extra';
 import { readIni, iniValue, interpolate, type IniFile } from './config/ini-read.js';
-import { loadConfigRemembered } from './cache/config.js';
+import { loadConfig } from './config/load.js';
 import type { DevdbConfig } from './config/schema.js';
 import { databaseName, explicitScheme, serverTarget } from './engines/targets.js';
 import { parseDatabaseUrl, type DatabaseTarget, type EngineName } from './engines/url.js';
@@ -111,7 +111,7 @@ async function checkRepos(repos: string): Promise<void> {
 
 /** Loads config, preset, Python and both databases; fails early with a sentence that says what to fix. */
 export async function loadContext(options: GlobalOptions & EngineOptions, { needPassword }: { needPassword: boolean }): Promise<Context> {
-  const { file, root, config } = await loadConfigRemembered(options.config, process.cwd());
+  const { file, root, config } = await loadConfig(options.config, process.cwd());
   const preset = presetFor(config);
   preset.checkSource?.(root);
   const python = checkPython(config.python, root);

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { loadConfigRemembered } from '../cache/config.js';
 import { modelFiles } from '../cache/model-files.js';
+import { loadConfig } from '../config/load.js';
 import { modelMatcher, versionsFolder } from '../config/project-files.js';
 import type { GlobalOptions } from '../context.js';
 import { EXIT, usageError } from '../errors.js';
@@ -36,7 +36,7 @@ const BYPASS: Record<Vcs['kind'], string> = {
  * what the commit holds unless only part of a file was staged.
  */
 export async function check(options: CheckOptions): Promise<Outcome> {
-  const { root, config } = await loadConfigRemembered(options.config, process.cwd());
+  const { root, config } = await loadConfig(options.config, process.cwd());
   const vcs = detectVcs(root);
   if (!vcs) throw usageError(`The project ${root} is in neither a git nor a Mercurial checkout; devdb check reads the changes about to be committed.`);
   const fromTop = (file: string): string => path.relative(root, path.join(vcs.top, file)).split(path.sep).join('/');

@@ -1,10 +1,6 @@
 import { z } from 'zod';
 import { PRESET_NAMES } from '../presets/index.js';
 
-export const CONFIG_FILE = 'devdb.json';
-/** Per-user settings beside devdb.json (paths outside the repository), never committed. */
-export const LOCAL_CONFIG_FILE = 'devdb.local.json';
-
 export const ENGINE_NAMES = ['sqlite', 'postgres', 'mysql'] as const;
 export type ServerEngine = Exclude<(typeof ENGINE_NAMES)[number], 'sqlite'>;
 
