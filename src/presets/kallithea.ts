@@ -23,7 +23,7 @@ export const kallithea: Preset<'kallithea'> = {
       throw usageError(`Kallithea ${generation.shown} (kallithea/__init__.py) is older than 0.6 and has no kallithea-cli, which the "kallithea" preset runs; use "devdb init --yes --force --preset kallithea-gearbox".`);
     }
   },
-  python: { what: 'Kallithea 0.6 and later (the kallithea preset)', need: '3.6+', has: ([major, minor]) => major > 3 || (major === 3 && minor >= 6) },
+  needsPython: { what: 'Kallithea 0.6 and later (the kallithea preset)', need: '3.6+', has: ([major, minor]) => major > 3 || (major === 3 && minor >= 6) },
   makeConfig: (ini) => ({ tool: 'kallithea-cli', args: ['config-create', ini] }),
   setupDb: ({ ini, admin, repos, publicAccess }: SetupOptions): Command => ({
     tool: 'kallithea-cli',

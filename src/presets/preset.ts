@@ -47,7 +47,7 @@ export interface Preset<Name extends string = string> {
   /** Refuses, in one sentence, a source tree the preset's tools cannot build (the wrong Kallithea generation). */
   checkSource?(root: string): void;
   /** What the preset's tools need of the project's Python. */
-  python?: PythonNeed;
+  needsPython?: PythonNeed;
   /** How setup-db builds a database from empty: the preset's tool, migrations (alembic upgrade head), the models (create_all, stamp head) or the project's own command. */
   setup?: 'migrations' | 'models' | 'command';
   /** Whether setup-db takes the admin options (and so needs a password). */

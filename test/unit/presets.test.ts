@@ -9,6 +9,7 @@ import { kallitheaGearbox } from '../../src/presets/kallithea-gearbox.js';
 import { kallithea } from '../../src/presets/kallithea.js';
 import { PRESET_NAMES, PRESETS, presetFor, presetNamed } from '../../src/presets/index.js';
 import { IN_PROCESS_TOOLS } from '../../src/python/alembic-server.js';
+import { checkPythonVersion } from '../../src/python/version.js';
 
 const doe = { ini: 'temp.ini', admin: { user: 'doe', email: 'doe@example.com', password: '123456' }, repos: '/var/repos', publicAccess: false, url: 'sqlite:///temp.db', python: '/venv/bin/python' };
 
@@ -113,5 +114,11 @@ describe('the list of presets', () => {
     expect(presetFor({ preset: 'kallithea', setup: 'models' })).toBe(presetNamed('kallithea'));
     expect(presetFor({ preset: 'alembic', setup: 'models' }).setup).toBe('models');
     expect(presetFor({ preset: 'alembic', setupCommand: ['make-db'] }).tools).toEqual(['alembic', 'make-db']);
+  });
+
+  it("adds what a preset's tools need of the Python to what devdb needs", () => {
+    expect(() => checkPythonVersion('/venv/bin/python', [2, 7], 'kallithea')).toThrow(/Kallithea 0\.6 and later \(the kallithea preset\) needs Python 3\.6\+/);
+    expect(() => checkPythonVersion('/venv/bin/python', [2, 7], 'kallithea-gearbox')).not.toThrow();
+    expect(() => checkPythonVersion('/venv/bin/python', [2, 6], 'alembic')).toThrow(/devdb's helper and migration reader needs Python 2\.7 or 3\.6\+/);
   });
 });
