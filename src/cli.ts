@@ -3,6 +3,7 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { EXIT, usageError } from './errors.js';
+import { PRESET_NAMES } from './presets/index.js';
 import type { ApplyOptions } from './commands/apply.js';
 import type { CheckOptions } from './commands/check.js';
 import type { CleanOptions } from './commands/clean.js';
@@ -69,9 +70,9 @@ async function execute(options: Common, command: () => Promise<Outcome>, writes?
   try {
     if (writes) {
       setStepTimeout(timeoutSeconds(writes.timeout));
-      const [{ acquireLock, DEFAULT_WAIT_SECONDS }, { loadConfigRemembered }] = await Promise.all([import('./lock.js'), import('./cache/config.js')]);
+      const [{ acquireLock, DEFAULT_WAIT_SECONDS }, { loadConfig }] = await Promise.all([import('./lock.js'), import('./config/load.js')]);
       const seconds = waitSeconds(writes.wait, DEFAULT_WAIT_SECONDS);
-      const { root } = await loadConfigRemembered(options.config, process.cwd());
+      const { root } = await loadConfig(options.config, process.cwd());
       const lock = await acquireLock(path.join(root, '.devdb'), writes.lock, { waitSeconds: seconds, say: (line) => process.stderr.write(`${line}\n`) });
       holdLock(lock);
       release = () => lock.release();
@@ -128,7 +129,7 @@ withCommon(
     .description('write devdb.json for this project: a wizard in a terminal, or detected defaults and flags with --yes')
     .option('-y, --yes', 'do not ask; use detected defaults and the flags given')
     .option('--force', 'replace an existing devdb.json')
-    .addOption(new Option('--preset <name>', 'how the project builds databases').choices(['kallithea', 'kallithea-gearbox', 'alembic']))
+    .addOption(new Option('--preset <name>', 'how the project builds databases').choices(PRESET_NAMES))
     .option('--python <path>', "the project's Python (default: .venv or venv beside the project, else python3)")
     .option('--dev-ini <file>', 'the development INI (default: development.ini or alembic.ini)')
     .option('--dev-db <url|path>', "the development database, when it is not the development INI's sqlalchemy.url (a URL, or a SQLite file relative to the project root)")

@@ -1,16 +1,16 @@
 import path from 'node:path';
 import fs from 'fs-extra';
 import { readIni, iniValue, interpolate, type IniFile } from './config/ini-read.js';
-import { loadConfigRemembered } from './cache/config.js';
+import { loadConfig } from './config/load.js';
 import type { DevdbConfig } from './config/schema.js';
 import { databaseName, explicitScheme, serverTarget } from './engines/targets.js';
 import { parseDatabaseUrl, type DatabaseTarget } from './engines/url.js';
 import type { EngineName } from './schema/model.js';
 import { usageError } from './errors.js';
-import type { Admin, Preset } from './presets/command.js';
+import type { Admin } from './presets/command.js';
 import { presetFor } from './presets/index.js';
 import { driverScheme } from './python/drivers.js';
-import { checkKallitheaVersion } from './presets/kallithea-version.js';
+import type { Preset } from './presets/preset.js';
 import { assertThrowawayInside } from './config/paths.js';
 import { checkPython, requireTool } from './python/locate.js';
 import { checkPythonVersion, pythonVersion } from './python/version.js';
@@ -112,9 +112,9 @@ async function checkRepos(repos: string): Promise<void> {
 
 /** Loads config, preset, Python and both databases; fails early with a sentence that says what to fix. */
 export async function loadContext(options: GlobalOptions & EngineOptions, { needPassword }: { needPassword: boolean }): Promise<Context> {
-  const { file, root, config } = await loadConfigRemembered(options.config, process.cwd());
+  const { file, root, config } = await loadConfig(options.config, process.cwd());
   const preset = presetFor(config);
-  checkKallitheaVersion(config.preset, root);
+  preset.checkSource?.(root);
   const python = checkPython(config.python, root);
   checkPythonVersion(python, await pythonVersion(python), preset.name);
   for (const tool of preset.tools) requireTool(python, tool, preset.name);

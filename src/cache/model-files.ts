@@ -3,10 +3,10 @@ import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { DEFAULT_MODELS } from '../config/project-files.js';
 import { replaceFile } from '../config/replace-file.js';
 import type { DevdbConfig } from '../config/schema.js';
 import { DevdbError, EXIT } from '../errors.js';
+import { presetNamed } from '../presets/index.js';
 import { runCommand } from '../python/run.js';
 import { globFiles, hashFiles } from './files.js';
 
@@ -42,10 +42,11 @@ const recordFile = (root: string): string => path.join(root, '.devdb', 'cache', 
 const keyOf = (project: ModelProject, found: Required<ModelFiles>): Promise<string> =>
   hashFiles('/', [HELPER, project.devIni, ...[...found.models, found.env].map((file) => path.join(project.root, file))]);
 
-/** The model files: the globs of "models" in devdb.json, the Kallithea presets' own, or (alembic) those that define the env's target_metadata. */
+/** The model files: the globs of "models" in devdb.json, else the preset's globs, or (a preset whose models are the env's) those that define the env's target_metadata. */
 export async function modelFiles(project: ModelProject): Promise<ModelFiles> {
   const { config, root } = project;
-  if (config.models || config.preset !== 'alembic') return { models: await globFiles(root, config.models ?? DEFAULT_MODELS[config.preset]) };
+  const preset = presetNamed(config.preset);
+  if (config.models || !preset.modelsFromEnv) return { models: await globFiles(root, config.models ?? preset.models) };
   const known = JSON.parse(await readFile(recordFile(root), 'utf8').catch(() => 'null')) as Found | null;
   if (known && known.key === (await keyOf(project, known))) return { models: known.models, env: known.env };
   const found = await findModelFiles(project);

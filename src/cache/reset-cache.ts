@@ -17,12 +17,6 @@ import { toolVersions } from './tools.js';
 /** How many cached databases to keep (the newest). */
 const KEEP = 3;
 
-/** Besides the models, the code setup-db runs that decides what a fresh database holds. */
-const SETUP_SOURCES: Partial<Record<Context['preset']['name'], string[]>> = {
-  kallithea: ['kallithea/model/**/*.py', 'kallithea/lib/db_manage.py'],
-  'kallithea-gearbox': ['kallithea/model/**/*.py', 'kallithea/lib/db_manage.py'],
-};
-
 const { version } = createRequire(import.meta.url)('../../package.json') as { version: string };
 
 /** The hashes a cache key is made of, by input; a change to any one is a new key. */
@@ -71,7 +65,7 @@ async function reposListing(repos: string, relative = ''): Promise<string[]> {
 export async function cacheInputs(ctx: Context): Promise<CacheInputs> {
   const { config, root } = ctx;
   const found = await modelFiles(ctx);
-  const setupSources = await globFiles(root, SETUP_SOURCES[config.preset] ?? []);
+  const setupSources = await globFiles(root, ctx.preset.setupSources);
   const versions = await versionsFolder(config, root);
   const [models, migrations, tools, repos, configFiles] = await Promise.all([
     // env.py too: the setup runs it, and it may import a model module no other file does.

@@ -1,11 +1,12 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { loadConfigRemembered } from '../cache/config.js';
 import { modelFiles } from '../cache/model-files.js';
+import { loadConfig } from '../config/load.js';
 import { modelMatcher, versionsFolder } from '../config/project-files.js';
 import type { GlobalOptions } from '../context.js';
 import { EXIT, usageError } from '../errors.js';
 import { chainProblems, readRevisionHeader, type RevisionHeader } from '../migration/chain.js';
+import { presetNamed } from '../presets/index.js';
 import { compileError } from '../python/compile.js';
 import { checkPython } from '../python/locate.js';
 import type { Outcome } from '../report/output.js';
@@ -35,12 +36,12 @@ const BYPASS: Record<Vcs['kind'], string> = {
  * what the commit holds unless only part of a file was staged.
  */
 export async function check(options: CheckOptions): Promise<Outcome> {
-  const { root, config } = await loadConfigRemembered(options.config, process.cwd());
+  const { root, config } = await loadConfig(options.config, process.cwd());
   const vcs = detectVcs(root);
   if (!vcs) throw usageError(`The project ${root} is in neither a git nor a Mercurial checkout; devdb check reads the changes about to be committed.`);
   const fromTop = (file: string): string => path.relative(root, path.join(vcs.top, file)).split(path.sep).join('/');
   const changes = (await pendingChanges(vcs)).map((c) => ({ ...c, path: fromTop(c.path) })).filter((c) => !c.path.startsWith('../'));
-  const detected = changes.length > 0 && config.preset === 'alembic' && !config.models
+  const detected = changes.length > 0 && presetNamed(config.preset).modelsFromEnv && !config.models
     ? await modelFiles({ root, config, python: checkPython(config.python, root), devIni: path.resolve(root, config.devIni) })
     : undefined;
   const isModel = modelMatcher(config, detected?.models);

@@ -2,13 +2,14 @@ import path from 'node:path';
 import fs from 'fs-extra';
 import { detectDevIni, detectPreset } from '../config/detect.js';
 import { mergeLocal, splitPortable, writeLocal } from '../config/local.js';
-import { CONFIG_FILE, LOCAL_CONFIG_FILE, type DevdbConfig, type DevdbConfigInput, type PresetName, type ServerEngine } from '../config/schema.js';
-import type { EngineName } from '../schema/model.js';
-import { validateConfig } from '../config/load.js';
+import { CONFIG_FILE, LOCAL_CONFIG_FILE } from '../config/files.js';
+import type { DevdbConfig, DevdbConfigInput } from '../config/schema.js';
+import type { EngineName, ServerEngine } from '../schema/model.js';
+import { validateConfig } from '../config/validate.js';
 import { developmentTarget, PASSWORD_ENV, throwawayTarget } from '../context.js';
 import { sameDatabase } from '../engines/url.js';
 import { EXIT, usageError } from '../errors.js';
-import { presetFor } from '../presets/index.js';
+import { presetFor, type PresetName } from '../presets/index.js';
 import { readRevisions } from '../python/alembic.js';
 import { addIgnores, throwawayPatterns } from '../vcs/ignore.js';
 import { detectVcs } from '../vcs/index.js';
@@ -137,7 +138,8 @@ export async function saveConfig(root: string, settings: DevdbConfigInput): Prom
   if (config.devDb) assertNotThrowaway(root, config);
   const resolvedPython = checkPython(config.python, root);
   for (const tool of presetFor(config).tools) requireTool(resolvedPython, tool, config.preset);
-  if (config.preset === 'alembic') await loadsScripts(root, resolvedPython, config.devIni);
+  // Where the development INI decides where the migrations are, Alembic must find them through it.
+  if (presetFor(config).versions === undefined) await loadsScripts(root, resolvedPython, config.devIni);
   if (presetFor(config).needsAdmin && config.repos === '.devdb/repos') await fs.ensureDir(path.join(root, '.devdb', 'repos'));
   await fs.writeFile(file, `${JSON.stringify(shared, null, 2)}\n`);
   await writeLocal(file, local);

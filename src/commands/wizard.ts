@@ -4,11 +4,12 @@ import { execa } from 'execa';
 import fs from 'fs-extra';
 import { detectDevIni, detectPreset } from '../config/detect.js';
 import { readIni } from '../config/ini-read.js';
-import { adminEmail, adminUser, CONFIG_FILE, PRESET_NAMES, type DevdbConfigInput, type PresetName } from '../config/schema.js';
+import { CONFIG_FILE, localConfigFile } from '../config/files.js';
+import { adminEmail, adminUser, type DevdbConfigInput } from '../config/schema.js';
 import { databaseOf, PASSWORD_ENV, throwawayTarget } from '../context.js';
 import { describeTarget, realFile, sameDatabase, type DatabaseTarget } from '../engines/url.js';
 import { DevdbError, EXIT, usageError, type ExitCode } from '../errors.js';
-import { presetFor } from '../presets/index.js';
+import { PRESET_NAMES, presetFor, type PresetName } from '../presets/index.js';
 import { hookState } from '../vcs/hooks.js';
 import { hookInstall } from './hook.js';
 import { checkPython, detectPython, requireTool } from '../python/locate.js';
@@ -16,7 +17,7 @@ import { askChoice, askSecret, askText, askYesNo, isPromptExit, type Check } fro
 import type { Outcome } from '../report/output.js';
 import { addIgnores, throwawayPatterns } from '../vcs/ignore.js';
 import { detectVcs } from '../vcs/index.js';
-import { localConfigFile, mergeLocal } from '../config/local.js';
+import { mergeLocal } from '../config/local.js';
 import { saveConfig, type InitOptions } from './init.js';
 
 const CLI = fileURLToPath(new URL('../cli.js', import.meta.url));

@@ -1,10 +1,9 @@
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import fs from 'fs-extra';
-import type { z } from 'zod';
-import { realFile } from '../engines/url.js';
 import { usageError } from '../errors.js';
-import { mergeLocal, readLocal } from './local.js';
-import { CONFIG_FILE, configSchema, LOCAL_CONFIG_FILE, type DevdbConfig } from './schema.js';
+import { CONFIG_FILE, findConfig, localConfigFile, projectRoot } from './files.js';
+import { memoKey, recall, remember } from './remembered.js';
+import type { DevdbConfig } from './schema.js';
 
 /** The config file found for a run, and the project root it names. */
 export interface LoadedConfig {
@@ -14,25 +13,11 @@ export interface LoadedConfig {
 }
 
 /**
- * The project root: devdb.json's folder with symlinks resolved, so every path devdb
- * derives from it (state, snapshots, the checkout's top, server database names)
- * is the same whichever way the project was reached (--config through a symlink).
+ * devdb's one config loader: devdb.json (`explicit`, else the nearest above `cwd`) with
+ * devdb.local.json beside it, validated (config/validate.ts) whenever their bytes or the
+ * schema changed, and otherwise as a run in this project last validated them, so
+ * that most runs load no schema.
  */
-export const projectRoot = (file: string): string => realFile(path.dirname(file));
-
-/** Finds devdb.json in `start` or the nearest folder above it. */
-export function findConfig(start: string): string | undefined {
-  let dir = path.resolve(start);
-  for (;;) {
-    const candidate = path.join(dir, CONFIG_FILE);
-    if (fs.existsSync(candidate)) return candidate;
-    const parent = path.dirname(dir);
-    if (parent === dir) return undefined;
-    dir = parent;
-  }
-}
-
-/** Loads and validates devdb's config; every problem names the file, the key, the value and what is allowed. */
 export async function loadConfig(explicit: string | undefined, cwd: string): Promise<LoadedConfig> {
   const file = explicit ? path.resolve(cwd, explicit) : findConfig(cwd);
   if (!file) {
@@ -40,60 +25,18 @@ export async function loadConfig(explicit: string | undefined, cwd: string): Pro
   }
   let bytes: Buffer;
   try {
-    bytes = await fs.readFile(file);
+    bytes = await readFile(file);
   } catch (error) {
     throw usageError(`The config ${file} cannot be read (${(error as NodeJS.ErrnoException).code}); check the path and its permissions.`);
   }
-  const shared = parseConfigJson(file, bytes);
-  const local = await readLocal(file);
-  if (!local) return { file, root: projectRoot(file), config: validateConfig(shared, file) };
-  const perUser = parseConfigJson(local.file, local.bytes);
-  if (typeof perUser !== 'object' || perUser === null || Array.isArray(perUser)) {
-    throw usageError(`The per-user config ${local.file} is not a JSON object; fix it, or delete it and run "devdb init --yes --force".`);
-  }
-  const merged = typeof shared === 'object' && shared !== null ? mergeLocal(shared as Record<string, unknown>, perUser as Record<string, unknown>) : shared;
-  return { file, root: projectRoot(file), config: validateConfig(merged, `${file} (with ${LOCAL_CONFIG_FILE})`) };
-}
-
-/** A config file's bytes as JSON; text that is not UTF-8 or not JSON is an error naming the file. */
-function parseConfigJson(file: string, bytes: Buffer): unknown {
-  let text: string;
-  try {
-    text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
-  } catch {
-    throw usageError(`The config ${file} is not UTF-8 text; save it as UTF-8 or recreate it with "devdb init --yes --force".`);
-  }
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (error) {
-    throw usageError(`The config ${file} is not valid JSON (${(error as Error).message}); fix it or recreate it with "devdb init --yes --force".`);
-  }
-  return json;
-}
-
-/** Validates parsed JSON as devdb's config. */
-export function validateConfig(json: unknown, file: string): DevdbConfig {
-  const result = configSchema.safeParse(json);
-  if (result.success) return result.data;
-  throw usageError(describeIssue(result.error.issues[0] as z.core.$ZodIssue, json, file));
-}
-
-function describeIssue(issue: z.core.$ZodIssue, json: unknown, file: string): string {
-  const key = issue.path.map(String).join('.');
-  let value: unknown = json;
-  for (const part of issue.path) value = (value as Record<PropertyKey, unknown> | undefined)?.[part as PropertyKey];
-  if (issue.code === 'unrecognized_keys') {
-    const where = key ? ` in "${key}"` : '';
-    return `${file}: unknown key${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `"${k}"`).join(', ')}${where}; remove ${issue.keys.length > 1 ? 'them' : 'it'} or check the spelling (see "devdb init --help" for the keys).`;
-  }
-  if (value === undefined) return `${file}: "${key}" is missing; ${allowed(issue)}.`;
-  const shown = key === 'admin.password' ? '***' : JSON.stringify(value);
-  return `${file}: "${key}" is ${shown}, which is not allowed; ${allowed(issue)}.`;
-}
-
-function allowed(issue: z.core.$ZodIssue): string {
-  if (issue.code === 'invalid_value') return `allowed: ${issue.values.map((v) => JSON.stringify(v)).join(', ')}`;
-  if (issue.code === 'invalid_type') return `it must be a ${issue.expected}`;
-  return `it ${issue.message.replace(/^Invalid input: /, '')}`;
+  const localFile = localConfigFile(file);
+  const local = await readFile(localFile).catch(() => undefined);
+  const root = projectRoot(file);
+  const key = await memoKey(bytes, local);
+  const remembered = key && (await recall(root, key, bytes, local));
+  if (remembered) return { file, root, config: remembered };
+  const { validateConfigFiles } = await import('./validate.js');
+  const config = validateConfigFiles({ file, bytes, ...(local ? { local: { file: localFile, bytes: local } } : {}) });
+  if (key) await remember(root, config, key);
+  return { file, root, config };
 }

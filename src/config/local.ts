@@ -1,7 +1,7 @@
 import path from 'node:path';
 import fs from 'fs-extra';
 import { detectVcs } from '../vcs/index.js';
-import { LOCAL_CONFIG_FILE } from './schema.js';
+import { localConfigFile } from './files.js';
 
 /**
  * devdb.json is meant to be committed, so it holds only portable values; a path that
@@ -13,9 +13,6 @@ import { LOCAL_CONFIG_FILE } from './schema.js';
 const PER_USER_PATHS = ['python', 'repos', 'devDb'] as const;
 
 type Settings = Record<string, unknown>;
-
-/** The per-user file beside a devdb.json. */
-export const localConfigFile = (configFile: string): string => path.join(path.dirname(configFile), LOCAL_CONFIG_FILE);
 
 /**
  * The config's values, with devdb.local.json supplying those it leaves out (admin key by
@@ -55,13 +52,6 @@ export function splitPortable(root: string, settings: Settings): { shared: Setti
     }
   }
   return { shared, local };
-}
-
-/** Reads devdb.local.json beside `configFile`; undefined when there is none. */
-export async function readLocal(configFile: string): Promise<{ file: string; bytes: Buffer } | undefined> {
-  const file = localConfigFile(configFile);
-  const bytes = await fs.readFile(file).catch(() => undefined);
-  return bytes && { file, bytes };
 }
 
 /**

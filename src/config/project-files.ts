@@ -1,14 +1,8 @@
 import path from 'node:path';
 import { usageError } from '../errors.js';
 import { iniValue, interpolate, readIni } from './ini-read.js';
+import { presetNamed } from '../presets/index.js';
 import type { DevdbConfig } from './schema.js';
-
-/** Model files of the Kallithea presets when devdb.json has no "models"; an Alembic project's are found from its env (cache/model-files.ts). */
-export const DEFAULT_MODELS: Record<DevdbConfig['preset'], string[]> = {
-  kallithea: ['kallithea/model/db.py'],
-  'kallithea-gearbox': ['kallithea/model/db.py'],
-  alembic: ['**/models.py', '**/models/*.py'],
-};
 
 /** A glob as a regular expression over '/'-separated paths: `**` spans folders, `*` and `?` do not. */
 export function globToRegExp(glob: string): RegExp {
@@ -28,24 +22,25 @@ export function globToRegExp(glob: string): RegExp {
   return new RegExp(`^${source}$`);
 }
 
-/** A test for "is this root-relative path a model file", from devdb.json's "models", else the files found from the project (cache/model-files.ts), else the preset's default. */
+/** A test for "is this root-relative path a model file", from devdb.json's "models", else the files found from the project (cache/model-files.ts), else the preset's globs. */
 export function modelMatcher(config: Pick<DevdbConfig, 'preset' | 'models'>, found?: readonly string[]): (file: string) => boolean {
   if (!config.models && found) {
     const files = new Set(found);
     return (file) => files.has(file);
   }
-  const patterns = (config.models ?? DEFAULT_MODELS[config.preset]).map((g) => globToRegExp(g.replace(/^\.\//, '')));
+  const patterns = (config.models ?? presetNamed(config.preset).models).map((g) => globToRegExp(g.replace(/^\.\//, '')));
   return (file) => patterns.some((p) => p.test(file));
 }
 
 /**
- * The folder of migration scripts, relative to the root with '/' separators. Kallithea's
- * is fixed; a plain Alembic project's is `script_location` of the development INI plus
+ * The folder of migration scripts, relative to the root with '/' separators: the preset's
+ * own where it fixes one; else, as Alembic has it, `script_location` of the development INI plus
  * versions/ (version_locations is not followed), read without starting Python; a relative
  * one from the development INI's folder, where devdb runs Alembic.
  */
 export async function versionsFolder(config: DevdbConfig, root: string): Promise<string> {
-  if (config.preset !== 'alembic') return 'kallithea/alembic/versions';
+  const fixed = presetNamed(config.preset).versions;
+  if (fixed !== undefined) return fixed;
   const ini = await readIni(path.resolve(root, config.devIni), 'development INI');
   const location = iniValue(ini, 'alembic', 'script_location');
   if (location === undefined) {

@@ -1,18 +1,10 @@
 import { z } from 'zod';
-
-export const CONFIG_FILE = 'devdb.json';
-/** Per-user settings beside devdb.json (paths outside the repository), never committed. */
-export const LOCAL_CONFIG_FILE = 'devdb.local.json';
-
-export const ENGINE_NAMES = ['sqlite', 'postgres', 'mysql'] as const;
-export type ServerEngine = Exclude<(typeof ENGINE_NAMES)[number], 'sqlite'>;
+import { PRESET_NAMES } from '../presets/index.js';
+import { ENGINE_NAMES } from '../schema/model.js';
 
 /** A server URL: scheme and host, with the database part optional (devdb names its own databases there). */
 const serverUrl = (schemes: RegExp, example: string) =>
   z.string().regex(schemes, `must be a URL such as ${example}`);
-
-export const PRESET_NAMES = ['kallithea', 'kallithea-gearbox', 'alembic'] as const;
-export type PresetName = (typeof PRESET_NAMES)[number];
 
 const relativeOrAbsolutePath = z
   .string()

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { ServerEngine } from '../config/schema.js';
+import type { ServerEngine } from '../schema/model.js';
 import type { DatabaseTarget } from './url.js';
 import { realFile } from './url.js';
 

@@ -1,5 +1,6 @@
-import type { PresetName } from '../config/schema.js';
 import type { EngineName } from '../schema/model.js';
+import { PRESETS, presetNamed, type PresetName } from '../presets/index.js';
+import type { LintWording } from '../presets/preset.js';
 import type { MigrationFunction, MigrationOp, MigrationScript } from './script.js';
 
 /** The ids of lint's rules; they are part of devdb's output, so they never change. */
@@ -42,11 +43,8 @@ const NOT_SCHEMA = new Set(['batch_alter_table', 'execute', 'bulk_insert']);
 
 const label = (op: MigrationOp): string => [op.table ?? '?', op.column].filter((part) => part !== null).join('.');
 
-/** Why a downgrade may keep added columns: Kallithea's guide in its own words, the same advice plainly elsewhere. */
-const keepColumnsAdvice = (preset: PresetName | undefined): string =>
-  preset === 'alembic'
-    ? 'For a change that only adds columns, a downgrade that does nothing (instead of dropping them) avoids losing what was stored in them'
-    : 'Kallithea\'s guide says that for changes that simply add columns "it may be appropriate to not remove them in the downgrade script (and instead do nothing), to avoid the loss of data"';
+/** The preset's words for lint's advice; without a preset, those of the first, Kallithea, whose guide lint follows. */
+const wordingOf = (preset: PresetName | undefined): LintWording => (preset ? presetNamed(preset) : PRESETS[0]).lint;
 
 /** Checks a draft migration script the way Kallithea's "edit the script to clean it up" step asks a person to. */
 export function lintMigration(script: MigrationScript, context: LintContext): LintFinding[] {
@@ -64,10 +62,11 @@ export function lintMigration(script: MigrationScript, context: LintContext): Li
   }
   const { upgrade, downgrade } = script.functions;
   const named: Named[] = downgrade ? [['upgrade', upgrade], ['downgrade', downgrade]] : [['upgrade', upgrade]];
-  findings.push(...emptyUpgrade(upgrade), ...destructiveUpgrade(upgrade), ...missingDowngrade(upgrade, downgrade, context.preset));
-  if (downgrade) findings.push(...downgradeDropsAddedColumn(upgrade, downgrade, context.preset));
+  const wording = wordingOf(context.preset);
+  findings.push(...emptyUpgrade(upgrade), ...destructiveUpgrade(upgrade), ...missingDowngrade(upgrade, downgrade, wording));
+  if (downgrade) findings.push(...downgradeDropsAddedColumn(upgrade, downgrade, wording));
   for (const [name, fn] of named) {
-    if (context.engine === 'sqlite') findings.push(...sqliteNeedsBatch(name, fn, context.preset));
+    if (context.engine === 'sqlite') findings.push(...sqliteNeedsBatch(name, fn, wording));
     findings.push(...notNullWithoutDefault(name, fn, context));
   }
   return findings.sort((a, b) => a.line - b.line);
@@ -112,7 +111,7 @@ function destructiveUpgrade(upgrade: MigrationFunction): LintFinding[] {
     });
 }
 
-function downgradeDropsAddedColumn(upgrade: MigrationFunction, downgrade: MigrationFunction, preset: PresetName | undefined): LintFinding[] {
+function downgradeDropsAddedColumn(upgrade: MigrationFunction, downgrade: MigrationFunction, wording: LintWording): LintFinding[] {
   const added = new Set(upgrade.ops.filter((op) => op.name === 'add_column').map(label));
   return downgrade.ops
     .filter((op) => op.name === 'drop_column' && added.has(label(op)))
@@ -121,11 +120,11 @@ function downgradeDropsAddedColumn(upgrade: MigrationFunction, downgrade: Migrat
       severity: 'warning',
       line: op.line,
       message: `downgrade() drops ${label(op)}, which upgrade() adds: whatever was stored in it since the upgrade is lost.`,
-      suggestion: `${keepColumnsAdvice(preset)}, since older versions of the code ignore unknown columns; consider deleting this drop_column (leave pass if nothing else remains).`,
+      suggestion: `${wording.keepColumns}, since older versions of the code ignore unknown columns; consider deleting this drop_column (leave pass if nothing else remains).`,
     }));
 }
 
-function missingDowngrade(upgrade: MigrationFunction, downgrade: MigrationFunction | null, preset: PresetName | undefined): LintFinding[] {
+function missingDowngrade(upgrade: MigrationFunction, downgrade: MigrationFunction | null, wording: LintWording): LintFinding[] {
   if (!downgrade) {
     return [{
       rule: 'missing-downgrade',
@@ -144,7 +143,7 @@ function missingDowngrade(upgrade: MigrationFunction, downgrade: MigrationFuncti
       severity: 'info',
       line: downgrade.line,
       message: `downgrade() keeps the columns upgrade() adds (${upgrades.map(label).join(', ')}).`,
-      suggestion: `Nothing to do if that is deliberate: ${keepColumnsAdvice(preset)}.`,
+      suggestion: `Nothing to do if that is deliberate: ${wording.keepColumns}.`,
     }];
   }
   return [{
@@ -167,7 +166,7 @@ const SQLITE_CANNOT: Record<string, string> = {
   drop_constraint: 'drop a constraint',
 };
 
-function sqliteNeedsBatch(name: Named[0], fn: MigrationFunction, preset: PresetName | undefined): LintFinding[] {
+function sqliteNeedsBatch(name: Named[0], fn: MigrationFunction, wording: LintWording): LintFinding[] {
   return fn.ops
     .filter((op) => !op.batch && op.name in SQLITE_CANNOT)
     .map((op) => ({
@@ -176,7 +175,7 @@ function sqliteNeedsBatch(name: Named[0], fn: MigrationFunction, preset: PresetN
       severity: op.name === 'drop_column' ? 'warning' : 'error',
       line: op.line,
       message: `${name}() calls op.${op.name} on ${label(op)} outside batch mode, and SQLite's ALTER TABLE cannot ${SQLITE_CANNOT[op.name]}.`,
-      suggestion: `Move it into a batch block${preset === 'alembic' ? ' (Alembic then copies the table, which SQLite needs)' : ", as Kallithea's own migrations do"}: with op.batch_alter_table('${op.table ?? 'TABLE'}', schema=None) as batch_op: batch_op.${op.name}(...) without the table argument.`,
+      suggestion: `Move it into a batch block${wording.batch}: with op.batch_alter_table('${op.table ?? 'TABLE'}', schema=None) as batch_op: batch_op.${op.name}(...) without the table argument.`,
     }));
 }
 

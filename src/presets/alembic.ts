@@ -1,5 +1,6 @@
 import { fileURLToPath } from 'node:url';
-import { alembic as alembicCommand, type Command, type Preset, type SetupOptions } from './command.js';
+import { alembic as alembicCommand, type Command, type SetupOptions } from './command.js';
+import type { Preset } from './preset.js';
 
 /** Builds a database from the env's target_metadata (create_all); with --stamp, then `alembic stamp head`. */
 export const CREATE_FROM_MODELS = fileURLToPath(new URL('../../templates/create_from_models.py', import.meta.url));
@@ -11,14 +12,25 @@ export const CREATE_FROM_MODELS = fileURLToPath(new URL('../../templates/create_
  * build a database from empty), or what the project's own setup command makes of it
  * ({config} and {url} are filled in).
  */
-export function alembicPreset(setupCommand?: readonly string[], setup: 'migrations' | 'models' = 'migrations'): Preset {
+export function alembicPreset(setupCommand?: readonly string[], setup: 'migrations' | 'models' = 'migrations'): Preset<'alembic'> {
   return {
     name: 'alembic',
     summary: 'any Alembic project (alembic upgrade head)',
+    // Any project may be a plain Alembic one; a preset that knows the project better is sure of it.
+    detect: () => 'maybe',
     tools: setupCommand ? ['alembic', setupCommand[0] as string] : ['alembic'],
+    inProcessTools: [],
     setup: setupCommand ? 'command' : setup,
     needsAdmin: false,
     urlSections: ['alembic'],
+    models: ['**/models.py', '**/models/*.py'],
+    modelsFromEnv: true,
+    setupSources: [],
+    lint: {
+      keepColumns: 'For a change that only adds columns, a downgrade that does nothing (instead of dropping them) avoids losing what was stored in them',
+      batch: ' (Alembic then copies the table, which SQLite needs)',
+    },
+    configure: (settings) => alembicPreset(settings.setupCommand, settings.setup),
     makeConfig: () => undefined,
     setupDb: ({ ini, url, python }: SetupOptions): Command => {
       if (!setupCommand) return setup === 'models' ? { tool: python, args: [CREATE_FROM_MODELS, '--stamp', ini] } : alembicCommand(ini, 'upgrade', 'head');

@@ -25,25 +25,6 @@ export interface SetupOptions {
   python: string;
 }
 
-/** How each documented step maps to real commands for one kind of project. Argv builders, no I/O. */
-export interface Preset {
-  name: 'kallithea' | 'kallithea-gearbox' | 'alembic';
-  summary: string;
-  /** Executables the preset needs next to the project's Python. */
-  tools: string[];
-  /** How setup-db builds a database from empty: the preset's tool, migrations (alembic upgrade head), the models (create_all, stamp head) or the project's own command. */
-  setup?: 'migrations' | 'models' | 'command';
-  /** Whether setup-db takes the admin options (and so needs a password). */
-  needsAdmin: boolean;
-  /** Sections that may hold sqlalchemy.url, in the order the Alembic env reads them; the last is where devdb sets it. */
-  urlSections: readonly string[];
-  /** Creates the throwaway INI; undefined means "copy the development INI". */
-  makeConfig(ini: string): Command | undefined;
-  setupDb(options: SetupOptions): Command;
-  /** Scans the repositories folder into the database; undefined where the project has no such step. */
-  repoScan(ini: string): Command | undefined;
-}
-
 /** An Alembic command on one INI file: `alembic -c INI …`. */
 export const alembic = (ini: string, ...args: string[]): Command => ({ tool: 'alembic', args: ['-c', ini, ...args] });
 

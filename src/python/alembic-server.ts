@@ -6,6 +6,7 @@ import type { ResultPromise } from 'execa';
 import { DevdbError, EXIT, usageError } from '../errors.js';
 import { trackChild } from '../children.js';
 import { formatCommand } from '../presets/command.js';
+import { PRESETS } from '../presets/index.js';
 import { redact } from '../redact.js';
 import { eachLine } from './lines.js';
 import { PYTHON_ENV } from './run.js';
@@ -18,8 +19,8 @@ const HELLO_SECONDS = 30;
 const CLOSE_SECONDS = 5;
 const TAIL = 15;
 
-/** Console scripts the helper runs in-process: the Alembic CLI, and Kallithea's click group. */
-export const IN_PROCESS_TOOLS: ReadonlySet<string> = new Set(['alembic', 'kallithea-cli', 'gearbox']);
+/** Console scripts the helper runs in-process: the Alembic CLI, and those the presets name (Kallithea's click group). */
+export const IN_PROCESS_TOOLS: ReadonlySet<string> = new Set(['alembic', ...PRESETS.flatMap((preset) => preset.inProcessTools)]);
 
 type Request = { tool: string; path: string; args: string[] };
 

@@ -1,4 +1,4 @@
-import type { ServerEngine } from '../config/schema.js';
+import type { ServerEngine } from '../schema/model.js';
 import { usageError } from '../errors.js';
 import { PROBE_MS } from './probe.js';
 

@@ -1,6 +1,7 @@
 import { readFile, realpath } from 'node:fs/promises';
 import path from 'node:path';
-import type { Preset } from '../presets/command.js';
+import { PRESETS } from '../presets/index.js';
+import type { Preset, PythonNeed } from '../presets/preset.js';
 import { usageError } from '../errors.js';
 import { ISOLATED, PROBE_MS } from './probe.js';
 
@@ -35,15 +36,13 @@ export async function pythonVersion(python: string): Promise<Version> {
   throw usageError(`The Python ${python} does not run (${why}${last ? `: ${last}` : ''}); fix it, or point "python" in devdb.json at one that runs with "devdb init --yes --force --python PATH".`);
 }
 
-/** What a part of devdb or the preset's tools needs of the Python, and whether a version has it. */
-const NEEDS: { what: string; need: string; has: (v: Version) => boolean; applies: (preset: Preset['name']) => boolean }[] = [
-  { what: "devdb's helper and migration reader", need: '2.7 or 3.6+', has: ([major, minor]) => (major === 2 && minor >= 7) || (major === 3 && minor >= 6) || major > 3, applies: () => true },
-  { what: 'Kallithea 0.6 and later (the kallithea preset)', need: '3.6+', has: ([major, minor]) => major > 3 || (major === 3 && minor >= 6), applies: (preset) => preset === 'kallithea' },
-];
+/** What devdb's own Python parts need of the Python; a preset's tools may need more (Preset.needsPython). */
+const DEVDB_NEEDS: PythonNeed = { what: "devdb's helper and migration reader", need: '2.7 or 3.6+', has: ([major, minor]) => (major === 2 && minor >= 7) || (major === 3 && minor >= 6) || major > 3 };
 
 /** Refuses, in one sentence, a Python that a part of this run cannot work with. */
 export function checkPythonVersion(python: string, version: Version, preset: Preset['name']): void {
-  const unmet = NEEDS.find((n) => n.applies(preset) && !n.has(version));
+  const needs = [DEVDB_NEEDS, PRESETS.find((p) => p.name === preset)?.needsPython];
+  const unmet = needs.find((n) => n !== undefined && !n.has(version));
   if (unmet) {
     throw usageError(`The project's Python ${python} is Python ${version.join('.')}, but ${unmet.what} needs Python ${unmet.need}; point "python" in devdb.json at one with "devdb init --yes --force --python PATH".`);
   }

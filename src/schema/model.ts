@@ -6,7 +6,11 @@
  */
 
 /** The database engines devdb drives; every schema says which one it came from. */
-export type EngineName = 'sqlite' | 'postgres' | 'mysql';
+/** The engines devdb drives, in the order --engine all proves them after the configured one. */
+export const ENGINE_NAMES = ['sqlite', 'postgres', 'mysql'] as const;
+export type EngineName = (typeof ENGINE_NAMES)[number];
+/** The engines that live on a server. */
+export type ServerEngine = Exclude<EngineName, 'sqlite'>;
 
 export interface Column {
   name: string;

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import fs from 'fs-extra';
 import { realFile } from '../engines/url.js';
-import { LOCAL_CONFIG_FILE } from '../config/schema.js';
+import { LOCAL_CONFIG_FILE } from '../config/files.js';
 import type { Vcs } from './index.js';
 
 /** What adding ignore patterns did: the ignore file and the lines it gained. */

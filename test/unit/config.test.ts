@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { validateConfig } from '../../src/config/load.js';
+import { validateConfig } from '../../src/config/validate.js';
 
 const base = { preset: 'kallithea', python: '../venv/bin/python', devIni: 'development.ini' };
 

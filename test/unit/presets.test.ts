@@ -1,7 +1,15 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { detectPreset } from '../../src/config/detect.js';
 import { alembicPreset, CREATE_FROM_MODELS } from '../../src/presets/alembic.js';
 import { alembic, formatCommand } from '../../src/presets/command.js';
-import { kallithea, kallitheaGearbox } from '../../src/presets/kallithea.js';
+import { kallitheaGearbox } from '../../src/presets/kallithea-gearbox.js';
+import { kallithea } from '../../src/presets/kallithea.js';
+import { PRESET_NAMES, PRESETS, presetFor, presetNamed } from '../../src/presets/index.js';
+import { IN_PROCESS_TOOLS } from '../../src/python/alembic-server.js';
+import { checkPythonVersion } from '../../src/python/version.js';
 
 const doe = { ini: 'temp.ini', admin: { user: 'doe', email: 'doe@example.com', password: '123456' }, repos: '/var/repos', publicAccess: false, url: 'sqlite:///temp.db', python: '/venv/bin/python' };
 
@@ -63,5 +71,54 @@ describe('the alembic preset', () => {
     expect(preset.setupDb(doe)).toEqual({ tool: '/venv/bin/python', args: [CREATE_FROM_MODELS, '--stamp', 'temp.ini'] });
     expect(preset.setup).toBe('models');
     expect(alembicPreset().setup).toBe('migrations');
+  });
+});
+
+describe('the list of presets', () => {
+  const project = (files: string[], tools: string[]): { root: string; python: string } => {
+    const root = fs.mkdtempSync(path.join(os.tmpdir(), 'devdb-detect-'));
+    for (const file of files) {
+      fs.mkdirSync(path.dirname(path.join(root, file)), { recursive: true });
+      fs.writeFileSync(path.join(root, file), '');
+    }
+    const bin = path.join(root, 'venv', 'bin');
+    fs.mkdirSync(bin, { recursive: true });
+    for (const tool of ['python', ...tools]) fs.writeFileSync(path.join(bin, tool), '', { mode: 0o755 });
+    return { root, python: path.join(bin, 'python') };
+  };
+
+  it('names every preset once, and is where devdb.json and the CLI take the names from', () => {
+    expect(PRESET_NAMES).toEqual(PRESETS.map((preset) => preset.name));
+    expect(new Set(PRESET_NAMES).size).toBe(PRESETS.length);
+    expect(PRESET_NAMES).toEqual(['kallithea', 'kallithea-gearbox', 'alembic']);
+  });
+
+  it('detects the preset that fits surely, else the first that may', () => {
+    const tree = ['kallithea/model/db.py'];
+    const detect = (files: string[], tools: string[]): string => {
+      const { root, python } = project(files, tools);
+      return detectPreset(root, python);
+    };
+    expect(detect(tree, ['kallithea-cli', 'gearbox'])).toBe('kallithea');
+    expect(detect(tree, ['gearbox'])).toBe('kallithea-gearbox');
+    expect(detect(tree, [])).toBe('kallithea');
+    expect(detect([], ['gearbox'])).toBe('alembic');
+    expect(detect([], ['kallithea-cli'])).toBe('kallithea');
+  });
+
+  it('lets the helper run every preset tool it names in-process, and alembic', () => {
+    expect([...IN_PROCESS_TOOLS].sort()).toEqual(['alembic', 'gearbox', 'kallithea-cli']);
+  });
+
+  it('shapes only the alembic preset by the settings of devdb.json', () => {
+    expect(presetFor({ preset: 'kallithea', setup: 'models' })).toBe(presetNamed('kallithea'));
+    expect(presetFor({ preset: 'alembic', setup: 'models' }).setup).toBe('models');
+    expect(presetFor({ preset: 'alembic', setupCommand: ['make-db'] }).tools).toEqual(['alembic', 'make-db']);
+  });
+
+  it("adds what a preset's tools need of the Python to what devdb needs", () => {
+    expect(() => checkPythonVersion('/venv/bin/python', [2, 7], 'kallithea')).toThrow(/Kallithea 0\.6 and later \(the kallithea preset\) needs Python 3\.6\+/);
+    expect(() => checkPythonVersion('/venv/bin/python', [2, 7], 'kallithea-gearbox')).not.toThrow();
+    expect(() => checkPythonVersion('/venv/bin/python', [2, 6], 'alembic')).toThrow(/devdb's helper and migration reader needs Python 2\.7 or 3\.6\+/);
   });
 });

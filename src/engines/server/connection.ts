@@ -1,6 +1,6 @@
 import { userInfo } from 'node:os';
 import { DevdbError, EXIT, usageError } from '../../errors.js';
-import type { EngineName } from '../../schema/model.js';
+import type { ServerEngine } from '../../schema/model.js';
 import type { DatabaseTarget } from '../url.js';
 
 /**
@@ -8,8 +8,6 @@ import type { DatabaseTarget } from '../url.js';
  * connection options, and turning driver errors into sentences that say what to do.
  * No sentence ever carries the password.
  */
-
-export type ServerEngine = Exclude<EngineName, 'sqlite'>;
 
 /** How to reach a server, read from a SQLAlchemy URL (the "+driver" part is Python's business). */
 export interface Server {

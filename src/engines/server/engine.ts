@@ -2,7 +2,8 @@ import type { Engine, Inspector } from '../engine.js';
 import { seedSchema, type SeedDatabase, type SeedValues, type Value } from '../seed-values.js';
 import { seedStatements, type Spelling } from '../sql.js';
 import type { DatabaseTarget } from '../url.js';
-import { databaseOf, type Query, type Server, type ServerEngine } from './connection.js';
+import type { ServerEngine } from '../../schema/model.js';
+import { databaseOf, type Query, type Server } from './connection.js';
 
 /**
  * The half of an engine PostgreSQL and MariaDB share: reading, counting, seeding and
