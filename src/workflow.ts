@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { Listr, ListrLogger, PRESET_TIMER, Spinner, type ListrTask } from 'listr2';
 import type { Context } from './context.js';
@@ -84,7 +85,10 @@ export interface Hook {
 
 export type Node = Group | Hook;
 
-/** Stops the progress list's redraws while something else has the terminal. */
+const SHOW_CURSOR = '\u001B[?25h';
+const HIDE_CURSOR = '\u001B[?25l';
+
+/** Stops the progress list's redraws (a TTY's) while something else has the terminal. */
 class PausableSpinner extends Spinner {
   private tick?: () => void;
 
@@ -96,10 +100,15 @@ class PausableSpinner extends Spinner {
   async alone<T>(work: () => Promise<T>): Promise<T> {
     const running = this.isRunning();
     this.stop();
+    // The list hides the cursor, and holds back what is written through process.stdout until it ends; an editor needs the cursor now.
+    if (running) fs.writeSync(process.stdout.fd, SHOW_CURSOR);
     try {
       return await work();
     } finally {
-      if (running) this.start(this.tick);
+      if (running) {
+        fs.writeSync(process.stdout.fd, HIDE_CURSOR);
+        this.start(this.tick);
+      }
     }
   }
 }
