@@ -57,6 +57,7 @@ export class EngineRun<C extends Context = Context> {
 
 /** A titled branch of the loop: steps that run in order on one engine, stopping at the first failure. */
 export interface Group<C extends Context = Context> {
+  /** Its title, as the documented loop names this part ("Prove it on postgres"). */
   group: string;
   run: EngineRun<C>;
   /** A function when which steps run is decided only once the group is reached (reset: by the cache, keyed once the INI is final). */
@@ -76,6 +77,7 @@ export interface Terminal {
  * the loop and is the command's error, as an error outside the steps always was.
  */
 export interface Hook {
+  /** What it does, for whoever reads the loop; it is not printed. */
   hook: string;
   run: (terminal: Terminal) => Promise<void>;
   when?: () => boolean;
