@@ -4,6 +4,7 @@ import path from 'node:path';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { EXIT, usageError } from './errors.js';
 import { PRESET_NAMES } from './presets/index.js';
+import { ENGINE_NAMES } from './schema/model.js';
 import type { ApplyOptions } from './commands/apply.js';
 import type { CheckOptions } from './commands/check.js';
 import type { CleanOptions } from './commands/clean.js';
@@ -135,7 +136,7 @@ withCommon(
     .option('--dev-db <url|path>', "the development database, when it is not the development INI's sqlalchemy.url (a URL, or a SQLite file relative to the project root)")
     .option('--throwaway-ini <file>', 'the throwaway INI (default: temp.ini)')
     .option('--throwaway-db <path>', 'the SQLite throwaway database (default: temp.db)')
-    .addOption(new Option('--engine <name>', 'where throwaway databases live by default (default: sqlite)').choices(['sqlite', 'postgres', 'mysql']))
+    .addOption(new Option('--engine <name>', 'where throwaway databases live by default (default: sqlite)').choices(ENGINE_NAMES))
     .option('--server-url <url>', 'a PostgreSQL or MariaDB/MySQL server devdb may create its databases on, e.g. postgresql://me@127.0.0.1:5432/postgres (repeat for both)', (url: string, all: string[] = []) => [...all, url])
     .option('--admin-user <name>', 'admin user setup-db creates (default: admin)')
     .option('--admin-email <email>', 'admin email (default: admin@example.com)')
@@ -160,7 +161,7 @@ withCommon(
     .option('--fresh-config', 'recreate the throwaway INI (the old one is kept in .devdb/backups)')
     .option('--no-cache', 'run setup-db and repo-scan even if a cached database matches (the cache is refreshed)')
     .addOption(new Option('--sql-log <state>', 'turn SQL logging in the throwaway INI on or off').choices(['on', 'off']))
-    .addOption(new Option('--engine <name>', 'the engine to build it on (default: "engine" in devdb.json)').choices(['sqlite', 'postgres', 'mysql'])),
+    .addOption(new Option('--engine <name>', 'the engine to build it on (default: "engine" in devdb.json)').choices(ENGINE_NAMES)),
 ).action(async (options: ResetOptions & Waits) => {
   await execute(options, async () => (await import('./commands/reset.js')).reset(options), options.dryRun ? undefined : { lock: 'reset', wait: options.wait, timeout: options.timeout });
 });
@@ -172,7 +173,7 @@ withCommon(
     .option('--no-apply', 'leave the development database as it is (the draft is still proven on copies)')
     .option('--upgrade-first', 'if the development database is behind, snapshot it and upgrade it to head first')
     .addOption(new Option('--base <source>', 'what the migration is generated against: a copy of the development database (when on the same engine), or the committed code').choices(['dev', 'vcs']))
-    .addOption(new Option('--engine <name>', 'the engine to prove it on; "all" proves it on every configured engine, side by side').choices(['sqlite', 'postgres', 'mysql', 'all']))
+    .addOption(new Option('--engine <name>', 'the engine to prove it on; "all" proves it on every configured engine, side by side').choices([...ENGINE_NAMES, 'all']))
     .option('--edit', 'open $VISUAL/$EDITOR on the draft before testing it')
     .option('--dry-run', 'print the steps and commands, change nothing'),
 ).action(async (options: CycleOptions & Waits) => {
@@ -183,7 +184,7 @@ withCommon(
   withWait(program.command('verify'))
     .description('prove the newest migration up, down and up against the models again, after editing it by hand')
     .addOption(new Option('--base <source>', 'start from the committed code instead of the development database or its snapshot').choices(['dev', 'vcs']))
-    .addOption(new Option('--engine <name>', 'the engine to prove it on; "all" proves it on every configured engine, side by side').choices(['sqlite', 'postgres', 'mysql', 'all'])),
+    .addOption(new Option('--engine <name>', 'the engine to prove it on; "all" proves it on every configured engine, side by side').choices([...ENGINE_NAMES, 'all'])),
 ).action(async (options: VerifyOptions & Waits) => {
   await execute(options, async () => (await import('./commands/verify.js')).verify(options), { lock: 'verify', wait: options.wait, timeout: options.timeout });
 });

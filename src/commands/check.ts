@@ -59,7 +59,9 @@ export async function check(options: CheckOptions): Promise<Outcome> {
   if (migrations.length > 0) findings.push(...(await checkMigrations(vcs, root, config.python, { versions, isScript }, migrations)));
   let verified: Outcome | undefined;
   if (options.verify && migrations.length > 0 && !findings.some((f) => f.level === 'error')) {
-    verified = await (await import('./verify.js')).verify(options);
+    // Loaded only here: plain check stays fast and needs neither the Python nor the password.
+    const [{ verifyNewest }, { proofOutcome }] = await Promise.all([import('../loops/verify.js'), import('../report/round-trip.js')]);
+    verified = proofOutcome('verify', await verifyNewest(options), false, options.debug ?? false);
     if (verified.exitCode !== EXIT.ok) findings.push({ level: 'error', message: `devdb verify failed on the new migration; see above, fix it, and run devdb verify again.` });
   }
   const ok = !findings.some((f) => f.level === 'error');

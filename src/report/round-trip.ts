@@ -5,21 +5,22 @@ import { EXIT } from '../errors.js';
 import { changesToJson, renderChanges } from '../schema/render.js';
 import type { CycleContext } from '../steps/round-trip.js';
 import { shown } from '../steps/step.js';
-import type { StepsResult } from '../workflow.js';
+import type { EngineRun } from '../workflow.js';
 import { errorLines, errorReport, type Outcome } from './output.js';
 
 const MARK = { passed: pc.green('✔'), failed: pc.red('✖'), allowed: pc.yellow('≈') };
 
 /** The final report of cycle or verify: checks, schema differences, lint findings, rows, and the error if any. */
-export function roundTripOutcome(command: 'cycle' | 'verify' | 'apply', ctx: CycleContext, result: StepsResult, debug: boolean): Outcome {
+export function roundTripOutcome(command: 'cycle' | 'verify' | 'apply', run: EngineRun<CycleContext>, debug: boolean): Outcome {
+  const { ctx } = run;
   const { trip } = ctx;
-  const error = result.error === undefined ? undefined : errorReport(result.error);
+  const error = run.error === undefined ? undefined : errorReport(run.error);
   const migration = trip.migration ? shown(ctx, trip.migration.file) : null;
   const report = {
     ok: error === undefined,
     command,
     engine: ctx.engine,
-    steps: result.records,
+    steps: run.records,
     migration,
     revision: trip.migration?.script.revision ?? null,
     noChange: trip.noChange,
@@ -50,9 +51,9 @@ export function roundTripOutcome(command: 'cycle' | 'verify' | 'apply', ctx: Cyc
   for (const loss of trip.downgradeLosses) lines.push(`the downgrade leaves ${loss.after} of ${loss.before} rows in ${loss.table}`);
   if (trip.dropped.length > 0) lines.push(pc.dim(`dropped ${trip.dropped.join(', ')}`));
   if (error) {
-    lines.push('', ...errorLines(result.error, debug));
+    lines.push('', ...errorLines(run.error, debug));
   } else if (!trip.noChange) {
-    const applied = result.records.some((r) => r.id === 'apply' && r.status === 'passed');
+    const applied = run.records.some((r) => r.id === 'apply' && r.status === 'passed');
     lines.push(
       '',
       `devdb ${command}: the migration passed upgrade, downgrade and upgrade again against the models on ${ctx.engine}${applied ? `; ${describeTarget(ctx.devDb, ctx.root)} is upgraded to head (snapshot kept, see "devdb snapshot list")` : ''}.`,
@@ -71,10 +72,10 @@ const COLUMNS = [
 ] as const;
 
 /** One engine's result for one row of the table: the check's status, else the step's. */
-function cell(run: { ctx: CycleContext; result: StepsResult }, id: string): string {
+function cell(run: EngineRun<CycleContext>, id: string): string {
   const check = run.ctx.trip.checks.find((c) => c.id === id);
   if (check) return `${MARK[check.status]} ${check.status}`;
-  const step = run.result.records.find((r) => r.id === id);
+  const step = run.records.find((r) => r.id === id);
   if (!step) return pc.dim('not run');
   return step.status === 'passed' ? `${MARK.passed} passed` : step.status === 'failed' ? `${MARK.failed} failed` : pc.dim(step.status);
 }
@@ -84,8 +85,8 @@ function cell(run: { ctx: CycleContext; result: StepsResult }, id: string): stri
  * column per engine, then each failed engine's reason, named. JSON carries every
  * engine's own report.
  */
-export function acrossEngines(command: 'cycle' | 'verify', runs: { ctx: CycleContext; result: StepsResult }[], debug: boolean): Outcome {
-  const outcomes = runs.map((run) => ({ engine: run.ctx.engine, outcome: roundTripOutcome(command, run.ctx, run.result, debug) }));
+export function acrossEngines(command: 'cycle' | 'verify', runs: EngineRun<CycleContext>[], debug: boolean): Outcome {
+  const outcomes = runs.map((run) => ({ engine: run.ctx.engine, outcome: roundTripOutcome(command, run, debug) }));
   const failed = outcomes.filter((o) => o.outcome.exitCode !== EXIT.ok);
   const exitCode = failed.length === 0 ? EXIT.ok : Math.max(...failed.map((o) => o.outcome.exitCode)) === EXIT.usage ? EXIT.usage : EXIT.failed;
   const table = new Table({ head: ['', ...runs.map((r) => r.ctx.engine)], style: { head: [], border: [] } });
@@ -97,7 +98,7 @@ export function acrossEngines(command: 'cycle' | 'verify', runs: { ctx: CycleCon
     ...failed.flatMap((f) => ['', `${pc.bold(f.engine)}:`, ...f.outcome.summary.filter((line) => line !== '')]),
   ];
   if (failed.length === 0) {
-    const applied = runs[0]?.result.records.some((r) => r.id === 'apply' && r.status === 'passed');
+    const applied = runs[0]?.records.some((r) => r.id === 'apply' && r.status === 'passed');
     lines.push('', `devdb ${command}: the migration passed on ${runs.map((r) => r.ctx.engine).join(', ')}${applied ? '; the development database is upgraded to head (snapshot kept)' : ''}.`);
   } else {
     lines.push('', `devdb ${command}: the migration failed on ${failed.map((f) => f.engine).join(', ')}${failed.length < runs.length ? ` and passed on ${outcomes.filter((o) => o.outcome.exitCode === EXIT.ok).map((o) => o.engine).join(', ')}` : ''}.`);
@@ -107,4 +108,9 @@ export function acrossEngines(command: 'cycle' | 'verify', runs: { ctx: CycleCon
     report: { ok: failed.length === 0, command, engines: outcomes.map((o) => o.outcome.report) },
     summary: lines,
   };
+}
+
+/** The report of a round trip: side by side with --engine all (even when the first engine stopped it), else the one engine's. */
+export function proofOutcome(command: 'cycle' | 'verify', runs: EngineRun<CycleContext>[], all: boolean, debug: boolean): Outcome {
+  return all ? acrossEngines(command, runs, debug) : roundTripOutcome(command, runs[0]!, debug);
 }

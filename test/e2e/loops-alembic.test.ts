@@ -1,0 +1,54 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { alembicProject, devdb } from '../support/devdb.js';
+
+type Report = { ok: boolean; steps: { id: string; title: string; status: string; group: string }[] };
+
+/** Without a TTY, each group's line comes before its steps' lines, and its ✔ after them; the titles are the report's own. */
+function expectNested(stdout: string, report: Report): void {
+  const lines = stdout.split('\n');
+  const at = (line: string): number => lines.indexOf(line);
+  for (const group of new Set(report.steps.map((s) => s.group))) {
+    const steps = report.steps.filter((s) => s.group === group);
+    const opened = at(`❯ ${group}`);
+    const closed = lines.findIndex((line) => line.startsWith(`✔ ${group} [`));
+    expect(opened, `❯ ${group} in:\n${stdout}`).toBeGreaterThanOrEqual(0);
+    for (const s of steps) {
+      expect(at(`❯ ${s.title}`), `${s.id} inside ${group}:\n${stdout}`).toBeGreaterThan(opened);
+      expect(at(`❯ ${s.title}`), `${s.id} before ${group} ends:\n${stdout}`).toBeLessThan(closed);
+    }
+  }
+}
+
+describe('the loops as one list of groups, as plain lines (no TTY) and as JSON', () => {
+  it('reset and verify print each group before its steps; with --json, reset, cycle and verify print nothing but the report, whose steps name their group', async () => {
+    const project = await alembicProject();
+    const run = (...args: string[]) => devdb(args, { cwd: project.root });
+    expect((await run('init', '--yes', '--python', project.python)).exitCode).toBe(0);
+
+    const resetJson = await run('reset', '--no-cache', '--json');
+    expect(resetJson.exitCode, resetJson.stderr).toBe(0);
+    const resetReport = JSON.parse(resetJson.stdout) as Report;
+    expect(resetReport.steps.map((s) => s.id)).toEqual(['make-config', 'point-db', 'drop-db', 'setup-db']);
+    expect(new Set(resetReport.steps.map((s) => s.group)).size).toBe(2);
+    const reset = await run('reset', '--no-cache');
+    expect(reset.exitCode, reset.stderr).toBe(0);
+    expectNested(reset.stdout, resetReport);
+
+    const models = path.join(project.root, 'app', 'models.py');
+    fs.writeFileSync(models, fs.readFileSync(models, 'utf8').replace('    body = Column(String(200))\n', '    body = Column(String(200))\n    title = Column(String(80), nullable=True)\n'));
+    const cycle = await run('cycle', '--no-apply', '--json', '-m', 'notes: add title');
+    expect(cycle.exitCode, cycle.stderr).toBe(0);
+    const cycleReport = JSON.parse(cycle.stdout) as Report;
+    expect(cycleReport.steps.map((s) => s.id)).toEqual(['replace-draft', 'preflight', 'make-config', 'point-db', 'base-db', 'drop-db', 'model-db', 'autogenerate', 'lint', 'seed-rows', 'upgrade', 'downgrade', 'reupgrade', 'rows']);
+    expect(new Set(cycleReport.steps.map((s) => s.group)).size).toBe(2);
+    const verifyJson = await run('verify', '--json');
+    expect(verifyJson.exitCode, verifyJson.stderr).toBe(0);
+    const verifyReport = JSON.parse(verifyJson.stdout) as Report;
+    expect(verifyReport.steps.map((s) => s.id)).toEqual(['find-newest', 'make-config', 'point-db', 'base-db', 'drop-db', 'model-db', 'lint', 'seed-rows', 'upgrade', 'downgrade', 'reupgrade', 'rows']);
+    const verify = await run('verify');
+    expect(verify.exitCode, verify.stderr).toBe(0);
+    expectNested(verify.stdout, verifyReport);
+  });
+});
