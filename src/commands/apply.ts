@@ -6,7 +6,7 @@ import { roundTripOutcome } from '../report/round-trip.js';
 import type { Outcome } from '../report/output.js';
 import { applyToDev } from '../steps/apply.js';
 import { findNewest } from '../steps/find-newest.js';
-import type { CycleContext } from '../steps/round-trip.js';
+import type { CycleContext } from '../steps/shared/round-trip.js';
 import { shown, type Step } from '../steps/step.js';
 import { runSteps } from '../workflow.js';
 import { cycleContext, onEngine, proveSteps } from './cycle.js';

@@ -3,7 +3,7 @@ import type { EngineName } from '../engines/url.js';
 import { acrossEngines, roundTripOutcome } from '../report/round-trip.js';
 import type { Outcome } from '../report/output.js';
 import { findNewest } from '../steps/find-newest.js';
-import type { CycleContext } from '../steps/round-trip.js';
+import type { CycleContext } from '../steps/shared/round-trip.js';
 import { runSteps, type StepsResult } from '../workflow.js';
 import { cycleContext, enginesFor, onEngine, proveSteps } from './cycle.js';
 

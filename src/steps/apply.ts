@@ -5,8 +5,8 @@ import { takeSnapshot } from '../engines/snapshots.js';
 import { describeTarget } from '../engines/url.js';
 import { alembic } from '../presets/command.js';
 import { fileSha256, updateState } from '../state.js';
-import { iniForDevDb, writeIniForDevDb } from './dev-ini.js';
-import type { CycleContext } from './round-trip.js';
+import { iniForDevDb, writeIniForDevDb } from './shared/dev-ini.js';
+import type { CycleContext } from './shared/round-trip.js';
 import { shown, planCommand, runTool, type Step } from './step.js';
 
 /**

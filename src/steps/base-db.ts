@@ -9,11 +9,10 @@ import { describeTarget, type DatabaseTarget } from '../engines/url.js';
 import { usageError } from '../errors.js';
 import { alembic } from '../presets/command.js';
 import { baseRevision, detectVcs, exportCommitted } from '../vcs/index.js';
-import type { CycleContext } from './round-trip.js';
+import type { CycleContext } from './shared/round-trip.js';
 import { clearDatabase } from './drop-db.js';
-import { hereAs } from './make-config.js';
 import { fromEmptyHint } from './setup-db.js';
-import { iniUrlFor, urlSectionsToSet } from './point-db.js';
+import { hereAs, iniUrlFor, urlSectionsToSet } from './shared/ini.js';
 import { shown, planCommand, runTool, type Step, type StepIO } from './step.js';
 
 /**

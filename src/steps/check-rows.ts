@@ -1,5 +1,5 @@
 import { failure } from '../errors.js';
-import type { CycleContext, RowCounts } from './round-trip.js';
+import type { CycleContext, RowCounts } from './shared/round-trip.js';
 import type { Step } from './step.js';
 
 /** Tables with fewer rows in `after` than in `before` (a missing table has none). */

@@ -5,7 +5,7 @@ import { readMigration } from '../migration/script.js';
 import { engineFor } from '../engines/index.js';
 import { detectVcs, isCommitted } from '../vcs/index.js';
 import { readHeadsPlan, singleHead } from './preflight.js';
-import type { CycleContext } from './round-trip.js';
+import type { CycleContext } from './shared/round-trip.js';
 import { shown, type Step } from './step.js';
 
 /**

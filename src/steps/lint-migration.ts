@@ -1,7 +1,7 @@
 import { failure } from '../errors.js';
 import { lintMigration } from '../migration/lint.js';
-import type { CycleContext } from './round-trip.js';
-import { rows } from './round-trip.js';
+import type { CycleContext } from './shared/round-trip.js';
+import { rows } from './shared/round-trip.js';
 import { shown, type Step } from './step.js';
 
 /**

@@ -1,6 +1,7 @@
 import path from 'node:path';
 import fs from 'fs-extra';
 import type { Context } from '../context.js';
+import { hereAs } from './shared/ini.js';
 import { shown, planCommand, runTool, type Step } from './step.js';
 
 export interface MakeConfigOptions {
@@ -30,15 +31,6 @@ export function makeConfig({ fresh }: MakeConfigOptions): Step {
       else await fs.writeFile(ctx.throwawayIni, hereAs(await fs.readFile(ctx.devIni, 'utf8'), path.dirname(ctx.devIni), path.dirname(ctx.throwawayIni)), { flag: 'wx' });
     },
   };
-}
-
-/**
- * An INI's text moved from `from` to `to` with every path meaning what it meant: `%(here)s`
- * is the INI's own folder, so a copy elsewhere gets the original folder written out
- * (escaped for ConfigParser); paths relative to where Alembic runs need nothing.
- */
-export function hereAs(text: string, from: string, to: string): string {
-  return from === to ? text : text.replaceAll('%(here)s', from.replace(/%/g, '%%'));
 }
 
 const backupDir = (ctx: Context): string => path.join(ctx.stateDir, 'backups');

@@ -2,8 +2,8 @@ import { recordOwned } from '../engines/ownership.js';
 import { describeTarget } from '../engines/url.js';
 import { CREATE_FROM_MODELS } from '../presets/alembic.js';
 import type { Command } from '../presets/command.js';
-import type { CycleContext } from './round-trip.js';
-import { inspect } from './round-trip.js';
+import type { CycleContext } from './shared/round-trip.js';
+import { inspect } from './shared/round-trip.js';
 import { setupDb } from './setup-db.js';
 import { planCommand, runTool, type Step } from './step.js';
 

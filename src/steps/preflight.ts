@@ -5,8 +5,8 @@ import { usageError } from '../errors.js';
 import { alembic } from '../presets/command.js';
 import { readRevisions, type AlembicRevision } from '../python/alembic.js';
 import type { Context } from '../context.js';
-import { writeIniForDevDb } from './dev-ini.js';
-import type { CycleContext } from './round-trip.js';
+import { writeIniForDevDb } from './shared/dev-ini.js';
+import type { CycleContext } from './shared/round-trip.js';
 import { shown, runTool, type Step } from './step.js';
 
 /** The newest migration (exactly one head) of the project's code, read by Alembic itself; undefined with no migrations. */

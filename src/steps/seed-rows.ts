@@ -1,7 +1,7 @@
 import { engineFor } from '../engines/index.js';
 import { describeTarget } from '../engines/url.js';
-import type { CycleContext } from './round-trip.js';
-import { inspect, rows } from './round-trip.js';
+import type { CycleContext } from './shared/round-trip.js';
+import { inspect, rows } from './shared/round-trip.js';
 import type { Step } from './step.js';
 
 /** Tables the draft's upgrade names. */

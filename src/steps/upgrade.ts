@@ -2,8 +2,8 @@ import { DevdbError, EXIT } from '../errors.js';
 import { alembic } from '../presets/command.js';
 import type { SchemaChange } from '../schema/diff.js';
 import { planOnBase } from './base-db.js';
-import type { CycleContext } from './round-trip.js';
-import { inspect, recordCheck, rows } from './round-trip.js';
+import type { CycleContext } from './shared/round-trip.js';
+import { inspect, recordCheck, rows } from './shared/round-trip.js';
 import { shown, runTool, type Step } from './step.js';
 
 /** Step 7 (and 9): upgrade the base to head; it must then match the database built from the models. */

@@ -1,13 +1,13 @@
 import path from 'node:path';
-import type { Context } from '../context.js';
-import { engineFor } from '../engines/index.js';
-import type { Snapshot } from '../engines/snapshots.js';
-import type { DatabaseTarget } from '../engines/url.js';
-import { failure } from '../errors.js';
-import type { LintFinding } from '../migration/lint.js';
-import type { MigrationScript } from '../migration/script.js';
-import { diffSchemas, type SchemaChange } from '../schema/diff.js';
-import type { Schema } from '../schema/model.js';
+import type { Context } from '../../context.js';
+import { engineFor } from '../../engines/index.js';
+import type { Snapshot } from '../../engines/snapshots.js';
+import type { DatabaseTarget } from '../../engines/url.js';
+import { failure } from '../../errors.js';
+import type { LintFinding } from '../../migration/lint.js';
+import type { MigrationScript } from '../../migration/script.js';
+import { diffSchemas, type SchemaChange } from '../../schema/diff.js';
+import type { Schema } from '../../schema/model.js';
 
 /** One schema comparison of the round trip. */
 export interface Check {
