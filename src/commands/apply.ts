@@ -4,7 +4,7 @@ import { describeTarget } from '../engines/url.js';
 import { usageError } from '../errors.js';
 import { roundTripOutcome } from '../report/round-trip.js';
 import type { Outcome } from '../report/output.js';
-import { applyToDev } from '../steps/apply.js';
+import { apply as applyStep } from '../steps/apply.js';
 import { findNewest } from '../steps/find-newest.js';
 import type { CycleContext } from '../steps/shared/round-trip.js';
 import { shown, type Step } from '../steps/step.js';
@@ -51,7 +51,7 @@ const findNewestToApply: Step<CycleContext> = {
  */
 export async function apply(options: ApplyOptions): Promise<Outcome> {
   const ctx = cycleContext(await loadContext(options, { needPassword: true }), undefined);
-  const steps = [findNewestToApply, ...proveSteps, applyToDev];
+  const steps = [findNewestToApply, ...proveSteps, applyStep];
   const result = await onEngine(ctx, () => runSteps(steps, ctx, { json: options.json ?? false, verbose: ctx.verbose }));
   return roundTripOutcome('apply', ctx, result, options.debug ?? false);
 }

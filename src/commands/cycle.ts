@@ -8,22 +8,24 @@ import { EXIT, usageError } from '../errors.js';
 import { readMigration } from '../migration/script.js';
 import { acrossEngines, roundTripOutcome } from '../report/round-trip.js';
 import type { Outcome } from '../report/output.js';
-import { applyToDev } from '../steps/apply.js';
+import { apply } from '../steps/apply.js';
 import { autogenerate } from '../steps/autogenerate.js';
 import { baseDb } from '../steps/base-db.js';
-import { checkRows } from '../steps/check-rows.js';
+import { downgrade } from '../steps/downgrade.js';
 import { dropDb, dropServerWork } from '../steps/drop-db.js';
 import { openEditor } from '../steps/shared/edit-draft.js';
-import { lintDraft } from '../steps/lint-migration.js';
+import { lint } from '../steps/lint.js';
 import { makeConfig } from '../steps/make-config.js';
 import { modelDb } from '../steps/model-db.js';
 import { pointDb } from '../steps/point-db.js';
 import { preflight } from '../steps/preflight.js';
 import { replaceDraft } from '../steps/replace-draft.js';
 import { newRoundTrip, type CycleContext } from '../steps/shared/round-trip.js';
-import { seedBase } from '../steps/seed-rows.js';
+import { reupgrade } from '../steps/reupgrade.js';
+import { rows } from '../steps/rows.js';
+import { seedRows } from '../steps/seed-rows.js';
 import type { Step } from '../steps/step.js';
-import { downgradeBase, upgradeBase } from '../steps/upgrade.js';
+import { upgrade } from '../steps/upgrade.js';
 import { planSteps, runSteps, type StepsResult } from '../workflow.js';
 
 export interface CycleOptions extends GlobalOptions {
@@ -44,12 +46,12 @@ const unlessNoChange = (step: Step<CycleContext>): Step<CycleContext> => ({
 
 /** The round trip shared by cycle and verify: lint, rows, upgrade, downgrade, upgrade again, data. */
 export const roundTripSteps: Step<CycleContext>[] = [
-  lintDraft,
-  seedBase,
-  upgradeBase({ again: false }),
-  downgradeBase,
-  upgradeBase({ again: true }),
-  checkRows,
+  lint,
+  seedRows,
+  upgrade,
+  downgrade,
+  reupgrade,
+  rows,
 ];
 
 /** The engines a run covers: the one asked for, or with "all" the configured engine first, then every other with a server (and SQLite). */
@@ -96,7 +98,7 @@ const generateSteps = (options: CycleOptions): Step<CycleContext>[] => [
 ];
 
 /** Step 7 on the development database, unless --no-apply. */
-const applySteps = (options: CycleOptions): Step<CycleContext>[] => (options.apply === false ? [] : [unlessNoChange(applyToDev)]);
+const applySteps = (options: CycleOptions): Step<CycleContext>[] => (options.apply === false ? [] : [unlessNoChange(apply)]);
 
 /**
  * Generates a migration for the current model changes and proves it: checks the

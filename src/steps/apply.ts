@@ -15,7 +15,7 @@ import { shown, planCommand, runTool, type Step } from './step.js';
  * are kept, so replacing the draft later can tell whether anything wrote to the
  * database since, and undo exactly what was applied.
  */
-export const applyToDev: Step<CycleContext> = {
+export const apply: Step<CycleContext> = {
   id: 'apply',
   title: (ctx) => `Snapshot ${describeTarget(ctx.devDb, ctx.root)} and upgrade it to head`,
   plan: (ctx) => [`snapshot ${describeTarget(ctx.devDb, ctx.root)} into .devdb/snapshots`, planCommand(alembic(shown(ctx, iniForDevDb(ctx)), 'upgrade', 'head'))],

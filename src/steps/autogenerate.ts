@@ -5,8 +5,7 @@ import { readMigration } from '../migration/script.js';
 import { alembic } from '../presets/command.js';
 import { isNotUpToDate, parseGenerated } from '../python/alembic.js';
 import { fileSha256, updateState } from '../state.js';
-import type { CycleContext } from './shared/round-trip.js';
-import { planOnBase } from './base-db.js';
+import { planOnBase, type CycleContext } from './shared/round-trip.js';
 import { shown, runTool, type Step } from './step.js';
 
 /**

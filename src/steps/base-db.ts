@@ -7,13 +7,12 @@ import { makeOwned } from '../engines/ownership.js';
 import { snapshotTarget } from '../engines/snapshots.js';
 import { describeTarget, type DatabaseTarget } from '../engines/url.js';
 import { usageError } from '../errors.js';
-import { alembic } from '../presets/command.js';
 import { baseRevision, detectVcs, exportCommitted } from '../vcs/index.js';
 import type { CycleContext } from './shared/round-trip.js';
 import { clearDatabase } from './drop-db.js';
 import { fromEmptyHint } from './setup-db.js';
 import { hereAs, iniUrlFor, urlSectionsToSet } from './shared/ini.js';
-import { shown, planCommand, runTool, type Step, type StepIO } from './step.js';
+import { shown, runTool, type Step, type StepIO } from './step.js';
 
 /**
  * Writes `ini` as a copy of the throwaway INI aimed at `target`, so the same settings drive
@@ -102,6 +101,3 @@ export const baseDb: Step<CycleContext> = {
     await writeIniFor(ctx, ctx.trip.baseIni, target);
   },
 };
-
-/** The command that upgrades or downgrades the base database, for plans. */
-export const planOnBase = (ctx: CycleContext, ...args: string[]): string => planCommand(alembic(shown(ctx, ctx.trip.baseIni), ...args));

@@ -1,14 +1,29 @@
+import { cacheable, cacheInputs, cacheKey, findEntry } from '../cache/reset-cache.js';
 import { recordOwned } from '../engines/ownership.js';
 import { describeTarget } from '../engines/url.js';
 import { CREATE_FROM_MODELS } from '../presets/alembic.js';
 import type { Command } from '../presets/command.js';
 import type { CycleContext } from './shared/round-trip.js';
 import { inspect } from './shared/round-trip.js';
+import { restoreCached } from './shared/cached.js';
 import { setupDb } from './setup-db.js';
-import { planCommand, runTool, type Step } from './step.js';
+import { planCommand, runTool, shown, type Step, type StepIO } from './step.js';
 
 /** Builds a database from the env's target_metadata (create_all), for projects whose setup runs migrations instead; from where Alembic runs. */
 const fromModels = (ctx: CycleContext): Command => ({ tool: ctx.python, args: [CREATE_FROM_MODELS, ctx.throwawayIni] });
+
+/**
+ * setup-db for the model database: only its schema is read, so when nothing setup-db
+ * reads changed since a reset cached a database, that copy is restored instead (the
+ * step's output says so). It never stores: only a reset, which runs repo-scan too,
+ * fills the cache.
+ */
+async function setUpOrRestore(ctx: CycleContext, io: StepIO): Promise<void> {
+  const entry = cacheable(ctx) ? await findEntry(ctx, cacheKey(await cacheInputs(ctx))) : undefined;
+  if (!entry) return setupDb().run(ctx, io);
+  await restoreCached(ctx, entry);
+  io.output(`setup-db served from the cache (${shown(ctx, entry.file)}): nothing it depends on changed since a reset built it`);
+}
 
 /**
  * Step 3 of the round trip: the throwaway database rebuilt from the current models,
@@ -19,10 +34,10 @@ const fromModels = (ctx: CycleContext): Command => ({ tool: ctx.python, args: [C
 export const modelDb: Step<CycleContext> = {
   id: 'model-db',
   title: (ctx) => `Rebuild ${describeTarget(ctx.throwawayDb, ctx.root)} from the models`,
-  plan: (ctx) => (ctx.preset.needsAdmin ? setupDb.plan(ctx) : [planCommand(fromModels(ctx))]),
+  plan: (ctx) => (ctx.preset.needsAdmin ? setupDb().plan(ctx) : [planCommand(fromModels(ctx))]),
   run: async (ctx, io) => {
     if (ctx.preset.needsAdmin) {
-      await setupDb.run(ctx, io);
+      await setUpOrRestore(ctx, io);
     } else {
       await recordOwned(ctx.stateDir, ctx.throwawayDb);
       await runTool(ctx, fromModels(ctx), io, 'building the model database', { cwd: ctx.alembicDir });

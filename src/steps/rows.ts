@@ -9,7 +9,7 @@ const losses = (before: RowCounts, after: RowCounts): { table: string; before: n
     .map(([table, n]) => ({ table, before: n, after: after[table] ?? 0 }));
 
 /** Step 10: the upgrades lose no rows; what the downgrade loses is reported table by table. */
-export const checkRows: Step<CycleContext> = {
+export const rows: Step<CycleContext> = {
   id: 'rows',
   title: () => 'Check the upgrades lost no rows',
   plan: () => ['compare row counts per table before and after each step'],
