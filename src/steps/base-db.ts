@@ -9,8 +9,8 @@ import { describeTarget, type DatabaseTarget } from '../engines/url.js';
 import { usageError } from '../errors.js';
 import { baseRevision, detectVcs, exportCommitted } from '../vcs/index.js';
 import type { CycleContext } from './shared/round-trip.js';
-import { clearDatabase } from './drop-db.js';
 import { fromEmptyHint } from './setup-db.js';
+import { clearDatabase } from './shared/databases.js';
 import { hereAs, iniUrlFor, urlSectionsToSet } from './shared/ini.js';
 import { shown, runTool, type Step, type StepIO } from './step.js';
 

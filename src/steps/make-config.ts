@@ -2,7 +2,7 @@ import path from 'node:path';
 import fs from 'fs-extra';
 import type { Context } from '../context.js';
 import { hereAs } from './shared/ini.js';
-import { shown, planCommand, runTool, type Step } from './step.js';
+import { fromRoot, shown, planCommand, runTool, type Step } from './step.js';
 
 export interface MakeConfigOptions {
   /** Recreate the throwaway INI even if it exists (the old one is kept in .devdb/backups). */
@@ -30,8 +30,24 @@ export function makeConfig({ fresh }: MakeConfigOptions): Step {
       if (command) await runTool(ctx, command, io, 'make-config');
       else await fs.writeFile(ctx.throwawayIni, hereAs(await fs.readFile(ctx.devIni, 'utf8'), path.dirname(ctx.devIni), path.dirname(ctx.throwawayIni)), { flag: 'wx' });
     },
+    cleanUp: (ctx) => {
+      // Only the INI the step was making: one that was there before it is the user's (run moves it to backups first).
+      const before = inode(ctx.throwawayIni);
+      const half = `the half-made ${fromRoot(ctx, ctx.throwawayIni)}`;
+      return {
+        what: `remove ${half}`,
+        remove: async (done) => {
+          const now = inode(ctx.throwawayIni);
+          if (now === undefined || now === before) return;
+          await fs.remove(ctx.throwawayIni);
+          done(`removed ${half}`);
+        },
+      };
+    },
   };
 }
+
+const inode = (file: string): number | undefined => fs.statSync(file, { throwIfNoEntry: false })?.ino;
 
 const backupDir = (ctx: Context): string => path.join(ctx.stateDir, 'backups');
 

@@ -6,6 +6,7 @@ import type { Command } from '../presets/command.js';
 import type { CycleContext } from './shared/round-trip.js';
 import { inspect } from './shared/round-trip.js';
 import { restoreCached } from './shared/cached.js';
+import { removeHalfBuilt } from './shared/databases.js';
 import { setupDb } from './setup-db.js';
 import { planCommand, runTool, shown, type Step, type StepIO } from './step.js';
 
@@ -45,4 +46,6 @@ export const modelDb: Step<CycleContext> = {
     }
     ctx.trip.modelSchema = await inspect(ctx.throwawayDb);
   },
+  // On a server the round trip's own clean-up drops the throwaway database, with the base.
+  cleanUp: (ctx) => (ctx.throwawayDb.file ? removeHalfBuilt(ctx) : undefined),
 };

@@ -7,6 +7,7 @@ import { IN_PROCESS_TOOLS, runInProcess } from '../python/alembic-server.js';
 import { findTool } from '../python/locate.js';
 import { finish, type RunResult } from '../python/run.js';
 import { replay, restoreCached, where, type CacheableRun } from './shared/cached.js';
+import { dropOnServer, removeHalfBuilt } from './shared/databases.js';
 import { shown, planCommand, runTool, type StepIO, type Step } from './step.js';
 
 const PLACEHOLDER: Admin = { user: '', email: '', password: '***' };
@@ -78,5 +79,6 @@ export function setupDb({ keep, cached }: CacheableRun = {}): Step {
       await recordOwned(ctx.stateDir, ctx.throwawayDb);
       keep?.(output);
     },
+    cleanUp: (ctx) => (ctx.throwawayDb.file ? removeHalfBuilt(ctx) : dropOnServer(ctx, [ctx.throwawayDb])),
   };
 }

@@ -12,6 +12,14 @@ export interface StepIO {
   output(line: string): void;
 }
 
+/** What a step stopped midway leaves half-made, and how to remove it. */
+export interface CleanUp {
+  /** The removal, as the interrupt line names it when it fails ("could not …"). */
+  what: string;
+  /** Removes it; `done` gets each thing removed, as the interrupt line says it. */
+  remove(done: (line: string) => void): Promise<void>;
+}
+
 /** One documented step: a listr2 task with a dry-run plan. */
 export interface Step<C extends Context = Context> {
   /** The documented step's name: make-config, point-db, drop-db … */
@@ -24,6 +32,12 @@ export interface Step<C extends Context = Context> {
   /** What the step would do, as commands or sentences, for --dry-run. */
   plan(ctx: C): Promise<string[]> | string[];
   run(ctx: C, io: StepIO): Promise<void>;
+  /**
+   * How to remove what the step makes, should the run be stopped during it. Called as
+   * the step starts, so it can note what was there before (an INI's inode, the scripts
+   * in the versions folder).
+   */
+  cleanUp?(ctx: C): CleanUp | undefined;
 }
 
 /** A path as the user would write it from the project root. */
@@ -31,6 +45,9 @@ export const shown = (ctx: Context, file: string): string => {
   const relative = path.relative(ctx.root, file);
   return relative === '' || relative.startsWith('..') ? file : relative;
 };
+
+/** A path relative to the project root, as the interrupt line names what it removed. */
+export const fromRoot = (ctx: Context, file: string): string => path.relative(ctx.root, file) || file;
 
 /** Where a tool runs: the project root by default, or an exported tree with its own code first on sys.path. */
 export interface ToolPlace {
