@@ -22,14 +22,14 @@ async function scripts(ctx: Context): Promise<string[]> {
 }
 
 /**
- * Step 5 of the loop: `alembic revision --autogenerate` against the base database
+ * Documented step 5: `alembic revision --autogenerate` against the base database
  * (never the development one). An empty draft means the models did not change:
  * it is removed and the cycle ends there.
  */
 export function autogenerate({ message }: { message: string }): Step<CycleContext> {
   return {
     id: 'autogenerate',
-    title: () => `Autogenerate "${message}" against the base database`,
+    title: () => `autogenerate: generate "${message}" against the base database`,
     plan: (ctx) => [planOnBase(ctx, 'revision', '--autogenerate', '-m', message)],
     run: async (ctx, io) => {
       // The revision id is chosen and recorded first, so a run killed while Alembic writes the script leaves a draft the next cycle can find.

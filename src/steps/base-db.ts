@@ -70,15 +70,15 @@ async function buildFromCommitted(ctx: CycleContext, io: StepIO): Promise<void> 
   });
 }
 
-/** Step 2 of the round trip: the base database, i.e. the schema before the change, on a copy. */
+/** Documented step 5's database that has not been upgraded: the base database, i.e. the schema before the change, on a copy. */
 export const baseDb: Step<CycleContext> = {
   id: 'base-db',
   title: (ctx) =>
     ctx.trip.base.kind === 'vcs'
-      ? 'Build the base database from the committed code'
+      ? 'base-db: build the base database from the committed code'
       : ctx.trip.base.kind === 'snapshot'
-        ? `Copy snapshot ${ctx.trip.base.snapshot?.id} as the base database`
-        : 'Copy the development database as the base database',
+        ? `base-db: copy snapshot ${ctx.trip.base.snapshot?.id} as the base database`
+        : 'base-db: copy the development database as the base database',
   plan: (ctx) => {
     const base = describeTarget(ctx.trip.baseDb, ctx.root);
     if (ctx.trip.base.kind === 'vcs') return [`export the committed code to ${shown(ctx, path.join(ctx.stateDir, 'work', 'export'))} and build ${base} there`];

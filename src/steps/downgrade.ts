@@ -13,10 +13,10 @@ function keptOnPurpose(ctx: CycleContext): (change: SchemaChange) => boolean {
   return (change) => change.kind === 'column-added' && added.has(`${change.table}.${change.object}`) && !dropped.has(`${change.table}.${change.object}`);
 }
 
-/** Downgrade one step; the base must match itself as it was, but for columns kept on purpose. */
+/** Documented step 7, the downgrade: downgrade one step; the base must match itself as it was, but for columns kept on purpose. */
 export const downgrade: Step<CycleContext> = {
   id: 'downgrade',
-  title: () => CHECK.title,
+  title: () => 'downgrade: downgrade one step and compare with the base as it was',
   plan: (ctx) => [planOnBase(ctx, 'downgrade', String(ctx.trip.migration?.script.downRevision ?? '-1'))],
   run: async (ctx, io) => {
     const parent = ctx.trip.migration!.script.downRevision;

@@ -6,7 +6,7 @@ import { clearDatabase } from './shared/databases.js';
 import { assertNotDevelopment, type Step } from './step.js';
 
 /**
- * Step 4's `rm temp.db`, made safe (see clearDatabase). On a server the tools need
+ * Documented step 4's `rm temp.db`, made safe (see clearDatabase). On a server the tools need
  * the database to exist, so devdb creates it again, empty and marked as its own.
  */
 export function dropDb({ force }: { force: boolean }): Step {

@@ -5,13 +5,13 @@ import { countRows } from './shared/round-trip.js';
 import { shown, type Step } from './step.js';
 
 /**
- * Step 6 of the loop, made mechanical: the draft is read as Python (ast) and checked
+ * Documented step 6, made mechanical: the draft is read as Python (ast) and checked
  * for what a reviewer would catch. Errors stop before the round trip, since each is
  * a migration that cannot run or cannot be undone; warnings are reported.
  */
 export const lint: Step<CycleContext> = {
   id: 'lint',
-  title: () => 'Lint the draft',
+  title: () => "lint: check the draft with devdb's lint rules",
   plan: () => ['parse the draft with Python\'s ast and check it (devdb\'s lint rules)'],
   run: async (ctx) => {
     const migration = ctx.trip.migration!;

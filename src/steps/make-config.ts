@@ -9,7 +9,7 @@ export interface MakeConfigOptions {
   fresh: boolean;
 }
 
-/** Step 2 of the loop: `make-config temp.ini` with the preset's command, or a copy of the development INI. */
+/** Documented step 2: `make-config temp.ini` with the preset's command, or a copy of the development INI. */
 export function makeConfig({ fresh }: MakeConfigOptions): Step {
   const exists = (ctx: Context): boolean => fs.existsSync(ctx.throwawayIni);
   return {

@@ -27,14 +27,14 @@ async function setUpOrRestore(ctx: CycleContext, io: StepIO): Promise<void> {
 }
 
 /**
- * Step 3 of the round trip: the throwaway database rebuilt from the current models,
- * the schema the migration must produce. Kallithea's setup-db builds it from the
+ * What documented step 7 compares with: the throwaway database rebuilt from the
+ * current models, the schema the migration must produce. Kallithea's setup-db builds it from the
  * models already; a plain Alembic project's setup runs migrations, so devdb
  * creates its tables straight from the env's target_metadata.
  */
 export const modelDb: Step<CycleContext> = {
   id: 'model-db',
-  title: (ctx) => `Rebuild ${describeTarget(ctx.throwawayDb, ctx.root)} from the models`,
+  title: (ctx) => `model-db: rebuild ${describeTarget(ctx.throwawayDb, ctx.root)} from the models`,
   plan: (ctx) => (ctx.preset.needsAdmin ? setupDb().plan(ctx) : [planCommand(fromModels(ctx))]),
   run: async (ctx, io) => {
     if (ctx.preset.needsAdmin) {

@@ -11,7 +11,7 @@ import { replaceFile } from '../config/replace-file.js';
 
 const throwawayUrl = (ctx: Context): string => iniUrlFor(ctx.throwawayDb, path.dirname(ctx.throwawayIni));
 
-/** Step 2, the edit: aim the throwaway INI at the throwaway database, changing only that line. */
+/** Documented step 2, the edit: aim the throwaway INI at the throwaway database, changing only that line. */
 export const pointDb: Step = {
   id: 'point-db',
   title: (ctx) => `point-db: aim ${shown(ctx, ctx.throwawayIni)} at ${describeTarget(ctx.throwawayDb, ctx.root)}`,

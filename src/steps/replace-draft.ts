@@ -83,7 +83,7 @@ async function putBack(ctx: CycleContext, draft: Draft, io: StepIO): Promise<voi
  */
 export const replaceDraft: Step<CycleContext> = {
   id: 'replace-draft',
-  title: () => 'Replace the previous uncommitted draft',
+  title: () => 'replace-draft: replace the previous uncommitted draft',
   skip: async (ctx) => ((await pendingDraft(ctx)) ? false : 'no uncommitted draft'),
   plan: async (ctx) => {
     const draft = await pendingDraft(ctx);

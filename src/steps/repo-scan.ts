@@ -7,7 +7,7 @@ import { shown, planCommand, type Step } from './step.js';
 const command = (ctx: Context): Command | undefined => ctx.preset.repoScan(shown(ctx, ctx.throwawayIni));
 
 /**
- * Step 4's repo-scan: registers the repositories folder's repositories in the throwaway
+ * Documented step 4's repo-scan: registers the repositories folder's repositories in the throwaway
  * database. Given a cached database, nothing is run: it was scanned when it was built,
  * and the repositories folder is as it was then.
  */

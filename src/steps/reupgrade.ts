@@ -5,10 +5,10 @@ import { shown, runTool, type Step } from './step.js';
 
 const CHECK = { id: 'reupgrade', title: 'Upgrade again and compare with the models' } as const;
 
-/** Upgrade the base again after the downgrade; it must match the database built from the models once more. */
+/** Documented step 7, the upgrade once more: upgrade the base again after the downgrade; it must match the database built from the models once more. */
 export const reupgrade: Step<CycleContext> = {
   id: 'reupgrade',
-  title: () => CHECK.title,
+  title: () => 'reupgrade: upgrade again and compare with the models',
   plan: (ctx) => [planOnBase(ctx, 'upgrade', 'head')],
   run: async (ctx, io) => {
     try {

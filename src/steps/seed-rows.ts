@@ -10,10 +10,10 @@ const touchedTables = (ctx: CycleContext): string[] => {
   return [...new Set(ops.map((op) => op.table).filter((t): t is string => typeof t === 'string'))];
 };
 
-/** Step 6 of the round trip: at least one row in every table the migration touches, so data has to survive it. */
+/** Documented step 7, testing the upgrade and the downgrade, begins here: at least one row in every table the migration touches, so data has to survive it. */
 export const seedRows: Step<CycleContext> = {
   id: 'seed-rows',
-  title: () => 'Put rows into the tables the migration touches',
+  title: () => 'seed-rows: put rows into the tables the migration touches',
   plan: (ctx) => [`insert a row into each empty table the draft touches, in ${describeTarget(ctx.trip.baseDb, ctx.root)}`],
   run: async (ctx, io) => {
     const before = await inspect(ctx.trip.baseDb);

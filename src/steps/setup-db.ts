@@ -54,7 +54,7 @@ export function fromEmptyHint(error: unknown): unknown {
 }
 
 /**
- * Step 4's setup-db with the admin options: builds the throwaway database from the
+ * Documented step 4's setup-db with the admin options: builds the throwaway database from the
  * current models, or, given a cached database, copies that into a fresh throwaway
  * database devdb owns.
  */

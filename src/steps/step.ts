@@ -20,10 +20,15 @@ export interface CleanUp {
   remove(done: (line: string) => void): Promise<void>;
 }
 
-/** One documented step: a listr2 task with a dry-run plan. */
+/**
+ * One step of the documented loop: a listr2 task with a dry-run plan. Each lives in
+ * src/steps/<id>.ts as the export named by its id in camelCase; src/steps/shared/
+ * holds what several steps use.
+ */
 export interface Step<C extends Context = Context> {
-  /** The documented step's name: make-config, point-db, drop-db … */
+  /** The step's one name (make-config, point-db, drop-db …), as the JSON report's steps[].id gives it. */
   id: string;
+  /** The id, then what the step does now: "make-config: create temp.ini". */
   title(ctx: C): string;
   /** Whether the step applies to this project at all (a preset without repo-scan has no such step). */
   enabled?(ctx: C): boolean;

@@ -4,10 +4,10 @@ import { shown, runTool, type Step } from './step.js';
 
 const CHECK = { id: 'upgrade', title: 'Upgrade the base to head and compare with the models' } as const;
 
-/** Upgrade the base to head; it must then match the database built from the models. */
+/** Documented step 7, the upgrade: upgrade the base to head; it must then match the database built from the models. */
 export const upgrade: Step<CycleContext> = {
   id: 'upgrade',
-  title: () => CHECK.title,
+  title: () => 'upgrade: upgrade the base to head and compare with the models',
   plan: (ctx) => [planOnBase(ctx, 'upgrade', 'head')],
   run: async (ctx, io) => {
     await runTool(ctx, alembic(shown(ctx, ctx.trip.baseIni), 'upgrade', 'head'), io, 'the upgrade');
