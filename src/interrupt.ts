@@ -5,14 +5,12 @@ import { stopChildren } from './children.js';
 import type { Context } from './context.js';
 import { EXIT } from './errors.js';
 import { listSnapshots } from './engines/snapshots.js';
-import { describeTarget } from './engines/url.js';
-import { dropOwned } from './engines/ownership.js';
-import { versionsFolder } from './config/project-files.js';
 import type { Lock } from './lock.js';
-import { dropServerWork } from './steps/drop-db.js';
+import { dropOnServer } from './steps/shared/databases.js';
+import { fromRoot, type CleanUp, type Step } from './steps/step.js';
 
 // Ctrl-C (SIGINT), SIGTERM and SIGHUP stop a run cleanly: the tools devdb started are
-// stopped, the files the interrupted step was making are removed, the lock is released,
+// stopped, what the interrupted step was making is removed (its cleanUp), the lock is released,
 // and one line says what was cleaned up and whether the development database changed,
 // with the command that puts it back if it did. Exit code 130. A step that outlives
 // --timeout (DEVDB_TIMEOUT) is stopped the same way, with exit code 1 and its name.
@@ -23,8 +21,8 @@ interface Run {
   startedAt: Date;
   lock?: Lock;
   ctx?: Context;
-  /** The running step; for make-config, the throwaway INI's inode when it started; for autogenerate, the scripts there were. */
-  step?: { id: string; title: string; ini?: number | undefined; versions?: Promise<string[]> };
+  /** The running step, with how to remove what it makes, as it said when it started. */
+  step?: { id: string; title: string; cleanUp: CleanUp | undefined };
 }
 
 /** What stopped the run: a signal, or a step that outlived --timeout SECONDS. */
@@ -66,31 +64,16 @@ export function watchContext(ctx: Context): void {
   if (run) run.ctx = ctx;
 }
 
-/** Which step is running now (undefined between steps). */
-export function stepStarted(ctx: Context, step: { id: string; title: string } | undefined): void {
+/** Which step is running now, with its title as shown (undefined between steps). */
+export function stepStarted<C extends Context>(ctx: C, running: { step: Step<C>; title: string } | undefined): void {
   if (!run) return;
   run.ctx = ctx;
-  if (!step) run.step = undefined;
-  else if (step.id === 'autogenerate') run.step = { ...step, versions: scripts(ctx) };
-  else if (step.id === 'make-config') run.step = { ...step, ini: inode(ctx.throwawayIni) };
-  else run.step = { ...step };
+  run.step = running && { id: running.step.id, title: running.title, cleanUp: running.step.cleanUp?.(ctx) };
 }
 
 /** Resolves at once, unless the run is being interrupted: then never (the process exits with 130). */
 export function unlessInterrupted(): Promise<void> {
   return interrupting ?? Promise.resolve();
-}
-
-const inode = (file: string): number | undefined => fs.statSync(file, { throwIfNoEntry: false })?.ino;
-
-/** The migration scripts in the versions folder, absolute paths. */
-async function scripts(ctx: Context): Promise<string[]> {
-  try {
-    const folder = path.join(ctx.root, await versionsFolder(ctx.config, ctx.root));
-    return (await fs.readdir(folder)).filter((f) => f.endsWith('.py')).map((f) => path.join(folder, f));
-  } catch {
-    return [];
-  }
 }
 
 function onSignal(signal: NodeJS.Signals): void {
@@ -122,64 +105,44 @@ async function stepEnded(): Promise<void> {
 async function cleanUp(cause: Cause, step: Run['step']): Promise<void> {
   const cleaned: string[] = [];
   // One action that fails is said, never the end of the clean-up: the lock is released and the line printed whatever happens.
-  const attempt = async (what: string, action: () => Promise<void>): Promise<void> => {
+  const attempt = async ({ what, remove }: CleanUp): Promise<void> => {
     try {
-      await action();
+      await remove((line) => cleaned.push(line));
     } catch (error) {
       cleaned.push(`could not ${what} (${error instanceof Error ? error.message : String(error)})`);
     }
   };
-  await attempt('stop the tools devdb had started', async () => {
-    const stopped = await stopChildren();
-    if (stopped > 0) cleaned.push(`stopped ${stopped === 1 ? 'the tool' : `${stopped} tools`} devdb had started`);
+  await attempt({
+    what: 'stop the tools devdb had started',
+    remove: async (done) => {
+      const stopped = await stopChildren();
+      if (stopped > 0) done(`stopped ${stopped === 1 ? 'the tool' : `${stopped} tools`} devdb had started`);
+    },
   });
   await stepEnded();
   let restore: string | undefined;
   const ctx = run?.ctx;
   if (ctx) {
-    const shown = (file: string): string => path.relative(ctx.root, file) || file;
     const work = path.join(ctx.stateDir, 'work');
-    await attempt(`remove ${shown(work)}`, async () => {
-      if (!(await fs.pathExists(work))) return;
-      await fs.remove(work);
-      cleaned.push(`removed ${shown(work)}`);
+    await attempt({
+      what: `remove ${fromRoot(ctx, work)}`,
+      remove: async (done) => {
+        if (!(await fs.pathExists(work))) return;
+        await fs.remove(work);
+        done(`removed ${fromRoot(ctx, work)}`);
+      },
     });
-    if ((step?.id === 'setup-db' || step?.id === 'model-db') && ctx.throwawayDb.file) {
-      await attempt(`remove the half-built ${describeTarget(ctx.throwawayDb, ctx.root)}`, async () => {
-        if ((await dropOwned(ctx.stateDir, ctx.throwawayDb)) === 'dropped') cleaned.push(`removed the half-built ${describeTarget(ctx.throwawayDb, ctx.root)} ("devdb reset" rebuilds it)`);
-      });
-    }
-    // On a server, the round trip's databases go as they would at its end; reset's throwaway only if it was half-built.
-    if (ctx.serverDatabase) {
-      const targets = [ctx.serverDatabase('base'), ...(run?.command !== 'reset' || step?.id === 'setup-db' ? [ctx.throwawayDb] : [])];
-      await attempt('drop the databases this run made on the server', async () => {
-        const dropped = await dropServerWork(ctx, targets);
-        if (dropped.length > 0) cleaned.push(`dropped ${dropped.join(', ')}`);
-      });
-    }
-    // Only the INI the step was making: one that was there before it is the user's (make-config moves it to backups first).
-    if (step?.id === 'make-config' && inode(ctx.throwawayIni) !== undefined && inode(ctx.throwawayIni) !== step.ini) {
-      await attempt(`remove the half-made ${shown(ctx.throwawayIni)}`, async () => {
-        await fs.remove(ctx.throwawayIni);
-        cleaned.push(`removed the half-made ${shown(ctx.throwawayIni)}`);
-      });
-    }
-    const versions = step?.versions;
-    if (versions) {
-      await attempt('remove the unfinished draft', async () => {
-        const before = new Set(await versions);
-        for (const file of await scripts(ctx)) {
-          if (before.has(file)) continue;
-          await fs.remove(file);
-          cleaned.push(`removed the unfinished draft ${shown(file)}`);
-        }
-      });
-    }
+    // On a server, the round trip's databases go as they would at its end; reset's throwaway is the step's to drop, if it was making it.
+    if (ctx.serverDatabase) await attempt(dropOnServer(ctx, [ctx.serverDatabase('base'), ...(run?.command !== 'reset' ? [ctx.throwawayDb] : [])]));
+    if (step?.cleanUp) await attempt(step.cleanUp);
     if (ctx.devDb.file) {
-      await attempt('list the snapshots this run took', async () => {
-        // Every write to the development database follows a snapshot of it: the first one this run took is how it was before.
-        const taken = (await listSnapshots(ctx.stateDir, ctx.devDb)).filter((s) => new Date(s.createdAt) >= (run as Run).startedAt);
-        if (taken[0]) restore = `devdb snapshot restore ${taken[0].id}`;
+      await attempt({
+        what: 'list the snapshots this run took',
+        remove: async () => {
+          // Every write to the development database follows a snapshot of it: the first one this run took is how it was before.
+          const taken = (await listSnapshots(ctx.stateDir, ctx.devDb)).filter((s) => new Date(s.createdAt) >= (run as Run).startedAt);
+          if (taken[0]) restore = `devdb snapshot restore ${taken[0].id}`;
+        },
       });
     }
   }

@@ -148,7 +148,7 @@ function stepTask<C extends Context>(step: Step<C>, at: { group: Group<C>; index
           task.skip(reason);
           return;
         }
-        stepStarted(ctx, record);
+        stepStarted(ctx, { step, title: record.title });
         const stopClock = stepClock();
         // Plain lines (CI, hooks): a long migration would otherwise be silence.
         const ticker = render.json || process.stdout.isTTY ? undefined : setInterval(() => (task.output = `still running (${Math.round((performance.now() - started) / 1000)} s)`), STILL_RUNNING_MS);

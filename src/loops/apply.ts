@@ -2,9 +2,9 @@ import type { Context } from '../context.js';
 import { engineFor } from '../engines/index.js';
 import { describeTarget } from '../engines/url.js';
 import { usageError } from '../errors.js';
-import { applyToDev } from '../steps/apply.js';
+import { apply } from '../steps/apply.js';
 import { findNewest } from '../steps/find-newest.js';
-import type { CycleContext } from '../steps/round-trip.js';
+import type { CycleContext } from '../steps/shared/round-trip.js';
 import { shown, type Step } from '../steps/step.js';
 import { EngineRun, type Node } from '../workflow.js';
 import { cycleContext, dropEngineWork, proveOn, proveSteps } from './engines.js';
@@ -50,7 +50,7 @@ export function applyLoop(context: Context): { nodes: Node[]; run: EngineRun<Cyc
   const nodes: Node[] = [
     { group: 'Find the newest migration', run, steps: [findNewestToApply] },
     proveOn(ctx.engine, run, proveSteps),
-    { group: 'Apply', run, steps: [applyToDev] },
+    { group: 'Apply', run, steps: [apply] },
     dropEngineWork(ctx.engine, run),
   ];
   return { nodes, run };

@@ -1,17 +1,17 @@
 import type { Context } from '../context.js';
 import type { EngineName } from '../schema/model.js';
 import { readMigration } from '../migration/script.js';
-import { applyToDev } from '../steps/apply.js';
+import { apply } from '../steps/apply.js';
 import { autogenerate } from '../steps/autogenerate.js';
 import { baseDb } from '../steps/base-db.js';
 import { dropDb } from '../steps/drop-db.js';
-import { openEditor } from '../steps/edit-draft.js';
+import { openEditor } from '../steps/shared/edit-draft.js';
 import { makeConfig } from '../steps/make-config.js';
 import { modelDb } from '../steps/model-db.js';
 import { pointDb } from '../steps/point-db.js';
 import { preflight } from '../steps/preflight.js';
 import { replaceDraft } from '../steps/replace-draft.js';
-import type { CycleContext } from '../steps/round-trip.js';
+import type { CycleContext } from '../steps/shared/round-trip.js';
 import type { Step } from '../steps/step.js';
 import { EngineRun, type Hook, type Node } from '../workflow.js';
 import { cycleContext, dropEngineWork, openEngine, proveOn, proveSteps, roundTripSteps, unlessNoChange } from './engines.js';
@@ -38,7 +38,7 @@ const generateSteps = (options: CycleChoices): Step<CycleContext>[] => [
 ];
 
 /** Step 7 on the development database, unless --no-apply. */
-const applySteps = (options: CycleChoices): Step<CycleContext>[] => (options.apply === false ? [] : [unlessNoChange(applyToDev)]);
+const applySteps = (options: CycleChoices): Step<CycleContext>[] => (options.apply === false ? [] : [unlessNoChange(apply)]);
 
 /** Every step of a cycle on one engine, in order: what --dry-run plans. */
 export const cycleSteps = (options: CycleChoices): Step<CycleContext>[] => [...generateSteps(options), ...roundTripSteps.map(unlessNoChange), ...applySteps(options)];

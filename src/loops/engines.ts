@@ -4,27 +4,30 @@ import type { Context } from '../context.js';
 import { dropOwned } from '../engines/ownership.js';
 import { ENGINE_NAMES, type EngineName } from '../schema/model.js';
 import { usageError } from '../errors.js';
-import { checkRows } from '../steps/check-rows.js';
 import { baseDb } from '../steps/base-db.js';
-import { dropDb, dropServerWork } from '../steps/drop-db.js';
-import { lintDraft } from '../steps/lint-migration.js';
+import { downgrade } from '../steps/downgrade.js';
+import { dropDb } from '../steps/drop-db.js';
+import { lint } from '../steps/lint.js';
 import { makeConfig } from '../steps/make-config.js';
 import { modelDb } from '../steps/model-db.js';
 import { pointDb } from '../steps/point-db.js';
-import { newRoundTrip, type CycleContext } from '../steps/round-trip.js';
-import { seedBase } from '../steps/seed-rows.js';
+import { reupgrade } from '../steps/reupgrade.js';
+import { rows } from '../steps/rows.js';
+import { seedRows } from '../steps/seed-rows.js';
+import { dropServerWork } from '../steps/shared/databases.js';
+import { newRoundTrip, type CycleContext } from '../steps/shared/round-trip.js';
 import type { Step } from '../steps/step.js';
-import { downgradeBase, upgradeBase } from '../steps/upgrade.js';
+import { upgrade } from '../steps/upgrade.js';
 import type { EngineRun, Group, Hook } from '../workflow.js';
 
 /** The round trip shared by cycle, verify and apply: lint, rows, upgrade, downgrade, upgrade again, data. */
 export const roundTripSteps: Step<CycleContext>[] = [
-  lintDraft,
-  seedBase,
-  upgradeBase({ again: false }),
-  downgradeBase,
-  upgradeBase({ again: true }),
-  checkRows,
+  lint,
+  seedRows,
+  upgrade,
+  downgrade,
+  reupgrade,
+  rows,
 ];
 
 /** The round trip of a migration generated or found elsewhere, with the engine's own throwaway INI, base and model database first. */

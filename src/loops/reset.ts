@@ -1,11 +1,10 @@
 import { cacheable, cacheInputs, cacheKey, findEntry, storeEntry, type CacheEntry } from '../cache/reset-cache.js';
-import { restoredRepoScan, restoredSetupDb } from '../cache/steps.js';
 import type { Context } from '../context.js';
 import { dropDb } from '../steps/drop-db.js';
 import { makeConfig } from '../steps/make-config.js';
 import { pointDb } from '../steps/point-db.js';
-import { repoScan, repoScanStep } from '../steps/repo-scan.js';
-import { setupDb, setupDbStep } from '../steps/setup-db.js';
+import { repoScan } from '../steps/repo-scan.js';
+import { setupDb } from '../steps/setup-db.js';
 import { sqlLog } from '../steps/sql-log.js';
 import type { Step } from '../steps/step.js';
 import { EngineRun, type Node } from '../workflow.js';
@@ -33,12 +32,12 @@ function prepareSteps(options: ResetChoices): Step[] {
 }
 
 /** The documented step 4 as steps: make-config, point-db, [sql-log], drop-db, setup-db, repo-scan; what --dry-run plans. */
-export const resetSteps = (options: ResetChoices): Step[] => [...prepareSteps(options), setupDb, repoScan];
+export const resetSteps = (options: ResetChoices): Step[] => [...prepareSteps(options), setupDb(), repoScan()];
 
 /** setup-db and repo-scan: served from a cached database, or run, keeping what they print for the cache. */
 function buildSteps(ctx: Context, hit: CacheEntry | undefined, output: Record<string, string>): Step[] {
-  if (!hit) return [setupDbStep((text) => (output['setup-db'] = text)), repoScanStep((text) => (output['repo-scan'] = text))];
-  return [restoredSetupDb(hit), ...(repoScan.enabled?.(ctx) === false ? [] : [restoredRepoScan(hit)])];
+  if (!hit) return [setupDb({ keep: (text) => (output['setup-db'] = text) }), repoScan({ keep: (text) => (output['repo-scan'] = text) })];
+  return [setupDb({ cached: hit }), ...(repoScan().enabled?.(ctx) === false ? [] : [repoScan({ cached: hit })])];
 }
 
 /**

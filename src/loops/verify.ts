@@ -1,7 +1,7 @@
 import { loadContext, type Context, type GlobalOptions } from '../context.js';
 import type { EngineName } from '../schema/model.js';
 import { findNewest } from '../steps/find-newest.js';
-import type { CycleContext } from '../steps/round-trip.js';
+import type { CycleContext } from '../steps/shared/round-trip.js';
 import { EngineRun, runLoop, type Node } from '../workflow.js';
 import { cycleContext, dropEngineWork, enginesFor, openEngine, proveOn, proveSteps } from './engines.js';
 

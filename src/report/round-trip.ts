@@ -3,7 +3,7 @@ import pc from 'picocolors';
 import { describeTarget } from '../engines/url.js';
 import { EXIT } from '../errors.js';
 import { changesToJson, renderChanges } from '../schema/render.js';
-import type { CycleContext } from '../steps/round-trip.js';
+import type { CycleContext } from '../steps/shared/round-trip.js';
 import { shown } from '../steps/step.js';
 import type { EngineRun } from '../workflow.js';
 import { errorLines, errorReport, type Outcome } from './output.js';

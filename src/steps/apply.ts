@@ -5,19 +5,19 @@ import { takeSnapshot } from '../engines/snapshots.js';
 import { describeTarget } from '../engines/url.js';
 import { alembic } from '../presets/command.js';
 import { fileSha256, updateState } from '../state.js';
-import { iniForDevDb, writeIniForDevDb } from './dev-ini.js';
-import type { CycleContext } from './round-trip.js';
+import { iniForDevDb, writeIniForDevDb } from './shared/dev-ini.js';
+import type { CycleContext } from './shared/round-trip.js';
 import { shown, planCommand, runTool, type Step } from './step.js';
 
 /**
- * Step 7 of the loop, last: only after every check passed, snapshot the development
+ * Documented step 7, last: only after every check passed, snapshot the development
  * database and upgrade it to head. Then its fingerprint and the script as applied
  * are kept, so replacing the draft later can tell whether anything wrote to the
  * database since, and undo exactly what was applied.
  */
-export const applyToDev: Step<CycleContext> = {
+export const apply: Step<CycleContext> = {
   id: 'apply',
-  title: (ctx) => `Snapshot ${describeTarget(ctx.devDb, ctx.root)} and upgrade it to head`,
+  title: (ctx) => `apply: snapshot ${describeTarget(ctx.devDb, ctx.root)} and upgrade it to head`,
   plan: (ctx) => [`snapshot ${describeTarget(ctx.devDb, ctx.root)} into .devdb/snapshots`, planCommand(alembic(shown(ctx, iniForDevDb(ctx)), 'upgrade', 'head'))],
   run: async (ctx, io) => {
     const migration = ctx.trip.migration!;

@@ -1,23 +1,35 @@
 import { randomBytes } from 'node:crypto';
+import path from 'node:path';
 import fs from 'fs-extra';
+import { versionsFolder } from '../config/project-files.js';
+import type { Context } from '../context.js';
 import { DevdbError, EXIT, usageError } from '../errors.js';
 import { readMigration } from '../migration/script.js';
 import { alembic } from '../presets/command.js';
 import { isNotUpToDate, parseGenerated } from '../python/alembic.js';
 import { fileSha256, updateState } from '../state.js';
-import type { CycleContext } from './round-trip.js';
-import { planOnBase } from './base-db.js';
-import { shown, runTool, type Step } from './step.js';
+import { planOnBase, type CycleContext } from './shared/round-trip.js';
+import { fromRoot, shown, runTool, type Step } from './step.js';
+
+/** The migration scripts in the versions folder, absolute paths. */
+async function scripts(ctx: Context): Promise<string[]> {
+  try {
+    const folder = path.join(ctx.root, await versionsFolder(ctx.config, ctx.root));
+    return (await fs.readdir(folder)).filter((f) => f.endsWith('.py')).map((f) => path.join(folder, f));
+  } catch {
+    return [];
+  }
+}
 
 /**
- * Step 5 of the loop: `alembic revision --autogenerate` against the base database
+ * Documented step 5: `alembic revision --autogenerate` against the base database
  * (never the development one). An empty draft means the models did not change:
  * it is removed and the cycle ends there.
  */
 export function autogenerate({ message }: { message: string }): Step<CycleContext> {
   return {
     id: 'autogenerate',
-    title: () => `Autogenerate "${message}" against the base database`,
+    title: () => `autogenerate: generate "${message}" against the base database`,
     plan: (ctx) => [planOnBase(ctx, 'revision', '--autogenerate', '-m', message)],
     run: async (ctx, io) => {
       // The revision id is chosen and recorded first, so a run killed while Alembic writes the script leaves a draft the next cycle can find.
@@ -54,6 +66,21 @@ export function autogenerate({ message }: { message: string }): Step<CycleContex
       await updateState(ctx.stateDir, (state) => {
         state.draft = { file, revision: script.revision ?? '', applied: false, sha256 };
       });
+    },
+    cleanUp: (ctx) => {
+      // Any script that was not there when the step started is the one Alembic was writing.
+      const before = scripts(ctx);
+      return {
+        what: 'remove the unfinished draft',
+        remove: async (done) => {
+          const known = new Set(await before);
+          for (const file of await scripts(ctx)) {
+            if (known.has(file)) continue;
+            await fs.remove(file);
+            done(`removed the unfinished draft ${fromRoot(ctx, file)}`);
+          }
+        },
+      };
     },
   };
 }

@@ -7,14 +7,12 @@ import { makeOwned } from '../engines/ownership.js';
 import { snapshotTarget } from '../engines/snapshots.js';
 import { describeTarget, type DatabaseTarget } from '../engines/url.js';
 import { usageError } from '../errors.js';
-import { alembic } from '../presets/command.js';
 import { baseRevision, detectVcs, exportCommitted } from '../vcs/index.js';
-import type { CycleContext } from './round-trip.js';
-import { clearDatabase } from './drop-db.js';
-import { hereAs } from './make-config.js';
+import type { CycleContext } from './shared/round-trip.js';
 import { fromEmptyHint } from './setup-db.js';
-import { iniUrlFor, urlSectionsToSet } from './point-db.js';
-import { shown, planCommand, runTool, type Step, type StepIO } from './step.js';
+import { clearDatabase } from './shared/databases.js';
+import { hereAs, iniUrlFor, urlSectionsToSet } from './shared/ini.js';
+import { shown, runTool, type Step, type StepIO } from './step.js';
 
 /**
  * Writes `ini` as a copy of the throwaway INI aimed at `target`, so the same settings drive
@@ -72,15 +70,15 @@ async function buildFromCommitted(ctx: CycleContext, io: StepIO): Promise<void> 
   });
 }
 
-/** Step 2 of the round trip: the base database, i.e. the schema before the change, on a copy. */
+/** Documented step 5's database that has not been upgraded: the base database, i.e. the schema before the change, on a copy. */
 export const baseDb: Step<CycleContext> = {
   id: 'base-db',
   title: (ctx) =>
     ctx.trip.base.kind === 'vcs'
-      ? 'Build the base database from the committed code'
+      ? 'base-db: build the base database from the committed code'
       : ctx.trip.base.kind === 'snapshot'
-        ? `Copy snapshot ${ctx.trip.base.snapshot?.id} as the base database`
-        : 'Copy the development database as the base database',
+        ? `base-db: copy snapshot ${ctx.trip.base.snapshot?.id} as the base database`
+        : 'base-db: copy the development database as the base database',
   plan: (ctx) => {
     const base = describeTarget(ctx.trip.baseDb, ctx.root);
     if (ctx.trip.base.kind === 'vcs') return [`export the committed code to ${shown(ctx, path.join(ctx.stateDir, 'work', 'export'))} and build ${base} there`];
@@ -103,6 +101,3 @@ export const baseDb: Step<CycleContext> = {
     await writeIniFor(ctx, ctx.trip.baseIni, target);
   },
 };
-
-/** The command that upgrades or downgrades the base database, for plans. */
-export const planOnBase = (ctx: CycleContext, ...args: string[]): string => planCommand(alembic(shown(ctx, ctx.trip.baseIni), ...args));

@@ -5,18 +5,18 @@ import { readMigration } from '../migration/script.js';
 import { engineFor } from '../engines/index.js';
 import { detectVcs, isCommitted } from '../vcs/index.js';
 import { readHeadsPlan, singleHead } from './preflight.js';
-import type { CycleContext } from './round-trip.js';
+import type { CycleContext } from './shared/round-trip.js';
 import { shown, type Step } from './step.js';
 
 /**
- * verify's first step: the newest migration and the database before it, in this
+ * verify's first step (documented step 6, after a hand edit): the newest migration and the database before it, in this
  * order of preference: the development database if it is at the parent revision;
  * the snapshot devdb took before applying it; the committed code if the migration
  * is not committed yet.
  */
 export const findNewest: Step<CycleContext> = {
   id: 'find-newest',
-  title: () => 'Find the newest migration and the database before it',
+  title: () => 'find-newest: find the newest migration and the database before it',
   plan: (ctx) => [readHeadsPlan(ctx)],
   run: async (ctx) => {
     const file = (await singleHead(ctx))?.path;

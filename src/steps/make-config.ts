@@ -1,14 +1,15 @@
 import path from 'node:path';
 import fs from 'fs-extra';
 import type { Context } from '../context.js';
-import { shown, planCommand, runTool, type Step } from './step.js';
+import { hereAs } from './shared/ini.js';
+import { fromRoot, shown, planCommand, runTool, type Step } from './step.js';
 
 export interface MakeConfigOptions {
   /** Recreate the throwaway INI even if it exists (the old one is kept in .devdb/backups). */
   fresh: boolean;
 }
 
-/** Step 2 of the loop: `make-config temp.ini` with the preset's command, or a copy of the development INI. */
+/** Documented step 2: `make-config temp.ini` with the preset's command, or a copy of the development INI. */
 export function makeConfig({ fresh }: MakeConfigOptions): Step {
   const exists = (ctx: Context): boolean => fs.existsSync(ctx.throwawayIni);
   return {
@@ -29,17 +30,24 @@ export function makeConfig({ fresh }: MakeConfigOptions): Step {
       if (command) await runTool(ctx, command, io, 'make-config');
       else await fs.writeFile(ctx.throwawayIni, hereAs(await fs.readFile(ctx.devIni, 'utf8'), path.dirname(ctx.devIni), path.dirname(ctx.throwawayIni)), { flag: 'wx' });
     },
+    cleanUp: (ctx) => {
+      // Only the INI the step was making: one that was there before it is the user's (run moves it to backups first).
+      const before = inode(ctx.throwawayIni);
+      const half = `the half-made ${fromRoot(ctx, ctx.throwawayIni)}`;
+      return {
+        what: `remove ${half}`,
+        remove: async (done) => {
+          const now = inode(ctx.throwawayIni);
+          if (now === undefined || now === before) return;
+          await fs.remove(ctx.throwawayIni);
+          done(`removed ${half}`);
+        },
+      };
+    },
   };
 }
 
-/**
- * An INI's text moved from `from` to `to` with every path meaning what it meant: `%(here)s`
- * is the INI's own folder, so a copy elsewhere gets the original folder written out
- * (escaped for ConfigParser); paths relative to where Alembic runs need nothing.
- */
-export function hereAs(text: string, from: string, to: string): string {
-  return from === to ? text : text.replaceAll('%(here)s', from.replace(/%/g, '%%'));
-}
+const inode = (file: string): number | undefined => fs.statSync(file, { throwIfNoEntry: false })?.ino;
 
 const backupDir = (ctx: Context): string => path.join(ctx.stateDir, 'backups');
 

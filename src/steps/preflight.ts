@@ -5,8 +5,8 @@ import { usageError } from '../errors.js';
 import { alembic } from '../presets/command.js';
 import { readRevisions, type AlembicRevision } from '../python/alembic.js';
 import type { Context } from '../context.js';
-import { writeIniForDevDb } from './dev-ini.js';
-import type { CycleContext } from './round-trip.js';
+import { writeIniForDevDb } from './shared/dev-ini.js';
+import type { CycleContext } from './shared/round-trip.js';
 import { shown, runTool, type Step } from './step.js';
 
 /** The newest migration (exactly one head) of the project's code, read by Alembic itself; undefined with no migrations. */
@@ -22,7 +22,7 @@ export async function singleHead(ctx: Context): Promise<AlembicRevision | undefi
 export const readHeadsPlan = (ctx: Context): string => `read the heads of the migrations through ${shown(ctx, ctx.devIni)} with Alembic's ScriptDirectory`;
 
 /**
- * Step 1 of the loop: the development database must be at the newest migration
+ * Documented step 1: the development database must be at the newest migration
  * before the change. A stale one stops the cycle with the documented
  * "Target database is not up to date" explained, unless --upgrade-first asks to
  * snapshot it and bring it up to head.
@@ -30,7 +30,7 @@ export const readHeadsPlan = (ctx: Context): string => `read the heads of the mi
 export function preflight({ upgradeFirst }: { upgradeFirst: boolean }): Step<CycleContext> {
   return {
     id: 'preflight',
-    title: () => 'Check the development database is at the newest migration',
+    title: () => 'preflight: check the development database is at the newest migration',
     plan: (ctx) => [readHeadsPlan(ctx), `read alembic_version of ${describeTarget(ctx.devDb, ctx.root)}`],
     run: async (ctx, io) => {
       const head = (await singleHead(ctx))?.revision;

@@ -6,9 +6,9 @@ import { fingerprint } from '../engines/fingerprint.js';
 import { findSnapshot, restoreSnapshot, type Snapshot } from '../engines/snapshots.js';
 import { fileSha256, readState, updateState, type Draft } from '../state.js';
 import { detectVcs, isCommitted } from '../vcs/index.js';
-import type { CycleContext } from './round-trip.js';
+import type { CycleContext } from './shared/round-trip.js';
 import { shown, type Step, type StepIO } from './step.js';
-import { undoDraft } from './undo-draft.js';
+import { undoDraft } from './shared/undo-draft.js';
 
 /** The script of a revision, by its `revision = '…'` line: a draft whose run was stopped before its file was recorded. */
 async function scriptOf(ctx: CycleContext, revision: string): Promise<string | undefined> {
@@ -83,7 +83,7 @@ async function putBack(ctx: CycleContext, draft: Draft, io: StepIO): Promise<voi
  */
 export const replaceDraft: Step<CycleContext> = {
   id: 'replace-draft',
-  title: () => 'Replace the previous uncommitted draft',
+  title: () => 'replace-draft: replace the previous uncommitted draft',
   skip: async (ctx) => ((await pendingDraft(ctx)) ? false : 'no uncommitted draft'),
   plan: async (ctx) => {
     const draft = await pendingDraft(ctx);

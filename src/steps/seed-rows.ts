@@ -1,7 +1,7 @@
 import { engineFor } from '../engines/index.js';
 import { describeTarget } from '../engines/url.js';
-import type { CycleContext } from './round-trip.js';
-import { inspect, rows } from './round-trip.js';
+import type { CycleContext } from './shared/round-trip.js';
+import { countRows, inspect } from './shared/round-trip.js';
 import type { Step } from './step.js';
 
 /** Tables the draft's upgrade names. */
@@ -10,10 +10,10 @@ const touchedTables = (ctx: CycleContext): string[] => {
   return [...new Set(ops.map((op) => op.table).filter((t): t is string => typeof t === 'string'))];
 };
 
-/** Step 6 of the round trip: at least one row in every table the migration touches, so data has to survive it. */
-export const seedBase: Step<CycleContext> = {
+/** Documented step 7, testing the upgrade and the downgrade, begins here: at least one row in every table the migration touches, so data has to survive it. */
+export const seedRows: Step<CycleContext> = {
   id: 'seed-rows',
-  title: () => 'Put rows into the tables the migration touches',
+  title: () => 'seed-rows: put rows into the tables the migration touches',
   plan: (ctx) => [`insert a row into each empty table the draft touches, in ${describeTarget(ctx.trip.baseDb, ctx.root)}`],
   run: async (ctx, io) => {
     const before = await inspect(ctx.trip.baseDb);
@@ -23,6 +23,6 @@ export const seedBase: Step<CycleContext> = {
       if (seeded.inserted > 0) io.output(`${seeded.table}: ${seeded.inserted} row inserted`);
     }
     ctx.trip.beforeSchema = before;
-    ctx.trip.rows.before = await rows(ctx.trip.baseDb);
+    ctx.trip.rows.before = await countRows(ctx.trip.baseDb);
   },
 };

@@ -1,4 +1,3 @@
-import { cacheable, cacheInputs, cacheKey, findEntry, restoreEntry } from '../cache/reset-cache.js';
 import type { Context } from '../context.js';
 import { recordOwned } from '../engines/ownership.js';
 import { describeTarget } from '../engines/url.js';
@@ -7,6 +6,8 @@ import type { Admin, Command } from '../presets/command.js';
 import { IN_PROCESS_TOOLS, runInProcess } from '../python/alembic-server.js';
 import { findTool } from '../python/locate.js';
 import { finish, type RunResult } from '../python/run.js';
+import { replay, restoreCached, where, type CacheableRun } from './shared/cached.js';
+import { dropOnServer, removeHalfBuilt } from './shared/databases.js';
 import { shown, planCommand, runTool, type StepIO, type Step } from './step.js';
 
 const PLACEHOLDER: Admin = { user: '', email: '', password: '***' };
@@ -52,13 +53,25 @@ export function fromEmptyHint(error: unknown): unknown {
   );
 }
 
-/** Step 4's setup-db with the admin options: builds the throwaway database from the current models; `keep` gets what the tool printed. */
-export function setupDbStep(keep?: (output: string) => void): Step {
+/**
+ * Documented step 4's setup-db with the admin options: builds the throwaway database from the
+ * current models, or, given a cached database, copies that into a fresh throwaway
+ * database devdb owns.
+ */
+export function setupDb({ keep, cached }: CacheableRun = {}): Step {
   return {
     id: 'setup-db',
-    title: (ctx) => `setup-db: build ${describeTarget(ctx.throwawayDb, ctx.root)} from ${shown(ctx, ctx.throwawayIni)}${ctx.preset.needsAdmin ? ` with admin ${ctx.config.admin.user}` : ''}`,
-    plan: (ctx) => [planCommand(command(ctx))],
+    title: (ctx) =>
+      cached
+        ? `setup-db: restore ${describeTarget(ctx.throwawayDb, ctx.root)} from the cache (${where(ctx, cached)}); nothing it depends on changed`
+        : `setup-db: build ${describeTarget(ctx.throwawayDb, ctx.root)} from ${shown(ctx, ctx.throwawayIni)}${ctx.preset.needsAdmin ? ` with admin ${ctx.config.admin.user}` : ''}`,
+    plan: (ctx) => (cached ? [] : [planCommand(command(ctx))]),
     run: async (ctx, io) => {
+      if (cached) {
+        await restoreCached(ctx, cached);
+        replay(ctx, io, cached, 'setup-db');
+        return;
+      }
       await recordOwned(ctx.stateDir, ctx.throwawayDb);
       const { output } = await runSetupTool(ctx, command(ctx), io, 'setup-db').catch((error: unknown) => {
         throw ctx.preset.setup === 'migrations' ? fromEmptyHint(error) : error;
@@ -66,23 +79,6 @@ export function setupDbStep(keep?: (output: string) => void): Step {
       await recordOwned(ctx.stateDir, ctx.throwawayDb);
       keep?.(output);
     },
+    cleanUp: (ctx) => (ctx.throwawayDb.file ? removeHalfBuilt(ctx) : dropOnServer(ctx, [ctx.throwawayDb])),
   };
 }
-
-/**
- * setup-db for the round trip's model database (steps/model-db.ts): only its schema is
- * read, so when nothing setup-db reads changed since a reset cached a database, that
- * copy is restored instead (the step's output says so). It never stores: only a reset,
- * which runs repo-scan too, fills the cache.
- */
-export const setupDb: Step = {
-  ...setupDbStep(),
-  run: async (ctx, io) => {
-    const entry = cacheable(ctx) ? await findEntry(ctx, cacheKey(await cacheInputs(ctx))) : undefined;
-    if (!entry) return setupDbStep().run(ctx, io);
-    await recordOwned(ctx.stateDir, ctx.throwawayDb);
-    await restoreEntry(ctx, entry);
-    await recordOwned(ctx.stateDir, ctx.throwawayDb);
-    io.output(`setup-db served from the cache (${shown(ctx, entry.file)}): nothing it depends on changed since a reset built it`);
-  },
-};

@@ -12,10 +12,23 @@ export interface StepIO {
   output(line: string): void;
 }
 
-/** One documented step: a listr2 task with a dry-run plan. */
+/** What a step stopped midway leaves half-made, and how to remove it. */
+export interface CleanUp {
+  /** The removal, as the interrupt line names it when it fails ("could not …"). */
+  what: string;
+  /** Removes it; `done` gets each thing removed, as the interrupt line says it. */
+  remove(done: (line: string) => void): Promise<void>;
+}
+
+/**
+ * One step of the documented loop: a listr2 task with a dry-run plan. Each lives in
+ * src/steps/<id>.ts as the export named by its id in camelCase; src/steps/shared/
+ * holds what several steps use.
+ */
 export interface Step<C extends Context = Context> {
-  /** The documented step's name: make-config, point-db, drop-db … */
+  /** The step's one name (make-config, point-db, drop-db …), as the JSON report's steps[].id gives it. */
   id: string;
+  /** The id, then what the step does now: "make-config: create temp.ini". */
   title(ctx: C): string;
   /** Whether the step applies to this project at all (a preset without repo-scan has no such step). */
   enabled?(ctx: C): boolean;
@@ -24,6 +37,12 @@ export interface Step<C extends Context = Context> {
   /** What the step would do, as commands or sentences, for --dry-run. */
   plan(ctx: C): Promise<string[]> | string[];
   run(ctx: C, io: StepIO): Promise<void>;
+  /**
+   * How to remove what the step makes, should the run be stopped during it. Called as
+   * the step starts, so it can note what was there before (an INI's inode, the scripts
+   * in the versions folder).
+   */
+  cleanUp?(ctx: C): CleanUp | undefined;
 }
 
 /** A path as the user would write it from the project root. */
@@ -31,6 +50,9 @@ export const shown = (ctx: Context, file: string): string => {
   const relative = path.relative(ctx.root, file);
   return relative === '' || relative.startsWith('..') ? file : relative;
 };
+
+/** A path relative to the project root, as the interrupt line names what it removed. */
+export const fromRoot = (ctx: Context, file: string): string => path.relative(ctx.root, file) || file;
 
 /** Where a tool runs: the project root by default, or an exported tree with its own code first on sys.path. */
 export interface ToolPlace {

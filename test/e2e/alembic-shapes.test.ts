@@ -64,8 +64,8 @@ describe('an Alembic project laid out as real ones are', () => {
     const verify = await run('verify');
     expect(verify.exitCode, verify.stdout).toBe(0);
     // The development database is at the new head now, so the base is the snapshot taken before it was applied.
-    expect(verify.stdout).toMatch(/Copy snapshot \S+ as the base database/);
-    expect(verify.stdout).not.toContain('Copy the development database as the base database');
+    expect(verify.stdout).toMatch(/base-db: copy snapshot \S+ as the base database/);
+    expect(verify.stdout).not.toContain('base-db: copy the development database');
     await execa('git', ['add', '-A'], { cwd: project.root });
     const check = await run('check', '--json');
     expect(check.exitCode, check.stdout).toBe(0);

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { devdb, editModels, kallitheaTestbed, query, sha256, type Testbed } from '../support/devdb.js';
+import { devdb, editModels, kallitheaTestbed, query, quotedTitle, sha256, starts, type Testbed } from '../support/devdb.js';
 import { start } from '../support/faults.js';
 import { databasesLike, SERVERS, serverQuery } from '../support/servers.js';
 
@@ -114,11 +114,11 @@ describe('the same loop on PostgreSQL and MariaDB, against a real Kallithea', ()
     const before = (await git('status', '--porcelain', '--untracked-files=all', 'kallithea')).stdout;
     try {
       const running = start(['cycle', '--no-apply', '--engine', 'postgres', '-m', 'repositories: add note_two'], { cwd: tb.root, env: tb.env });
-      await running.waitFor('❯ Upgrade the base');
+      await running.waitFor(starts('upgrade'));
       process.kill(running.pid, 'SIGINT');
       const { exitCode, stderr } = await running.done();
       expect(exitCode).toBe(130);
-      expect(stderr).toMatch(new RegExp(`^devdb: Interrupted \\(SIGINT\\) during "Upgrade the base.*dropped .*devdb_${tag}_base.*devdb_${tag}_temp`, 'm'));
+      expect(stderr).toMatch(new RegExp(`^devdb: Interrupted \\(SIGINT\\) during ${quotedTitle('upgrade')}.*dropped .*devdb_${tag}_base.*devdb_${tag}_temp`, 'm'));
       expect(await databasesLike('postgres', `devdb_${tag}`)).toEqual([]);
     } finally {
       await git('checkout', '--', 'kallithea/model/db.py');

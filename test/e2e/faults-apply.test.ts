@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { addLine, alembicProject, devdb, query, type AlembicProject } from '../support/devdb.js';
+import { addLine, alembicProject, devdb, query, starts, type AlembicProject } from '../support/devdb.js';
 import { leftovers, ROUND_TRIP_POINTS, stopAndCheck, type StopPoint } from '../support/faults.js';
 
 // devdb apply stopped by SIGINT and by SIGKILL at every step boundary and inside the
@@ -13,19 +13,11 @@ let project: AlembicProject & { env: Record<string, string> };
 let draft: string;
 const run = (...args: string[]) => devdb(args, { cwd: project.root });
 
-const APPLY_POINTS: StopPoint[] = [
-  '❯ Find the newest migration',
-  '❯ point-db',
-  '❯ Copy the development database',
-  '❯ drop-db',
-  '❯ Rebuild temp.db from the models',
-  ...ROUND_TRIP_POINTS,
-  '❯ Snapshot dev.db and upgrade it to head',
-]
+const APPLY_POINTS: StopPoint[] = [...['find-newest', 'point-db', 'base-db', 'drop-db', 'model-db'].map(starts), ...ROUND_TRIP_POINTS, starts('apply')]
   .map((at) => ({ at, delayMs: 0 }))
   .concat([
-    { at: '❯ Rebuild temp.db from the models', delayMs: 300 },
-    { at: '❯ Snapshot dev.db and upgrade it to head', delayMs: 150 },
+    { at: starts('model-db'), delayMs: 300 },
+    { at: starts('apply'), delayMs: 150 },
   ]);
 
 beforeAll(async () => {

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { devdb, editModels, kallitheaTestbed, query, type Testbed } from '../support/devdb.js';
+import { devdb, editModels, kallitheaTestbed, query, starts, type Testbed } from '../support/devdb.js';
 import { dbContent, leftovers, ROUND_TRIP_POINTS, SNAPSHOT, stopAndCheck, stopAt, type StopPoint } from '../support/faults.js';
 
 // devdb cycle stopped by SIGINT and by SIGKILL at every step boundary
@@ -18,25 +18,18 @@ const revision = async () => (await query<{ version_num: string }>(tb.devDb, 'se
 
 const CYCLE = ['cycle', '-m', 'repositories: add note'];
 const CYCLE_POINTS: StopPoint[] = [
-  '❯ Replace the previous uncommitted draft',
-  '❯ Check the development database is at the newest migration',
-  '❯ make-config',
-  '❯ point-db',
-  '❯ Copy the development database',
-  '❯ drop-db',
-  '❯ Rebuild temp.db from the models',
-  '❯ Autogenerate',
+  ...['replace-draft', 'preflight', 'make-config', 'point-db', 'base-db', 'drop-db', 'model-db', 'autogenerate'].map(starts),
   ...ROUND_TRIP_POINTS,
-  '❯ Snapshot kallithea.db and upgrade it to head',
+  starts('apply'),
 ]
   .map((at) => ({ at, delayMs: 0 }))
   .concat([
-    { at: '❯ Check the development database is at the newest migration', delayMs: 250 },
-    { at: '❯ Rebuild temp.db from the models', delayMs: 600 },
+    { at: starts('preflight'), delayMs: 250 },
+    { at: starts('model-db'), delayMs: 600 },
     // Alembic writes the draft some tens of milliseconds into this step.
-    { at: '❯ Autogenerate', delayMs: 40 },
-    { at: '❯ Autogenerate', delayMs: 70 },
-    { at: '❯ Autogenerate', delayMs: 100 },
+    { at: starts('autogenerate'), delayMs: 40 },
+    { at: starts('autogenerate'), delayMs: 70 },
+    { at: starts('autogenerate'), delayMs: 100 },
   ]);
 
 beforeAll(async () => {
@@ -90,11 +83,11 @@ describe('stopped in the middle of the upgrade of the development database', () 
 
   it('Ctrl-C names the restore command, and running it puts back the database as it was before the run', async () => {
     const before = await dbContent(tb.devDb);
-    const stopped = await stopAt([...CYCLE, '--edit'], { at: '❯ Snapshot kallithea.db', delayMs: 1500 }, 'SIGINT', { cwd: tb.root, env: { ...tb.env, EDITOR: slowEditor() } });
+    const stopped = await stopAt([...CYCLE, '--edit'], { at: starts('apply'), delayMs: 1500 }, 'SIGINT', { cwd: tb.root, env: { ...tb.env, EDITOR: slowEditor() } });
     expect(stopped.exitCode, stopped.output).toBe(130);
     const command = /run "(devdb snapshot restore \S+)"/.exec(stopped.stderr)?.[1];
     expect(command, stopped.stderr).toBeDefined();
-    expect(stopped.stderr).toContain('during "Snapshot kallithea.db and upgrade it to head"');
+    expect(stopped.stderr).toContain('during "apply: ');
     expect(await dbContent(tb.devDb)).not.toEqual(before); // half-way: the column is there, the revision is not
     const restored = await run(...(command as string).split(' ').slice(1));
     expect(restored.exitCode, restored.stderr).toBe(0);
@@ -102,7 +95,7 @@ describe('stopped in the middle of the upgrade of the development database', () 
   });
 
   it('after SIGKILL there, the next cycle puts the database back from its snapshot by itself and succeeds', async () => {
-    const stopped = await stopAt([...CYCLE, '--edit'], { at: '❯ Snapshot kallithea.db', delayMs: 1500 }, 'SIGKILL', { cwd: tb.root, env: { ...tb.env, EDITOR: slowEditor() } });
+    const stopped = await stopAt([...CYCLE, '--edit'], { at: starts('apply'), delayMs: 1500 }, 'SIGKILL', { cwd: tb.root, env: { ...tb.env, EDITOR: slowEditor() } });
     expect(stopped.signal).toBe('SIGKILL');
     expect(SNAPSHOT.exec(stopped.stdout)?.[1]).toBeDefined();
     const again = await run(...CYCLE);

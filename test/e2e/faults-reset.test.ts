@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { devdb, kallitheaTestbed, query, sha256, type Testbed } from '../support/devdb.js';
+import { devdb, kallitheaTestbed, query, quotedTitle, sha256, starts, type Testbed } from '../support/devdb.js';
 import { leftovers, start, stopAt, type StopPoint } from '../support/faults.js';
 
 // devdb reset stopped by SIGINT and by SIGKILL at every step boundary and inside its
@@ -16,13 +16,13 @@ const run = (...args: string[]) => devdb(args, { cwd: tb.root, env: tb.env });
 // repo-scan runs in devdb's Python helper in tens of milliseconds, so it is stopped at its start only.
 const ARGS = ['reset', '--fresh-config', '--no-cache'];
 const POINTS: StopPoint[] = [
-  { at: '❯ make-config', delayMs: 0 },
-  { at: '❯ make-config', delayMs: 400 },
-  { at: '❯ point-db', delayMs: 0 },
-  { at: '❯ drop-db', delayMs: 0 },
-  { at: '❯ setup-db', delayMs: 0 },
-  { at: '❯ setup-db', delayMs: 500 },
-  { at: '❯ repo-scan', delayMs: 0 },
+  { at: starts('make-config'), delayMs: 0 },
+  { at: starts('make-config'), delayMs: 400 },
+  { at: starts('point-db'), delayMs: 0 },
+  { at: starts('drop-db'), delayMs: 0 },
+  { at: starts('setup-db'), delayMs: 0 },
+  { at: starts('setup-db'), delayMs: 500 },
+  { at: starts('repo-scan'), delayMs: 0 },
 ];
 
 beforeAll(async () => {
@@ -58,7 +58,7 @@ describe.each(['SIGINT', 'SIGKILL'] as const)('devdb reset stopped by %s', (sign
 describe('Ctrl-C says what it cleaned up', () => {
   it('during setup-db: the tool is stopped, the half-built throwaway database removed, the lock released', async () => {
     const running = start(['reset', '--no-cache'], { cwd: tb.root, env: tb.env });
-    await running.waitFor('❯ setup-db');
+    await running.waitFor(starts('setup-db'));
     // Stopped once db-create has begun writing temp.db, however long Kallithea takes to import.
     const temp = path.join(tb.root, 'temp.db');
     for (let waited = 0; !fs.existsSync(temp) && waited < 20_000; waited += 10) await sleep(10);
@@ -71,12 +71,12 @@ describe('Ctrl-C says what it cleaned up', () => {
 
   it.each(['SIGTERM', 'SIGHUP'] as const)('%s is handled like Ctrl-C', async (signal) => {
     const running = start(['reset', '--no-cache'], { cwd: tb.root, env: tb.env });
-    await running.waitFor('❯ setup-db');
+    await running.waitFor(starts('setup-db'));
     await sleep(300);
     process.kill(running.pid, signal);
     const { exitCode, stderr } = await running.done();
     expect(exitCode).toBe(130);
-    expect(stderr).toMatch(new RegExp(`^devdb: Interrupted \\(${signal}\\) during "setup-db: .*released the lock; the development database is untouched\\.$`, 'm'));
+    expect(stderr).toMatch(new RegExp(`^devdb: Interrupted \\(${signal}\\) during ${quotedTitle('setup-db')}: .*released the lock; the development database is untouched\\.$`, 'm'));
     expect(leftovers(tb.root)).toEqual([]);
   });
 

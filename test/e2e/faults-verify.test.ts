@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { devdb, editModels, kallitheaTestbed, sha256, type Testbed } from '../support/devdb.js';
+import { devdb, editModels, kallitheaTestbed, sha256, starts, type Testbed } from '../support/devdb.js';
 import { ROUND_TRIP_POINTS, stopAndCheck, type StopPoint } from '../support/faults.js';
 
 // devdb verify stopped by SIGINT and by SIGKILL at every step boundary and inside the
@@ -9,19 +9,11 @@ import { ROUND_TRIP_POINTS, stopAndCheck, type StopPoint } from '../support/faul
 let tb: Testbed & { env: Record<string, string> };
 const run = (...args: string[]) => devdb(args, { cwd: tb.root, env: tb.env });
 
-// Titles are fixed when the list is built: the base step reads "Copy the development database…" even when it copies a snapshot.
-const VERIFY_POINTS: StopPoint[] = [
-  '❯ Find the newest migration',
-  '❯ point-db',
-  '❯ Copy',
-  '❯ drop-db',
-  '❯ Rebuild temp.db from the models',
-  ...ROUND_TRIP_POINTS,
-]
+const VERIFY_POINTS: StopPoint[] = [...['find-newest', 'point-db', 'base-db', 'drop-db', 'model-db'].map(starts), ...ROUND_TRIP_POINTS]
   .map((at) => ({ at, delayMs: 0 }))
   .concat([
-    { at: '❯ Find the newest migration', delayMs: 250 },
-    { at: '❯ Rebuild temp.db from the models', delayMs: 600 },
+    { at: starts('find-newest'), delayMs: 250 },
+    { at: starts('model-db'), delayMs: 600 },
   ]);
 
 beforeAll(async () => {

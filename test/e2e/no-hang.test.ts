@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { alembicProject, devdb, kallitheaTestbed, tempDir, type AlembicProject } from '../support/devdb.js';
+import { alembicProject, devdb, kallitheaTestbed, quotedTitle, tempDir, type AlembicProject } from '../support/devdb.js';
 
 /** pyenv's Python 2.7.18, where these machines (and CI) have it. */
 const PYTHON27 = [path.join(process.env.PYENV_ROOT ?? path.join(os.homedir(), '.pyenv'), 'versions', '2.7.18', 'bin', 'python')].find((p) => fs.existsSync(p));
@@ -83,7 +83,7 @@ describe('no devdb command hangs on a child process', () => {
     const result = await run(['verify', '--timeout', '12']);
     expect(result.exitCode, result.stderr).toBe(1);
     expect(result.stdout).toContain('still running (10 s)');
-    expect(result.stderr).toMatch(/devdb: "Upgrade [^"]+" did not finish within --timeout 12 s and was stopped: cleaned up: stopped the tool devdb had started; .*the development database is untouched\./);
+    expect(result.stderr).toMatch(new RegExp(`devdb: ${quotedTitle('upgrade')} did not finish within --timeout 12 s and was stopped: cleaned up: stopped the tool devdb had started; .*the development database is untouched\\.`));
     expect(fs.existsSync(lock)).toBe(false);
     expect(fs.existsSync(path.join(project.root, '.devdb', 'work'))).toBe(false);
 

@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { devdb, editModels, kallitheaTestbed, type DevdbRun, type Testbed } from '../support/devdb.js';
+import { devdb, editModels, kallitheaTestbed, starts, type DevdbRun, type Testbed } from '../support/devdb.js';
 import { stopAt } from '../support/faults.js';
 
 // The admin password appears nowhere devdb writes: stdout, stderr, --json, --verbose,
@@ -71,7 +71,7 @@ describe('the admin password', () => {
     expect((await run(['verify', '--verbose', '--debug'])).exitCode).toBe(1);
     fs.rmSync(broken);
     // Interrupted runs.
-    const stopped = await stopAt(['reset', '--verbose'], { at: '❯ setup-db', delayMs: 600 }, 'SIGINT', { cwd: tb.root, env: { DEVDB_ADMIN_PASSWORD: PASSWORD } });
+    const stopped = await stopAt(['reset', '--verbose'], { at: starts('setup-db'), delayMs: 600 }, 'SIGINT', { cwd: tb.root, env: { DEVDB_ADMIN_PASSWORD: PASSWORD } });
     expect(stopped.exitCode).toBe(130);
     outputs.push({ args: 'reset (interrupted)', text: stopped.output });
 

@@ -30,6 +30,12 @@ export async function devdb(args: string[], options: { cwd: string; env?: Record
   return { exitCode: result.exitCode ?? -1, stdout: String(result.stdout), stderr: String(result.stderr) };
 }
 
+/** The line a step's progress starts with, without a TTY: every title begins with its step's id ("❯ make-config: create temp.ini"). */
+export const starts = (id: string): string => `❯ ${id}:`;
+
+/** A step's title as the interrupt line quotes it ("upgrade: …"), as a RegExp source: its id, then anything up to the closing quote. */
+export const quotedTitle = (id: string): string => `"${id}: [^"]*"`;
+
 /** sha256 of a file's bytes, to prove a database was not touched. */
 export function sha256(file: string): string {
   return createHash('sha256').update(fs.readFileSync(file)).digest('hex');

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { execa, type ResultPromise } from 'execa';
 import { expect } from 'vitest';
-import { CLI, devdb, sha256 } from './devdb.js';
+import { CLI, devdb, sha256, starts } from './devdb.js';
 
 /** A devdb run in the background, without a TTY, whose output can be waited on line by line. */
 export interface Running {
@@ -92,14 +92,14 @@ export async function orphansGone(root: string, timeoutMs = 20_000): Promise<voi
   }
 }
 
-/** A stop at a point of a run: when `at` appears in its output, plus `delayMs`. */
+/** A stop at a point of a run: when `at` appears in its output (a step's start, see starts), plus `delayMs`. */
 export interface StopPoint {
   at: string;
   delayMs: number;
 }
 
 /** The round trip's steps as their progress lines start, in order: where cycle, verify and apply stop after the model database. */
-export const ROUND_TRIP_POINTS = ['❯ Lint the draft', '❯ Put rows into', '❯ Upgrade the base to head', '❯ Downgrade one step', '❯ Upgrade again', '❯ Check the upgrades lost no rows'];
+export const ROUND_TRIP_POINTS = ['lint', 'seed-rows', 'upgrade', 'downgrade', 'reupgrade', 'rows'].map(starts);
 
 /** Runs devdb and sends `signal` at the stop point; the run's result and everything it printed. */
 export async function stopAt(args: string[], point: StopPoint, signal: 'SIGINT' | 'SIGKILL', options: { cwd: string; env: Record<string, string> }) {

@@ -1,13 +1,15 @@
 import path from 'node:path';
-import type { Context } from '../context.js';
-import { engineFor } from '../engines/index.js';
-import type { Snapshot } from '../engines/snapshots.js';
-import type { DatabaseTarget } from '../engines/url.js';
-import { failure } from '../errors.js';
-import type { LintFinding } from '../migration/lint.js';
-import type { MigrationScript } from '../migration/script.js';
-import { diffSchemas, type SchemaChange } from '../schema/diff.js';
-import type { Schema } from '../schema/model.js';
+import type { Context } from '../../context.js';
+import { engineFor } from '../../engines/index.js';
+import type { Snapshot } from '../../engines/snapshots.js';
+import type { DatabaseTarget } from '../../engines/url.js';
+import { failure } from '../../errors.js';
+import type { LintFinding } from '../../migration/lint.js';
+import type { MigrationScript } from '../../migration/script.js';
+import { diffSchemas, type SchemaChange } from '../../schema/diff.js';
+import type { Schema } from '../../schema/model.js';
+import { alembic } from '../../presets/command.js';
+import { planCommand, shown } from '../step.js';
 
 /** One schema comparison of the round trip. */
 export interface Check {
@@ -69,7 +71,7 @@ export function newRoundTrip(ctx: Context): RoundTrip {
 export const inspect = async (target: DatabaseTarget): Promise<Schema> => (await engineFor(target.engine)).inspect(target);
 
 /** Rows per table of a database. */
-export const rows = async (target: DatabaseTarget): Promise<RowCounts> => (await engineFor(target.engine)).countRows(target);
+export const countRows = async (target: DatabaseTarget): Promise<RowCounts> => (await engineFor(target.engine)).countRows(target);
 
 /**
  * Compares a database with what it should be and records the check; differences
@@ -90,4 +92,13 @@ export function recordCheck(
   if (changes.length > 0) {
     throw failure(`${check.title}: ${changes.length} difference${changes.length > 1 ? 's' : ''} (${changes.slice(0, 3).map((c) => c.message).join('; ')}${changes.length > 3 ? '; …' : ''}); the report below lists them.`);
   }
+}
+
+/** The command that upgrades or downgrades the base database, for plans. */
+export const planOnBase = (ctx: CycleContext, ...args: string[]): string => planCommand(alembic(shown(ctx, ctx.trip.baseIni), ...args));
+
+/** After an upgrade of the base: its rows are counted, and it must match the database built from the models. */
+export async function compareWithModels(ctx: CycleContext, check: Pick<Check, 'id' | 'title'> & { id: 'upgrade' | 'reupgrade' }): Promise<void> {
+  ctx.trip.rows[check.id] = await countRows(ctx.trip.baseDb);
+  recordCheck(ctx.trip, check, ctx.trip.modelSchema!, await inspect(ctx.trip.baseDb));
 }

@@ -1,5 +1,5 @@
 import { failure } from '../errors.js';
-import type { CycleContext, RowCounts } from './round-trip.js';
+import type { CycleContext, RowCounts } from './shared/round-trip.js';
 import type { Step } from './step.js';
 
 /** Tables with fewer rows in `after` than in `before` (a missing table has none). */
@@ -8,10 +8,10 @@ const losses = (before: RowCounts, after: RowCounts): { table: string; before: n
     .filter(([table, n]) => (after[table] ?? 0) < n)
     .map(([table, n]) => ({ table, before: n, after: after[table] ?? 0 }));
 
-/** Step 10: the upgrades lose no rows; what the downgrade loses is reported table by table. */
-export const checkRows: Step<CycleContext> = {
+/** Documented step 7, on the data: the upgrades lose no rows; what the downgrade loses is reported table by table. */
+export const rows: Step<CycleContext> = {
   id: 'rows',
-  title: () => 'Check the upgrades lost no rows',
+  title: () => 'rows: check the upgrades lost no rows',
   plan: () => ['compare row counts per table before and after each step'],
   run: async (ctx, io) => {
     const { before, upgrade, downgrade, reupgrade } = ctx.trip.rows;

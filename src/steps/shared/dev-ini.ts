@@ -1,10 +1,9 @@
 import path from 'node:path';
 import fs from 'fs-extra';
-import { setIniValue } from '../config/ini-edit.js';
-import { readIni } from '../config/ini-read.js';
-import type { Context } from '../context.js';
-import { hereAs } from './make-config.js';
-import { iniUrlFor, urlSectionsToSet } from './point-db.js';
+import { setIniValue } from '../../config/ini-edit.js';
+import { readIni } from '../../config/ini-read.js';
+import type { Context } from '../../context.js';
+import { hereAs, iniUrlFor, urlSectionsToSet } from './ini.js';
 
 /** Where devdb keeps the INI aimed at a development database devdb.json names ("devDb"). */
 export const devDbIni = (ctx: Context): string => path.join(ctx.stateDir, 'dev.ini');

@@ -1,21 +1,21 @@
 import { failure } from '../errors.js';
 import { lintMigration } from '../migration/lint.js';
-import type { CycleContext } from './round-trip.js';
-import { rows } from './round-trip.js';
+import type { CycleContext } from './shared/round-trip.js';
+import { countRows } from './shared/round-trip.js';
 import { shown, type Step } from './step.js';
 
 /**
- * Step 6 of the loop, made mechanical: the draft is read as Python (ast) and checked
+ * Documented step 6, made mechanical: the draft is read as Python (ast) and checked
  * for what a reviewer would catch. Errors stop before the round trip, since each is
  * a migration that cannot run or cannot be undone; warnings are reported.
  */
-export const lintDraft: Step<CycleContext> = {
+export const lint: Step<CycleContext> = {
   id: 'lint',
-  title: () => 'Lint the draft',
+  title: () => "lint: check the draft with devdb's lint rules",
   plan: () => ['parse the draft with Python\'s ast and check it (devdb\'s lint rules)'],
   run: async (ctx) => {
     const migration = ctx.trip.migration!;
-    const counts = await rows(ctx.trip.baseDb);
+    const counts = await countRows(ctx.trip.baseDb);
     const tablesWithRows = new Set(Object.entries(counts).filter(([, n]) => n > 0).map(([table]) => table));
     ctx.trip.lint = lintMigration(migration.script, { engine: ctx.engine, tablesWithRows, preset: ctx.config.preset });
     const errors = ctx.trip.lint.filter((f) => f.severity === 'error');

@@ -1,5 +1,5 @@
 import { execa } from 'execa';
-import { usageError } from '../errors.js';
+import { usageError } from '../../errors.js';
 
 /**
  * Opens $VISUAL or $EDITOR on the draft and waits for it to close (documented step 6,

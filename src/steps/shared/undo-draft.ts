@@ -1,12 +1,12 @@
 import fs from 'fs-extra';
-import { restoreSnapshot, takeSnapshot, type Snapshot } from '../engines/snapshots.js';
-import { DevdbError, failure, usageError } from '../errors.js';
-import { readMigration } from '../migration/script.js';
-import { alembic } from '../presets/command.js';
-import { updateState, type Draft } from '../state.js';
+import { restoreSnapshot, takeSnapshot, type Snapshot } from '../../engines/snapshots.js';
+import { DevdbError, failure, usageError } from '../../errors.js';
+import { readMigration } from '../../migration/script.js';
+import { alembic } from '../../presets/command.js';
+import { updateState, type Draft } from '../../state.js';
 import { writeIniForDevDb } from './dev-ini.js';
 import type { CycleContext } from './round-trip.js';
-import { shown, runTool, type StepIO } from './step.js';
+import { shown, runTool, type StepIO } from '../step.js';
 
 /** The script whose downgrade undoes the draft: the file if it is still there, else the copy kept when it was applied, put back for Alembic. */
 async function scriptToUndo(draft: Draft): Promise<{ file: string; putBack: boolean }> {
