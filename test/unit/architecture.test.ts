@@ -28,6 +28,18 @@ describe('the house rules of src/ (README, "Source map")', () => {
     expect(output.summary.violations.map((v) => `${v.rule.name}: ${v.from} → ${v.to}`)).toEqual([]);
   });
 
+  it('gives every step one name: its file, its id and its export', () => {
+    const steps = fs.readdirSync(path.join(src, 'steps')).filter((file) => file.endsWith('.ts') && file !== 'step.ts');
+    const misnamed = steps.filter((file) => {
+      const id = file.slice(0, -'.ts'.length);
+      const name = id.replace(/-(\w)/g, (_, letter: string) => letter.toUpperCase());
+      const text = fs.readFileSync(path.join(src, 'steps', file), 'utf8');
+      return !text.includes(`id: '${id}'`) || !new RegExp(`^export (const|function) ${name}\\b`, 'm').test(text);
+    });
+    expect(steps.length).toBeGreaterThan(15);
+    expect(misnamed).toEqual([]);
+  });
+
   it('has no file over 300 lines', () => {
     const long = sources.map((file) => ({ file: path.relative(REPO, file), lines: fs.readFileSync(file, 'utf8').split('\n').length })).filter((f) => f.lines > 300);
     expect(long).toEqual([]);
