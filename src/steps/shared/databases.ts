@@ -31,6 +31,22 @@ export async function clearDatabase(ctx: Context, target: DatabaseTarget, what: 
 }
 
 /**
+ * Server drops in flight, by URL. On Ctrl-C the interrupt's clean-up and the end of the
+ * round trip drop the same databases at once; sharing one drop keeps their two rewrites
+ * of state.json from racing, and both hear what was dropped.
+ */
+const dropping = new Map<string, ReturnType<typeof dropOwned>>();
+
+function dropOnce(ctx: Context, target: DatabaseTarget): ReturnType<typeof dropOwned> {
+  let drop = dropping.get(target.url);
+  if (!drop) {
+    drop = dropOwned(ctx.stateDir, target).finally(() => dropping.delete(target.url));
+    dropping.set(target.url, drop);
+  }
+  return drop;
+}
+
+/**
  * On a server, the databases a cycle or verify made are dropped when it ends,
  * passed or failed: a server is shared, and nothing of devdb's should pile up there.
  * Returns their names.
@@ -39,7 +55,7 @@ export async function dropServerWork(ctx: Context, targets: DatabaseTarget[]): P
   const dropped: string[] = [];
   for (const target of targets) {
     if (target.file || sameDatabase(target, ctx.devDb)) continue;
-    if (['dropped', 'half-made'].includes(await dropOwned(ctx.stateDir, target))) dropped.push(describeTarget(target, ctx.root));
+    if (['dropped', 'half-made'].includes(await dropOnce(ctx, target))) dropped.push(describeTarget(target, ctx.root));
   }
   return dropped;
 }
