@@ -7,7 +7,7 @@ import { EXIT } from './errors.js';
 import { listSnapshots } from './engines/snapshots.js';
 import type { Lock } from './lock.js';
 import { dropOnServer } from './steps/shared/databases.js';
-import { fromRoot, type CleanUp, type Step } from './steps/step.js';
+import { shown, type CleanUp, type Step } from './steps/step.js';
 
 // Ctrl-C (SIGINT), SIGTERM and SIGHUP stop a run cleanly: the tools devdb started are
 // stopped, what the interrupted step was making is removed (its cleanUp), the lock is released,
@@ -125,11 +125,11 @@ async function cleanUp(cause: Cause, step: Run['step']): Promise<void> {
   if (ctx) {
     const work = path.join(ctx.stateDir, 'work');
     await attempt({
-      what: `remove ${fromRoot(ctx, work)}`,
+      what: `remove ${shown(ctx, work)}`,
       remove: async (done) => {
         if (!(await fs.pathExists(work))) return;
         await fs.remove(work);
-        done(`removed ${fromRoot(ctx, work)}`);
+        done(`removed ${shown(ctx, work)}`);
       },
     });
     // On a server, the round trip's databases go as they would at its end; reset's throwaway is the step's to drop, if it was making it.

@@ -9,7 +9,7 @@ import { alembic } from '../presets/command.js';
 import { isNotUpToDate, parseGenerated } from '../python/alembic.js';
 import { fileSha256, updateState } from '../state.js';
 import { planOnBase, type CycleContext } from './shared/round-trip.js';
-import { fromRoot, shown, runTool, type Step } from './step.js';
+import { shown, runTool, type Step } from './step.js';
 
 /** The migration scripts in the versions folder, absolute paths. */
 async function scripts(ctx: Context): Promise<string[]> {
@@ -77,7 +77,7 @@ export function autogenerate({ message }: { message: string }): Step<CycleContex
           for (const file of await scripts(ctx)) {
             if (known.has(file)) continue;
             await fs.remove(file);
-            done(`removed the unfinished draft ${fromRoot(ctx, file)}`);
+            done(`removed the unfinished draft ${shown(ctx, file)}`);
           }
         },
       };

@@ -2,7 +2,7 @@ import path from 'node:path';
 import fs from 'fs-extra';
 import type { Context } from '../context.js';
 import { hereAs } from './shared/ini.js';
-import { fromRoot, shown, planCommand, runTool, type Step } from './step.js';
+import { shown, planCommand, runTool, type Step } from './step.js';
 
 export interface MakeConfigOptions {
   /** Recreate the throwaway INI even if it exists (the old one is kept in .devdb/backups). */
@@ -33,7 +33,7 @@ export function makeConfig({ fresh }: MakeConfigOptions): Step {
     cleanUp: (ctx) => {
       // Only the INI the step was making: one that was there before it is the user's (run moves it to backups first).
       const before = inode(ctx.throwawayIni);
-      const half = `the half-made ${fromRoot(ctx, ctx.throwawayIni)}`;
+      const half = `the half-made ${shown(ctx, ctx.throwawayIni)}`;
       return {
         what: `remove ${half}`,
         remove: async (done) => {

@@ -51,9 +51,6 @@ export const shown = (ctx: Context, file: string): string => {
   return relative === '' || relative.startsWith('..') ? file : relative;
 };
 
-/** A path relative to the project root, as the interrupt line names what it removed. */
-export const fromRoot = (ctx: Context, file: string): string => path.relative(ctx.root, file) || file;
-
 /** Where a tool runs: the project root by default, or an exported tree with its own code first on sys.path. */
 export interface ToolPlace {
   cwd: string;
