@@ -226,12 +226,11 @@ withCommon(
 });
 
 withCommon(
-  program
-    .command('status')
-    .description('where am I: the development database\'s revision against the migrations, the draft, drift from the models, snapshots, the hook, and what to do next')
+  withWait(program.command('status'))
+    .description("where am I: the development database's revision against the migrations, the draft, drift from the models, snapshots, the hook, and what to do next")
     .option('--drift', 'build the model database (as reset does) and compare it with the development database'),
-).action(async (options: StatusOptions) => {
-  await execute(options, async () => (await import('./commands/status.js')).status(options));
+).action(async (options: StatusOptions & Waits) => {
+  await execute(options, async () => (await import('./commands/status.js')).status(options), options.drift ? { lock: 'status --drift', wait: options.wait, timeout: options.timeout } : undefined);
 });
 
 withCommon(

@@ -95,14 +95,15 @@ async function migrationFacts(project: Project, versions: string, headers: Scrip
 const withDefined = <K extends string, V>(key: K, value: V | undefined): Partial<Record<K, V>> => (value === undefined ? {} : ({ [key]: value } as Record<K, V>));
 
 /**
- * The context a reset would key its cache with, made without starting Python;
- * undefined when the cache cannot hold a model database for this project.
+ * The context a reset would key its cache with, made without starting Python; or why
+ * the reset cache cannot tell what the models make for this project.
  */
-function cacheContext(project: Project): Context | undefined {
+function cacheContext(project: Project): { ctx: Context } | { reason: string } {
   const { config, root, preset } = project;
-  if (!(preset.needsAdmin || preset.setup === 'models') || config.engine !== 'sqlite') return undefined;
+  if (!(preset.needsAdmin || preset.setup === 'models')) return { reason: 'the reset cache holds what the migrations build, not the models' };
+  if (config.engine !== 'sqlite') return { reason: `the reset cache holds SQLite databases only, and throwaway databases are on ${config.engine}` };
   const password = process.env[PASSWORD_ENV] || config.admin.password;
-  if (preset.needsAdmin && !password) return undefined;
+  if (preset.needsAdmin && !password) return { reason: `${PASSWORD_ENV} is not set, and the reset cache is keyed with it` };
   const ctx: Context = {
     root,
     configFile: project.file,
@@ -121,7 +122,7 @@ function cacheContext(project: Project): Context | undefined {
     secrets: password ? [password] : [],
     verbose: false,
   };
-  return cacheable(ctx) ? ctx : undefined;
+  return cacheable(ctx) ? { ctx } : { reason: 'the throwaway database is not a SQLite file the reset cache can hold' };
 }
 
 const RUN_DRIFT = 'run `devdb status --drift` to build the model database and compare';
@@ -136,9 +137,10 @@ async function driftFacts(project: Project, options: StatusOptions, database: St
     model = await buildModelSchema(ctx, { json: options.json ?? false, verbose: ctx.verbose });
     source = 'built';
   } else {
-    const ctx = cacheContext(project);
-    const entry = ctx ? await findEntry(ctx, cacheKey(await cacheInputs(ctx))) : undefined;
-    if (!entry) return { checked: false, reason: `no cached model database matches the current model files; ${RUN_DRIFT}` };
+    const cache = cacheContext(project);
+    if ('reason' in cache) return { checked: false, reason: `${cache.reason}; ${RUN_DRIFT}` };
+    const entry = await findEntry(cache.ctx, cacheKey(await cacheInputs(cache.ctx)));
+    if (!entry) return { checked: false, reason: `no model database in the reset cache matches the current model files; ${RUN_DRIFT}` };
     model = await (await engineFor('sqlite')).inspect({ engine: 'sqlite', url: `sqlite:///${entry.file}`, file: entry.file });
   }
   const dev = await (await engineFor(project.devDb.engine)).inspect(project.devDb);

@@ -30,7 +30,7 @@ describe('devdb status on a plain Alembic project', () => {
     const atHead = await json('status');
     expect(atHead.database).toEqual({ where: 'dev.db', engine: 'sqlite', exists: true, revisions: ['0001'], known: true, position: 'head' });
     expect(atHead.migrations).toEqual({ folder: 'migrations/versions', count: 1, heads: ['0001'], newest: { revision: '0001', file: 'migrations/versions/0001_initial_tables.py', message: 'initial tables', committed: true } });
-    expect(atHead.drift).toEqual({ checked: false, reason: 'no cached model database matches the current model files; run `devdb status --drift` to build the model database and compare' });
+    expect(atHead.drift).toEqual({ checked: false, reason: 'the reset cache holds what the migrations build, not the models; run `devdb status --drift` to build the model database and compare' });
     expect(atHead.snapshots).toEqual({ count: 0, list: [] });
     expect(atHead.throwaway).toEqual({});
     expect(atHead.hook).toMatchObject({ vcs: 'git', installed: false });
