@@ -128,7 +128,7 @@ function cacheContext(project: Project): { ctx: Context } | { reason: string } {
 const RUN_DRIFT = 'run `devdb status --drift` to build the model database and compare';
 
 async function driftFacts(project: Project, options: StatusOptions, database: StatusFacts['database']): Promise<StatusFacts['drift']> {
-  if (!database.exists) return { checked: false, reason: 'the development database does not exist' };
+  if (!database.exists) return { checked: false, reason: database.position === 'unreadable' ? 'the development database cannot be read' : 'the development database does not exist' };
   let model;
   let source: 'cache' | 'built' = 'cache';
   if (options.drift) {
@@ -148,6 +148,7 @@ async function driftFacts(project: Project, options: StatusOptions, database: St
 }
 
 async function snapshotFacts(project: Project, graph: RevisionGraph): Promise<StatusFacts['snapshots']> {
+  // A snapshot's server that does not answer must not hide the rest of the screen; the database line says what is wrong.
   const all = await listSnapshots(project.stateDir, project.devDb).catch(() => []);
   const list = all.map((s) => ({ id: s.id, createdAt: s.createdAt, revisions: s.revisions, reason: s.reason, known: s.revisions.length > 0 && s.revisions.every((r) => graph.nodes.has(r)) }));
   return { count: list.length, ...withDefined('newest', list.at(-1)?.id), list };

@@ -37,7 +37,11 @@ const short = (revision: string): string => revision.slice(0, 12);
 /** The one thing to do next, the most pressing first. */
 export function nextStep(facts: Omit<StatusFacts, 'next'>): string {
   const { database: db, migrations, drift, snapshots } = facts;
-  if (db.position === 'unreadable') return `the development database cannot be read (${db.error ?? 'unknown error'}); check that its server is running and the URL is right.`;
+  if (db.position === 'unreadable') {
+    const why = (db.error ?? 'no reason given').replace(/\.$/, '');
+    // devdb's own errors already say what to do; a driver's bare message gets the usual advice.
+    return `the development database cannot be read: ${why}${/;/.test(why) ? '' : '; check that its server is running and its URL is right'}.`;
+  }
   if (db.position === 'missing') return 'the development database does not exist yet: create it with `alembic upgrade head` (or the project\'s own setup).';
   if (db.position === 'unknown') {
     const usable = [...snapshots.list].reverse().find((s) => s.known);
