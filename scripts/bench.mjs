@@ -240,6 +240,19 @@ ${gearbox ? '' : HISTORY}`;
 }
 
 const HISTORY = `
+## Where the time goes (issue 17, measured before changing anything)
+
+\`devdb verify --json\` step times (\`steps[].ms\`), 5 runs each on 2026-12-02 with the load average between 4 and 8 (other engineers' tests alongside, so read the shares, not the seconds), and the child processes one run starts (\`strace -f -e trace=execve\`):
+
+| | wall | find-newest | model-db | upgrade + downgrade + upgrade | the rest (Node start, config, report) |
+|---|---|---|---|---|---|
+| Kallithea testbed | 6.1–8.1 s | 1.8–3.2 s (30–40 %) | 2.2–3.8 s (35–45 %) | 0.3–0.6 s (5–8 %) | 1.1–1.8 s |
+| small Alembic project | 3.7–4.8 s | 0.9–1.1 s (25 %) | 0.7–1.3 s (25 %) | 0.8–1.0 s (20 %) | 0.7–1.1 s |
+
+Each run starts four Pythons: \`templates/alembic_revisions.py\` for find-newest, one \`python -E -s\` that reads the draft's operations for lint, \`templates/create_from_models.py\` (or setup-db in the helper) for model-db, and the long-lived helper \`templates/alembic_server.py\` for the round trip; on Kallithea two of them import Kallithea. The comparisons themselves (inspection, diff, row counts, lint) are tens of milliseconds. So the floor is one Python start plus one import of the project (about 0.7 s on Kallithea, 0.3 s on the small project on a quiet machine) plus Node's own start (0.16 s for \`devdb --version\`); devdb spends two to three times that. The next changes, in order of what they save: find-newest from the script headers without Python (\`src/migration/chain.ts\` already reads them for \`devdb check\`), then model-db and the lint reader served by the one helper the round trip starts anyway.
+
+The peer pair, \`npm run bench -- --only peer-verify\` on the same day (load about 5): pytest-alembic's four tests 1.67 s, \`devdb verify\` 2.59 s, 1.55× — the issue's 1.5× reproduced; the goal is 0.6×.
+
 ## What made it faster, each measured before it was kept
 
 Alternating pairs, medians, on this busy 2-core machine (other engineers' tests ran alongside, so absolute times move from run to run; the ratios in the table are what counts).
