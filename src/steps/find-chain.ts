@@ -1,0 +1,45 @@
+import fs from 'fs-extra';
+import { usageError } from '../errors.js';
+import { isIrreversible } from '../migration/irreversible.js';
+import { readMigration } from '../migration/script.js';
+import { parentsFirst, walkRange } from '../migration/walk.js';
+import { readRevisions } from '../python/alembic.js';
+import type { Stair, StairwayContext } from './shared/stairway.js';
+import { shown, type Step } from './step.js';
+
+/** Scripts read side by side: each is its own short Python process. */
+const READERS = 4;
+
+async function readStairs(ctx: StairwayContext, revisions: { revision: string; downRevisions: string[]; path: string }[]): Promise<Stair[]> {
+  const stairs: Stair[] = [];
+  for (let i = 0; i < revisions.length; i += READERS) {
+    const batch = revisions.slice(i, i + READERS);
+    stairs.push(
+      ...(await Promise.all(
+        batch.map(async (r) => {
+          const script = await readMigration(ctx.python, r.path);
+          const source = await fs.readFile(r.path, 'utf8');
+          return { revision: r.revision, file: r.path, parents: r.downRevisions, script, irreversible: isIrreversible(script, source) };
+        }),
+      )),
+    );
+  }
+  return stairs;
+}
+
+/** verify --all's first step: the whole history, parents first, and the part --from and --to keep. */
+export const findChain: Step<StairwayContext> = {
+  id: 'find-chain',
+  title: () => 'find-chain: read the history of the migrations',
+  plan: (ctx) => [`read every revision through ${shown(ctx, ctx.devIni)} with Alembic's ScriptDirectory, parents first`],
+  run: async (ctx, io) => {
+    const { revisions } = await readRevisions(ctx.python, ctx.devIni, ctx.alembicDir, (file) => shown(ctx, file));
+    if (revisions.length === 0) throw usageError('There is no migration to verify yet; run "devdb cycle -m MESSAGE" to generate one.');
+    const order = parentsFirst(revisions);
+    const { walk } = ctx;
+    const kept = new Set(walkRange(order, walk.from, walk.to).map((r) => r.revision));
+    walk.order = await readStairs(ctx, order);
+    walk.stairs = walk.order.filter((s) => kept.has(s.revision));
+    io.output(`${order.length} revisions, ${walk.stairs.length} to walk`);
+  },
+};
