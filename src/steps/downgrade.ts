@@ -1,7 +1,8 @@
 import { alembic } from '../presets/command.js';
 import type { MigrationScript } from '../migration/script.js';
 import type { SchemaChange } from '../schema/diff.js';
-import { countRows, inspect, planOnBase, recordCheck, type CycleContext } from './shared/round-trip.js';
+import { failure } from '../errors.js';
+import { countRows, declaredIrreversible, inspect, planOnBase, recordCheck, type CycleContext } from './shared/round-trip.js';
 import { shown, runTool, type Step } from './step.js';
 
 const CHECK = { id: 'downgrade', title: 'Downgrade one step and compare with the base as it was' } as const;
@@ -19,7 +20,15 @@ export const downgrade: Step<CycleContext> = {
   id: 'downgrade',
   title: () => 'downgrade: downgrade one step and compare with the base as it was',
   plan: (ctx) => [planOnBase(ctx, 'downgrade', String(ctx.trip.migration?.script.downRevision ?? '-1'))],
+  skip: async (ctx) => {
+    if (ctx.trip.strict || !(await declaredIrreversible(ctx))) return false;
+    ctx.trip.checks.push({ ...CHECK, status: 'skipped', changes: [], allowed: [] });
+    return 'irreversible: downgrade() raises NotImplementedError';
+  },
   run: async (ctx, io) => {
+    if (await declaredIrreversible(ctx)) {
+      throw failure('The migration declares its downgrade irreversible (downgrade() raises NotImplementedError), and --strict makes that a failure; write a downgrade() that undoes upgrade(), or run without --strict.');
+    }
     const parent = ctx.trip.migration!.script.downRevision;
     await runTool(ctx, alembic(shown(ctx, ctx.trip.baseIni), 'downgrade', typeof parent === 'string' ? parent : '-1'), io, 'the downgrade');
     ctx.trip.rows.downgrade = await countRows(ctx.trip.baseDb);

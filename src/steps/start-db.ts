@@ -5,7 +5,7 @@ import { makeOwned } from '../engines/ownership.js';
 import { describeTarget } from '../engines/url.js';
 import { DevdbError, EXIT, usageError } from '../errors.js';
 import { alembic } from '../presets/command.js';
-import { writeIniFor } from './base-db.js';
+import { baseDb, writeIniFor } from './base-db.js';
 import { clearDatabase } from './shared/databases.js';
 import { inspect, planOnBase } from './shared/round-trip.js';
 import { belowOf, type Stair, type StairwayContext } from './shared/stairway.js';
@@ -39,7 +39,7 @@ function stopAt(stair: Stair): string | undefined {
  * downgraded one revision at a time as far as the downgrades go, or to just below
  * --from. A downgrade that fails on the way down is that revision's failure.
  */
-async function downFromCommitted(ctx: StairwayContext, io: StepIO, first: Stair): Promise<{ revision: string; reason: string }> {
+async function downFromCommitted(ctx: StairwayContext, io: StepIO, first: Stair): Promise<NonNullable<StairwayContext['walk']['start']>> {
   const { order } = ctx.walk;
   const at = await (await engineFor(ctx.trip.baseDb.engine)).revisions(ctx.trip.baseDb);
   let index = at.length === 1 ? order.findIndex((s) => s.revision === at[0]) : -1;
@@ -62,8 +62,16 @@ async function downFromCommitted(ctx: StairwayContext, io: StepIO, first: Stair)
       await runTool(ctx, alembic(shown(ctx, ctx.trip.baseIni), 'downgrade', belowOf(stair)), io, `the downgrade of ${stair.revision}`);
     } catch (error) {
       if (!(error instanceof DevdbError)) throw error;
-      ctx.walk.results.push({ revision: stair.revision, file: shown(ctx, stair.file), upgrade: 'not run', downgrade: 'failed', reupgrade: 'not run', ms: 0 });
-      throw new DevdbError(`Revision ${stair.revision} (${shown(ctx, stair.file)}) failed its downgrade on the way down to the start: ${error.message}`, { exitCode: EXIT.failed, detail: error.detail });
+      const why = error.message.replace(/^the downgrade of \S+ failed: /, '').replace(/; fix the cause shown above and run again\.$/, '');
+      if (ctx.walk.strict || ctx.walk.from !== undefined) {
+        ctx.walk.results.push({ revision: stair.revision, file: shown(ctx, stair.file), upgrade: 'not run', downgrade: 'failed', reupgrade: 'not run', ms: 0 });
+        throw new DevdbError(`Revision ${stair.revision} (${shown(ctx, stair.file)}) failed its downgrade on the way down to the start (${why}); make its downgrade() run${ctx.walk.strict ? ', or run without --strict to start the walk above it' : ''}.`, { exitCode: EXIT.failed, detail: error.detail });
+      }
+      // What a failed downgrade left half done is no start: the base is built again and taken straight down to this revision.
+      io.output(`the downgrade of ${stair.revision} fails (${why}): the walk starts at ${stair.revision}`);
+      await baseDb.run(ctx, io);
+      await runTool(ctx, alembic(shown(ctx, ctx.trip.baseIni), 'downgrade', stair.revision), io, `the downgrade to ${stair.revision}`);
+      return { revision: stair.revision, reason: `${built} to ${stair.revision}: its downgrade fails (${why}), so the walk cannot go below it`, downgradeFails: true };
     }
     io.output(`downgraded ${stair.revision}`);
     index -= 1;

@@ -38,7 +38,8 @@ export interface Walk {
   order: Stair[];
   /** The revisions to prove, in order (those --from and --to keep, above the start). */
   stairs: Stair[];
-  start?: { revision: string; reason: string };
+  /** downgradeFails: the start is a revision whose downgrade fails (reported, a failure only with --strict). */
+  start?: { revision: string; reason: string; downgradeFails?: true };
   results: StairResult[];
   /** The schema of the base as the walk left it. */
   current?: Schema;
