@@ -88,7 +88,7 @@ async function prove(ctx: StairwayContext, stair: Stair, result: StairResult, io
       io.output(`${stair.revision}: irreversible, its downgrade and upgrade again are skipped`);
       return;
     }
-    await proof.alembic(phase, 'downgrade', belowOf(stair));
+    await proof.alembic(phase, 'downgrade', belowOf(stair, ctx.walk.order));
     proof.compare(phase, before, await inspect(target), keptOnPurpose(stair.script));
     const rowsDown = await countRows(target);
     result.downgrade = 'passed';
@@ -110,7 +110,7 @@ export function stair(one: Stair): Step<StairwayContext> {
   return {
     id: 'stair',
     title: (ctx) => `stair: ${one.revision} ${shown(ctx, one.file)}`,
-    plan: (ctx) => [planOnBase(ctx, 'upgrade', one.revision), planOnBase(ctx, 'downgrade', belowOf(one)), planOnBase(ctx, 'upgrade', one.revision)],
+    plan: (ctx) => [planOnBase(ctx, 'upgrade', one.revision), planOnBase(ctx, 'downgrade', belowOf(one, ctx.walk.order)), planOnBase(ctx, 'upgrade', one.revision)],
     run: async (ctx, io) => {
       const started = performance.now();
       const result: StairResult = { revision: one.revision, file: shown(ctx, one.file), upgrade: 'not run', downgrade: 'not run', reupgrade: 'not run', ms: 0 };

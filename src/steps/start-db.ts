@@ -59,7 +59,7 @@ async function downFromCommitted(ctx: StairwayContext, io: StepIO, first: Stair)
       return { revision: stair.revision, reason: `${built} to ${stair.revision}: ${stop}` };
     }
     try {
-      await runTool(ctx, alembic(shown(ctx, ctx.trip.baseIni), 'downgrade', belowOf(stair)), io, `the downgrade of ${stair.revision}`);
+      await runTool(ctx, alembic(shown(ctx, ctx.trip.baseIni), 'downgrade', belowOf(stair, ctx.walk.order)), io, `the downgrade of ${stair.revision}`);
     } catch (error) {
       if (!(error instanceof DevdbError)) throw error;
       const why = error.message.replace(/^the downgrade of \S+ failed: /, '').replace(/; fix the cause shown above and run again\.$/, '');

@@ -105,6 +105,24 @@ describe('devdb verify --all on a small Alembic project', () => {
     expect(reversed.stdout + reversed.stderr).toContain('--from 0003 comes after --to 0001 in the history; give the older revision to --from.');
   });
 
+  it('walks two branches and their merge parents first, undoing each branch alone', async () => {
+    const { root, run } = copy();
+    const versions = path.join(root, 'migrations', 'versions');
+    const revision = (id: string, parents: string, up: string, down: string) =>
+      fs.writeFileSync(path.join(versions, `${id}.py`), `from alembic import op\nimport sqlalchemy as sa\n\nrevision = '${id}'\ndown_revision = ${parents}\n\n\ndef upgrade():\n    ${up}\n\n\ndef downgrade():\n    ${down}\n`);
+    revision('0004b', "'0003'", "op.add_column('users', sa.Column('b', sa.Integer(), nullable=True))", "op.drop_column('users', 'b')");
+    revision('0004a', "'0003'", "op.add_column('notes', sa.Column('a', sa.Integer(), nullable=True))", "op.drop_column('notes', 'a')");
+    revision('0005', "('0004a', '0004b')", 'pass', 'pass');
+    const models = path.join(root, 'app', 'models.py');
+    fs.writeFileSync(models, fs.readFileSync(models, 'utf8').replace('    body = Column(String(200))', '    body = Column(String(200))\n    a = Column(Integer, nullable=True)').replace('    email =', '    b = Column(Integer, nullable=True)\n    email ='));
+    const result = await run('verify', '--all', '--from', '0004a', '--json');
+    expect(result.exitCode, result.stdout).toBe(0);
+    const report = JSON.parse(result.stdout);
+    expect(report.stairway.map((s: Stair) => s.revision).sort()).toEqual(['0004a', '0004b', '0005']);
+    expect(report.stairway.at(-1).revision).toBe('0005');
+    expect(statuses(report).every((s) => s.endsWith(':passed/passed/passed'))).toBe(true);
+  });
+
   it('an irreversible newest migration passes as irreversible in verify and verify --all, and fails with --strict in verify --all', async () => {
     const { root, run, script } = copy();
     // The development database at 0002, where plain verify proves the newest migration from.

@@ -52,8 +52,18 @@ export interface StairwayContext extends CycleContext {
   walk: Walk;
 }
 
-/** The revision to downgrade a stair to: its parent, base for the first, one step for a merge. */
-export const belowOf = (stair: Stair): string => (stair.parents.length === 1 ? stair.parents[0]! : stair.parents.length === 0 ? 'base' : '-1');
+/**
+ * What to downgrade a stair to, so that only it is undone: its parent; "REV@-1" when a
+ * sibling branch also grows from that parent (downgrading to the parent would undo the
+ * sibling too); a merge goes to its first parent, which leaves the others in place.
+ */
+export function belowOf(stair: Stair, order: Stair[]): string {
+  const [parent] = stair.parents;
+  if (parent === undefined) return 'base';
+  if (stair.parents.length > 1) return parent;
+  const siblings = order.filter((s) => s !== stair && s.parents.includes(parent));
+  return siblings.length > 0 ? `${stair.revision}@-1` : parent;
+}
 
 /** Tables with fewer rows in `after` than in `before`, but for those the script drops on purpose. */
 export function lostRows(before: RowCounts, after: RowCounts, dropped: Set<string>): string[] {
