@@ -42,7 +42,7 @@ class Proof {
       await runTool(this.ctx, alembic(shown(this.ctx, this.ctx.trip.baseIni), ...args), this.io, `${ACTION[phase]}`);
     } catch (error) {
       if (!(error instanceof DevdbError)) throw error;
-      throw new DevdbError(`${this.name()} failed ${error.message.replace(/; fix the cause shown above and run again\.$/, '')}; fix the script and run again.`, { exitCode: error.exitCode, detail: error.detail });
+      throw new DevdbError(`${this.name()}: ${error.message.replace(/; fix the cause shown above and run again\.$/, '')}; fix the script and run again.`, { exitCode: error.exitCode, detail: error.detail });
     }
   }
 
