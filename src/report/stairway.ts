@@ -1,11 +1,20 @@
 import pc from 'picocolors';
 import { EXIT } from '../errors.js';
 import { changesToJson, renderChanges } from '../schema/render.js';
-import type { StairStatus, StairwayContext } from '../steps/shared/stairway.js';
+import type { StairResult, StairStatus, StairwayContext } from '../steps/shared/stairway.js';
 import type { EngineRun } from '../workflow.js';
 import { errorLines, errorReport, type Outcome } from './output.js';
 
 const MARK: Record<StairStatus, string> = { passed: pc.green('✔'), failed: pc.red('✖'), skipped: pc.yellow('–'), 'not run': pc.dim('·') };
+
+/** The last line of a walk that passed. */
+function verdict(results: StairResult[], start: string | undefined, engine: string): string {
+  const passed = results.filter((r) => r.upgrade === 'passed');
+  if (passed.length === 0) return `devdb verify --all: no revision to walk above ${start ?? 'the start'} on ${engine}.`;
+  const irreversible = passed.filter((r) => r.irreversible).map((r) => r.revision);
+  const only = irreversible.length > 0 ? ` (${irreversible.join(', ')} irreversible: only upgraded)` : '';
+  return `devdb verify --all: ${passed.length} revision${passed.length === 1 ? '' : 's'} passed upgrade, downgrade and upgrade again on ${engine}${only}.`;
+}
 
 /** One engine's walk: where it started and why, each revision's three results, and the error if any. */
 function walkOutcome(run: EngineRun<StairwayContext>, debug: boolean): Outcome {
@@ -34,12 +43,7 @@ function walkOutcome(run: EngineRun<StairwayContext>, debug: boolean): Outcome {
   if (error) {
     lines.push('', ...errorLines(run.error, debug));
   } else {
-    const passed = walk.results.filter((r) => r.upgrade === 'passed');
-    const irreversible = passed.filter((r) => r.irreversible).map((r) => r.revision);
-    lines.push(
-      '',
-      `devdb verify --all: ${passed.length} revision${passed.length === 1 ? '' : 's'} passed upgrade, downgrade and upgrade again on ${ctx.engine}${irreversible.length > 0 ? ` (${irreversible.join(', ')} irreversible: only upgraded)` : ''}.`,
-    );
+    lines.push('', verdict(walk.results, walk.start?.revision, ctx.engine));
   }
   return { exitCode: error?.exitCode ?? EXIT.ok, report, summary: lines };
 }

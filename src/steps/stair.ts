@@ -66,7 +66,9 @@ async function prove(ctx: StairwayContext, stair: Stair, result: StairResult, io
   const engine = await engineFor(target.engine);
   const before = ctx.walk.current ?? (await inspect(target));
   const existing = new Set(before.tables.map((t) => t.name));
-  await engine.seedRows(target, tablesOf(stair, 'upgrade').filter((t) => existing.has(t)));
+  for (const seeded of await engine.seedRows(target, tablesOf(stair, 'upgrade').filter((t) => existing.has(t)))) {
+    if (seeded.inserted > 0) io.output(`${stair.revision}: ${seeded.table}: ${seeded.inserted} row inserted`);
+  }
   const rowsBefore = await countRows(target);
   let phase: Phase = 'upgrade';
   try {

@@ -123,7 +123,7 @@ describe('devdb verify --all on a small Alembic project', () => {
     expect(statuses(report).every((s) => s.endsWith(':passed/passed/passed'))).toBe(true);
   });
 
-  it('an irreversible newest migration passes as irreversible in verify and verify --all, and fails with --strict in verify --all', async () => {
+  it('an irreversible newest migration passes as irreversible in verify and verify --all, and fails with --strict', async () => {
     const { root, run, script } = copy();
     // The development database at 0002, where plain verify proves the newest migration from.
     await execa(alembicOf(chain), ['downgrade', '0002'], { cwd: root });
@@ -142,6 +142,11 @@ describe('devdb verify --all on a small Alembic project', () => {
     const proof = JSON.parse(newest.stdout);
     expect(proof.checks.map((c: { id: string; status: string }) => `${c.id}:${c.status}`)).toEqual(['upgrade:passed', 'downgrade:skipped']);
     expect(proof.steps.find((s: { id: string }) => s.id === 'downgrade')).toMatchObject({ status: 'skipped', reason: 'irreversible: downgrade() raises NotImplementedError' });
+    const strict = await run('verify', '--strict', '--json');
+    expect(strict.exitCode).toBe(1);
+    expect(JSON.parse(strict.stdout).error.message).toBe(
+      'The migration declares its downgrade irreversible (downgrade() raises NotImplementedError), and --strict makes that a failure; write a downgrade() that undoes upgrade(), or run without --strict.',
+    );
   });
 });
 
