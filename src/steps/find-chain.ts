@@ -1,30 +1,20 @@
 import fs from 'fs-extra';
 import { usageError } from '../errors.js';
 import { isIrreversible } from '../migration/irreversible.js';
-import { readMigration } from '../migration/script.js';
+import { readMigrations } from '../migration/script.js';
 import { parentsFirst, walkRange } from '../migration/walk.js';
 import { readRevisions } from '../python/alembic.js';
 import type { Stair, StairwayContext } from './shared/stairway.js';
 import { shown, type Step } from './step.js';
 
-/** Scripts read side by side: each is its own short Python process. */
-const READERS = 4;
-
 async function readStairs(ctx: StairwayContext, revisions: { revision: string; downRevisions: string[]; path: string }[]): Promise<Stair[]> {
-  const stairs: Stair[] = [];
-  for (let i = 0; i < revisions.length; i += READERS) {
-    const batch = revisions.slice(i, i + READERS);
-    stairs.push(
-      ...(await Promise.all(
-        batch.map(async (r) => {
-          const script = await readMigration(ctx.python, r.path);
-          const source = await fs.readFile(r.path, 'utf8');
-          return { revision: r.revision, file: r.path, parents: r.downRevisions, script, irreversible: isIrreversible(script, source) };
-        }),
-      )),
-    );
-  }
-  return stairs;
+  const scripts = await readMigrations(ctx.python, revisions.map((r) => r.path));
+  return Promise.all(
+    revisions.map(async (r, i) => {
+      const script = scripts[i]!;
+      return { revision: r.revision, file: r.path, parents: r.downRevisions, script, irreversible: isIrreversible(script, await fs.readFile(r.path, 'utf8')) };
+    }),
+  );
 }
 
 /** verify --all's first step: the whole history, parents first, and the part --from and --to keep. */
