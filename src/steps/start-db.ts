@@ -37,7 +37,8 @@ function stopAt(stair: Stair): string | undefined {
 /**
  * The base built from the committed code (base-db) is at the committed head: it is
  * downgraded one revision at a time as far as the downgrades go, or to just below
- * --from. A downgrade that fails on the way down is that revision's failure.
+ * --from. A downgrade that fails on the way down is where the walk starts, said in
+ * the reason; with --strict, or below --from, it is that revision's failure.
  */
 async function downFromCommitted(ctx: StairwayContext, io: StepIO, first: Stair): Promise<NonNullable<StairwayContext['walk']['start']>> {
   const { order } = ctx.walk;
@@ -45,7 +46,8 @@ async function downFromCommitted(ctx: StairwayContext, io: StepIO, first: Stair)
   let index = at.length === 1 ? order.findIndex((s) => s.revision === at[0]) : -1;
   if (index < 0) throw usageError(`The base built from the committed code is at ${at.join(', ') || 'no revision'}, which is not one revision of the working tree's history; commit or restore the migrations and run again.`);
   const goal = order.indexOf(first) - 1;
-  const built = `the history does not start from an empty database (setup: ${ctx.preset.setup ?? ctx.preset.name}), so the base is the committed head ${order[index]!.revision}, downgraded`;
+  const how = ctx.preset.setup === 'command' ? "with the project's setup command" : 'from the models';
+  const built = `the history does not start from an empty database (the ${ctx.preset.name} preset builds a new one ${how}), so the base is the committed head ${order[index]!.revision}, downgraded`;
   if (index < goal) {
     // The committed head is older than --from: up to just below it instead.
     await runTool(ctx, alembic(shown(ctx, ctx.trip.baseIni), 'upgrade', order[goal]!.revision), io, `the upgrade to ${order[goal]!.revision}`);
