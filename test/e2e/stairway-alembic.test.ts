@@ -157,13 +157,17 @@ describe('devdb verify --all on a small Alembic project', () => {
  */
 async function pythonWithDrivers(): Promise<string> {
   const cache = process.env.DEVDB_TESTBED_CACHE ?? path.join(process.env.XDG_CACHE_HOME ?? path.join(os.homedir(), '.cache'), 'devdb-testbed');
+  const wheelhouse = path.join(cache, 'wheelhouse');
+  if (!fs.existsSync(wheelhouse) || !fs.readdirSync(wheelhouse).some((f) => f.startsWith('psycopg2_binary-'))) {
+    throw new Error(`${wheelhouse} has no psycopg2-binary wheel yet: the Kallithea case of this file (or node scripts/testbed.mjs DIR) fills it`);
+  }
   const venv = path.join(tempDir('drivers'), 'venv');
   await execa('python3', ['-m', 'venv', '--without-pip', venv]);
   const python = path.join(venv, 'bin', 'python');
   const purelib = async (py: string) => (await execa(py, ['-c', 'import sysconfig; print(sysconfig.get_paths()["purelib"])'])).stdout.trim();
   const site = await purelib(python);
   fs.writeFileSync(path.join(site, 'devdb-shared.pth'), `${await purelib(chain.python)}\n`);
-  const pip = ['-m', 'pip', 'install', '--quiet', '--disable-pip-version-check', '--no-index', '--find-links', path.join(cache, 'wheelhouse'), '--target', site];
+  const pip = ['-m', 'pip', 'install', '--quiet', '--disable-pip-version-check', '--no-index', '--find-links', wheelhouse, '--target', site];
   await execa(chain.python, [...pip, 'psycopg2-binary', 'pymysql']);
   fs.symlinkSync(alembicOf(chain), path.join(venv, 'bin', 'alembic'));
   return python;
