@@ -4,6 +4,7 @@ import { isIrreversible } from '../migration/irreversible.js';
 import { readMigrations } from '../migration/script.js';
 import { parentsFirst, walkRange } from '../migration/walk.js';
 import { readRevisions } from '../python/alembic.js';
+import { detectVcs } from '../vcs/index.js';
 import type { Stair, StairwayContext } from './shared/stairway.js';
 import { shown, type Step } from './step.js';
 
@@ -23,6 +24,9 @@ export const findChain: Step<StairwayContext> = {
   title: () => 'find-chain: read the history of the migrations',
   plan: (ctx) => [`read every revision through ${shown(ctx, ctx.devIni)} with Alembic's ScriptDirectory, parents first`],
   run: async (ctx, io) => {
+    if (ctx.walk.mode === 'committed' && !detectVcs(ctx.root)) {
+      throw usageError(`The history does not start from an empty database, so verify --all starts from the head built from the committed code, and ${ctx.root} is in neither git nor Mercurial; commit the project first.`);
+    }
     const { revisions } = await readRevisions(ctx.python, ctx.devIni, ctx.alembicDir, (file) => shown(ctx, file));
     if (revisions.length === 0) throw usageError('There is no migration to verify yet; run "devdb cycle -m MESSAGE" to generate one.');
     const order = parentsFirst(revisions);
