@@ -240,6 +240,8 @@ ${gearbox ? '' : HISTORY}`;
 }
 
 const HISTORY = `
+How the cost grows with the revisions of a chain, the rows and the engines: docs/benchmarks-growth.md.
+
 ## Where the time goes (issue 17, measured before changing anything)
 
 \`devdb verify --json\` step times (\`steps[].ms\`), 5 runs each on 2026-12-02 with the load average between 4 and 8 (other engineers' tests alongside, so read the shares, not the seconds), and the child processes one run starts (\`strace -f -e trace=execve\`):
