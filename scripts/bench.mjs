@@ -259,6 +259,8 @@ The peer pair, \`npm run bench -- --only peer-verify\` on the same day (load abo
 
 Alternating pairs, medians, on this busy 2-core machine (other engineers' tests ran alongside, so absolute times move from run to run; the ratios in the table are what counts).
 
+- The revisions read in the helper the round trip starts anyway (\`templates/alembic_server.py\` runs \`alembic_revisions.py\` as \`__main__\`), then model-db's \`create_from_models.py\` in it too: two Python starts and two imports of the project fewer per run. \`devdb verify\` on the Kallithea testbed 5.2–5.5 s → 3.6–4.7 s (3 pairs, load 6); on the small Alembic project 1.5–2.2 s → 1.1–1.3 s (3 pairs, load 5); the peer pair went from 1.55× pytest-alembic (2.59 s against 1.67 s) to 0.95× (0.98 s against 1.04 s, 7 runs, load 5).
+
 - One long-lived Python helper per devdb run (\`templates/alembic_server.py\`) runs the \`alembic\` and \`kallithea-cli\` commands in-process: Kallithea is imported once. A reset after a model change went from 2.38 s to about 1.5 s; before it, devdb's reset was slower than the manual commands.
 - The reset cache (\`src/cache/\`): an unchanged reset restores the database the last reset built, about 0.2 s. Its key hashes the models, the migrations, devdb.json and both INIs, the tools' versions and the repositories folder's listing, read without starting Python.
 - cycle's model database from the same cache when nothing setup-db reads changed: the model-db step went from 0.7–0.9 s to 0.03–0.04 s, cycle --no-apply from 2.5–2.9 s to 1.2–1.7 s (3 runs each).
