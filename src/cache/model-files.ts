@@ -64,7 +64,7 @@ async function findModelFiles(project: ModelProject): Promise<Required<ModelFile
   } catch (error) {
     if (!(error instanceof DevdbError) || error.exitCode !== EXIT.failed) throw error;
     throw new DevdbError(
-      `devdb could not find the model files from the target_metadata of env.py (${error.message.replace(/^finding the model files failed: /, '').replace(/; fix the cause shown above and run again\.$/, '')}); fix env.py, or list the model files as "models" globs in devdb.json.`,
+      `devdb could not find the model files from the target_metadata of env.py (${error.message.replace(/^finding the model files failed: /, '').replace(/; fix the cause in its output and run again\.$/, '')}); fix env.py, or list the model files as "models" globs in devdb.json.`,
       { exitCode: EXIT.usage, detail: error.detail },
     );
   } finally {

@@ -63,7 +63,7 @@ export async function runCommand(command: Command, options: RunOptions): Promise
 /** A tool's result: its output, or a failure with its last lines and a diagnosis when it exited non-zero. */
 export function finish(command: Command, lines: readonly string[], exitCode: number, step: string): RunResult {
   if (exitCode !== 0) {
-    throw new DevdbError(`${step} failed: ${diagnose(lines) ?? `"${formatCommand(command)}" exited with code ${exitCode}`}; fix the cause shown above and run again.`, {
+    throw new DevdbError(`${step} failed: ${diagnose(lines) ?? `"${formatCommand(command)}" exited with code ${exitCode}`}; fix the cause in its output and run again.`, {
       exitCode: EXIT.failed,
       detail: lines.slice(-LAST_LINES).join('\n'),
     });

@@ -46,9 +46,9 @@ const MISSING_TABLE = /no such table|relation "[^"]+" does not exist|Table '[^']
 /** A failed `alembic upgrade head` on an empty database, because a migration expects a table, with the way out for migrations that assume tables exist. */
 export function fromEmptyHint(error: unknown): unknown {
   if (!(error instanceof DevdbError) || error.exitCode !== EXIT.failed || !MISSING_TABLE.test(`${error.message}\n${error.detail ?? ''}`)) return error;
-  const message = error.message.replace(/; fix the cause shown above and run again\.$/, '');
+  const message = error.message.replace(/; fix the cause in its output and run again\.$/, '');
   return new DevdbError(
-    `${message}; if the migrations cannot build a database from empty (the project makes one with create_all and alembic stamp head), run "devdb init --yes --force --setup models", otherwise fix the cause shown above.`,
+    `${message}; if the migrations cannot build a database from empty (the project makes one with create_all and alembic stamp head), run "devdb init --yes --force --setup models", otherwise fix the cause in its output.`,
     { exitCode: error.exitCode, detail: error.detail, cause: error },
   );
 }

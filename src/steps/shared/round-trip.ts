@@ -4,7 +4,7 @@ import { engineFor } from '../../engines/index.js';
 import type { Snapshot } from '../../engines/snapshots.js';
 import type { DatabaseTarget } from '../../engines/url.js';
 import { failure } from '../../errors.js';
-import type { LintFinding } from '../../migration/lint.js';
+import type { LintFinding } from '../../migration/lint/index.js';
 import type { MigrationScript } from '../../migration/script.js';
 import { diffSchemas, type SchemaChange } from '../../schema/diff.js';
 import type { Schema } from '../../schema/model.js';
@@ -90,7 +90,7 @@ export function recordCheck(
   const status = changes.length > 0 ? 'failed' : allowed.length > 0 ? 'allowed' : 'passed';
   trip.checks.push({ ...check, status, changes, allowed });
   if (changes.length > 0) {
-    throw failure(`${check.title}: ${changes.length} difference${changes.length > 1 ? 's' : ''} (${changes.slice(0, 3).map((c) => c.message).join('; ')}${changes.length > 3 ? '; …' : ''}); the report below lists them.`);
+    throw failure(`${check.title}: ${changes.length} difference${changes.length > 1 ? 's' : ''} (${changes.slice(0, 3).map((c) => c.message).join('; ')}${changes.length > 3 ? '; …' : ''}); the report lists each one.`);
   }
 }
 
