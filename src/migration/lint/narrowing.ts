@@ -1,5 +1,5 @@
 import type { MigrationFunction } from '../script.js';
-import { narrowing, typeShape } from './sa-types.js';
+import { narrowing, typeShape } from '../../schema/type-shape.js';
 import { label, typeBefore, type FunctionName, type LintContext, type LintFinding } from './types.js';
 
 /** alter_column to a type that holds less: SQLite ignores lengths, so only the server engines cut or refuse the values. */

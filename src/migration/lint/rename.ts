@@ -1,5 +1,5 @@
 import type { MigrationFunction, MigrationOp } from '../script.js';
-import { typeShape } from './sa-types.js';
+import { typeShape } from '../../schema/type-shape.js';
 import { typeBefore, type LintContext, type LintFinding } from './types.js';
 
 /** What a rename written as drop + add found: the findings, and the drops they explain (so they are not reported twice). */
