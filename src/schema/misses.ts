@@ -1,4 +1,4 @@
-import type { SchemaChange } from './diff.js';
+import { isUnnamed, type SchemaChange } from './diff.js';
 import type { EngineName } from './model.js';
 import { typeShape } from './type-shape.js';
 
@@ -68,7 +68,7 @@ function renames(changes: SchemaChange[], context: MissContext): Miss[] {
 
 function anonymous(change: SchemaChange, context: MissContext): Miss | null {
   const constraint = /^(unique|foreign-key|check)-/.test(change.kind);
-  const unnamed = change.object === undefined || /^[(C]/.test(change.object);
+  const unnamed = isUnnamed(change.object);
   if (context.engine !== 'sqlite' || !constraint || !unnamed) return null;
   return {
     table: change.table,

@@ -1,4 +1,4 @@
-import type { SchemaChange } from './diff.js';
+import { isUnnamed, type SchemaChange } from './diff.js';
 import type { Column, EngineName, Schema, Table } from './model.js';
 
 /**
@@ -112,7 +112,7 @@ function indexFix(change: SchemaChange, expected: Schema, engine: EngineName): s
 
 function constraintFix(change: SchemaChange, expected: Schema, engine: EngineName): string | null {
   const table = findTable(expected, change.table);
-  const named = change.object !== undefined && !/^[(C]/.test(change.object) ? change.object : null;
+  const named = isUnnamed(change.object) ? null : change.object!;
   const type = change.kind.startsWith('unique') ? 'unique' : change.kind.startsWith('foreign') ? 'foreignkey' : 'check';
   // An unnamed constraint cannot be dropped by name; misses.ts says how to give it one.
   if (change.kind.endsWith('-added')) return named ? tableOp(engine, change.table, 'drop_constraint', [quote(named), `type_=${quote(type)}`], 1) : null;

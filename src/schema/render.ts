@@ -1,6 +1,6 @@
 import Table from 'cli-table3';
 import pc from 'picocolors';
-import type { ChangeKind, SchemaChange } from './diff.js';
+import { isUnnamed, type ChangeKind, type SchemaChange } from './diff.js';
 
 const NONE = '—';
 
@@ -32,10 +32,15 @@ const doesNot = (side: Side): string => `${side.name} ${side.plural ? 'do' : 'do
  * where each side stands.
  */
 export function describeDifference(change: SchemaChange, sides: Sides): string {
-  const what = `${nounOf(change.kind)} ${change.object === undefined ? change.table : `${change.table}.${change.object}`}`;
-  if (change.kind.endsWith('-removed')) return `${has(sides.expected)} ${what}${change.before ? ` ${change.before}` : ''}, ${doesNot(sides.actual)}`;
-  if (change.kind.endsWith('-added')) return `${has(sides.actual)} ${what}${change.after ? ` ${change.after}` : ''}, ${doesNot(sides.expected)}`;
-  return `${what}: ${change.property ?? 'definition'} is ${change.before ?? NONE} in ${sides.expected.name}, ${change.after ?? NONE} in ${sides.actual.name}`;
+  const noun = nounOf(change.kind);
+  const named = !isUnnamed(change.object);
+  const what = (detail: string | undefined): string => {
+    if (change.kind.startsWith('table-')) return `${noun} ${change.table}${detail ? ` ${detail}` : ''}`;
+    return named ? `${noun} ${change.table}.${change.object}${detail ? ` ${detail}` : ''}` : `${noun} ${detail ?? change.object ?? ''} on ${change.table}`;
+  };
+  if (change.kind.endsWith('-removed')) return `${has(sides.expected)} ${what(change.before)}, ${doesNot(sides.actual)}`;
+  if (change.kind.endsWith('-added')) return `${has(sides.actual)} ${what(change.after)}, ${doesNot(sides.expected)}`;
+  return `${what(undefined)}: ${change.property ?? 'definition'} is ${change.before ?? NONE} in ${sides.expected.name}, ${change.after ?? NONE} in ${sides.actual.name}`;
 }
 
 /** The change column of the table: which side has it, when the sides are named. */

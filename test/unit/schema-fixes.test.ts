@@ -81,6 +81,8 @@ describe('wording a difference by where each side stands', () => {
     expect(text).toContain('column only in the models');
     expect(text).toContain('the upgraded database');
     expect(text).not.toMatch(/removed|added/);
+    const unnamed = diffSchemas(schema('sqlite', posts({ uniques: [{ name: null, columns: ['title'] }] })), schema('sqlite', posts()));
+    expect(describeDifference(unnamed[0]!, SIDES)).toBe('the models have unique constraint UNIQUE (title) on posts, the upgraded database does not');
   });
 });
 

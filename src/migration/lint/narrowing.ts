@@ -14,7 +14,8 @@ export function narrowingType(name: FunctionName, fn: MigrationFunction, context
     if (!cut) return [];
     return [{
       rule: 'narrowing-type',
-      severity: 'error',
+      // A downgrade that narrows back undoes a widening, which is correct; only values written since the upgrade can be cut.
+      severity: name === 'upgrade' ? 'error' : 'info',
       line: op.line,
       message: `${name}() narrows ${label(op)} from ${before} to ${op.args.type_} (${cut}): values that do not fit are truncated or refused on PostgreSQL and MariaDB, while SQLite ignores lengths and lets them through.`,
       suggestion: `Keep the wider type (change the model back), or shorten the values first with op.execute("UPDATE ${op.table ?? 'TABLE'} SET ...") before this alter_column; if every value is known to fit, say so with "# devdb: ignore narrowing-type" on this line.`,
