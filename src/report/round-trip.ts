@@ -67,6 +67,7 @@ function fixLines(check: CycleContext['trip']['checks'][number]): string[] {
   const lines = check.fixes.flatMap((fix) => [
     `  ${fix.difference}${fix.ops.length > 0 ? `; to close it, in ${fix.in}():` : '.'}`,
     ...fix.ops.map((op) => pc.cyan(`      ${op}`)),
+    ...(fix.ops.length > 0 && fix.undo?.length ? ['    and in downgrade():', ...fix.undo.map((op) => pc.cyan(`      ${op}`))] : []),
   ]);
   for (const miss of check.misses) lines.push(`  ${miss.table}${miss.object ? `.${miss.object}` : ''}: ${miss.reason}; ${miss.fix}.`);
   return lines;

@@ -1,4 +1,4 @@
-import { isUnnamed, type SchemaChange } from './diff.js';
+import { diffSchemas, isUnnamed, type SchemaChange } from './diff.js';
 import type { Column, EngineName, Schema, Table } from './model.js';
 
 /**
@@ -116,19 +116,21 @@ function constraintFix(change: SchemaChange, expected: Schema, engine: EngineNam
   const type = change.kind.startsWith('unique') ? 'unique' : change.kind.startsWith('foreign') ? 'foreignkey' : 'check';
   // An unnamed constraint cannot be dropped by name; misses.ts says how to give it one.
   if (change.kind.endsWith('-added')) return named ? tableOp(engine, change.table, 'drop_constraint', [quote(named), `type_=${quote(type)}`], 1) : null;
-  const name = named ? quote(named) : 'None';
+  // Batch mode refuses a constraint without a name, so an unnamed one gets the name a common naming_convention would give it.
+  const name = (generated: string): string => quote(named ?? generated);
   if (change.kind === 'unique-removed') {
     const unique = table?.uniques.find((u) => (u.name ?? listed(u.columns)) === change.object || listed(u.columns) === change.object);
-    return unique ? tableOp(engine, change.table, 'create_unique_constraint', [name, names(unique.columns)], 1) : null;
+    return unique ? tableOp(engine, change.table, 'create_unique_constraint', [name(`uq_${change.table}_${unique.columns.join('_')}`), names(unique.columns)], 1) : null;
   }
   if (change.kind === 'foreign-key-removed') {
     const fk = table?.foreignKeys.find((f) => f.name === change.object || `${listed(f.columns)} → ${f.refTable}` === change.object);
     if (!fk) return null;
     const action = ACTIONLESS.has(fk.onDelete.toUpperCase()) ? [] : [`ondelete=${quote(fk.onDelete.toUpperCase())}`];
-    return tableOp(engine, change.table, 'create_foreign_key', [name, quote(fk.refTable), names(fk.columns), names(fk.refColumns), ...action], 1);
+    const fkName = name(`fk_${change.table}_${fk.columns.join('_')}_${fk.refTable}`);
+    return tableOp(engine, change.table, 'create_foreign_key', [fkName, quote(fk.refTable), names(fk.columns), names(fk.refColumns), ...action], 1);
   }
   const checkConstraint = table?.checks.find((c) => c.name === change.object || `CHECK (${c.expression})` === change.object);
-  return checkConstraint ? tableOp(engine, change.table, 'create_check_constraint', [name, JSON.stringify(checkConstraint.expression)], 1) : null;
+  return checkConstraint ? tableOp(engine, change.table, 'create_check_constraint', [name(`ck_${change.table}`), JSON.stringify(checkConstraint.expression)], 1) : null;
 }
 
 /** The operations that close one difference, in order; none where no single op does (a changed primary key). */
@@ -139,4 +141,12 @@ export function closingOps(change: SchemaChange, expected: Schema, actual: Schem
   if (change.kind.startsWith('column-')) return one(columnFix(change, expected, actual, engine));
   if (change.kind.startsWith('index-')) return indexFix(change, expected, engine);
   return one(constraintFix(change, expected, engine));
+}
+
+const mirrored = (kind: SchemaChange['kind']): string => kind.replace(/-(added|removed)$/, (_, side: string) => (side === 'added' ? '-removed' : '-added'));
+
+/** The operations that undo `closingOps` of a change: what downgrade() needs once upgrade() has them. */
+export function undoingOps(change: SchemaChange, expected: Schema, actual: Schema): string[] {
+  const back = diffSchemas(actual, expected).find((c) => c.kind === mirrored(change.kind) && c.table === change.table && c.object === change.object && c.property === change.property);
+  return back ? closingOps(back, actual, expected) : [];
 }

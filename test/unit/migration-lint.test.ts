@@ -450,6 +450,18 @@ describe('lint rules of issue 13: renames, narrowing types, markers, no noise', 
     expect(postgres?.suggestion).toContain("op.alter_column('users', 'name', new_column_name='full_name')");
   });
 
+  it('a column the same upgrade adds and drops again is no rename', async () => {
+    const source = draft(
+      `    with op.batch_alter_table('users', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('scratch', sa.String(length=20), nullable=True))
+        batch_op.add_column(sa.Column('full_name', sa.String(length=200), nullable=True))
+        batch_op.drop_column('scratch')
+`,
+      "    with op.batch_alter_table('users', schema=None) as batch_op:\n        batch_op.drop_column('full_name')\n",
+    );
+    expect((await lint(source)).map((f) => f.rule)).not.toContain('rename-as-drop-add');
+  });
+
   it('rename-as-drop-add reads the dropped type from the base schema, and leaves types of another kind alone', async () => {
     const source = draft("    op.add_column('users', sa.Column('visits', sa.Integer(), nullable=True))\n    op.drop_column('users', 'nick')\n", '    pass\n');
     const base = (type: string): LintContext['baseSchema'] => ({

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { diffSchemas } from '../../src/schema/diff.js';
 import { autogenerateMisses } from '../../src/schema/misses.js';
 import type { Column, EngineName, Schema, Table } from '../../src/schema/model.js';
-import { closingOps, saType } from '../../src/schema/ops.js';
+import { closingOps, saType, undoingOps } from '../../src/schema/ops.js';
 import { describeDifference, renderChanges, type Sides } from '../../src/schema/render.js';
 
 const column = (name: string, more: Partial<Column> = {}): Column => ({ name, type: 'INTEGER', nullable: true, default: null, primaryKey: false, ...more });
@@ -54,6 +54,15 @@ describe('paste-ready operations for schema differences', () => {
       "op.alter_column('posts', 'title', existing_type=sa.Text(), nullable=False)",
       "op.alter_column('posts', 'title', existing_type=sa.Text(), server_default=sa.text(\"'untitled'\"))",
     ]);
+  });
+
+  it('an unnamed constraint gets a conventional name, as batch mode needs one; the undo of each fix is given for downgrade()', () => {
+    const models = [posts({ uniques: [{ name: null, columns: ['title'] }] })];
+    expect(fixes('sqlite', models, [posts()])).toEqual(["with op.batch_alter_table('posts') as batch_op: batch_op.create_unique_constraint('uq_posts_title', ['title'])"]);
+    const expected = schema('sqlite', posts({ columns: [...posts().columns, column('published_at', { type: 'DATETIME' })] }));
+    const actual = schema('sqlite', posts());
+    const [change] = diffSchemas(expected, actual);
+    expect(undoingOps(change!, expected, actual)).toEqual(["with op.batch_alter_table('posts') as batch_op: batch_op.drop_column('published_at')"]);
   });
 
   it('a whole table either side', () => {

@@ -29,7 +29,9 @@ export function renameAsDropAdd(upgrade: MigrationFunction, downgrade: Migration
   const adds = upgrade.ops.filter((op) => op.name === 'add_column' && op.table !== null && op.column !== null);
   const findings: LintFinding[] = [];
   const drops = new Set<MigrationOp>();
-  for (const drop of upgrade.ops.filter((op) => op.name === 'drop_column' && op.table !== null && op.column !== null)) {
+  const addsItself = (drop: MigrationOp): boolean => adds.some((op) => op.table === drop.table && op.column === drop.column);
+  // A column the same upgrade adds and drops again is scratch space, not a rename.
+  for (const drop of upgrade.ops.filter((op) => op.name === 'drop_column' && op.table !== null && op.column !== null && !addsItself(op))) {
     const before = typeShape(droppedType(drop, downgrade, context) ?? '');
     if (!before) continue;
     const add = adds.find((op) => op.table === drop.table && typeof op.args.type_ === 'string' && typeShape(op.args.type_)?.family === before.family);

@@ -11,7 +11,7 @@ import { versionsFolder } from '../../config/project-files.js';
 import { diffSchemas, type SchemaChange } from '../../schema/diff.js';
 import { autogenerateMisses, type Miss } from '../../schema/misses.js';
 import type { Schema } from '../../schema/model.js';
-import { closingOps } from '../../schema/ops.js';
+import { closingOps, undoingOps } from '../../schema/ops.js';
 import { describeDifference, type Sides } from '../../schema/render.js';
 import { alembic } from '../../presets/command.js';
 import { planCommand, shown } from '../step.js';
@@ -40,6 +40,8 @@ export interface Fix {
   difference: string;
   in: 'upgrade' | 'downgrade';
   ops: string[];
+  /** For a fix in upgrade(), what downgrade() then needs to undo it. */
+  undo?: string[];
 }
 
 const MIGRATED = { upgrade: 'the upgraded database', reupgrade: 'the database upgraded again', downgrade: 'the downgraded database' } as const;
@@ -118,12 +120,15 @@ export function recordCheck(
   const changes = all.filter((c) => !allow(c));
   const status = changes.length > 0 ? 'failed' : allowed.length > 0 ? 'allowed' : 'passed';
   const sides = sidesOf(check.id);
-  const fixes = changes.map((change): Fix => ({
+  // Drops first: a constraint changed in place is one dropped and one created under the same name.
+  const dropsFirst = [...changes].sort((a, b) => Number(!a.kind.endsWith('-added')) - Number(!b.kind.endsWith('-added')));
+  const fixes = dropsFirst.map((change): Fix => ({
     table: change.table,
     ...(change.object === undefined ? {} : { object: change.object }),
     difference: describeDifference(change, sides),
     in: check.id === 'downgrade' ? 'downgrade' : 'upgrade',
     ops: closingOps(change, expected, actual),
+    ...(check.id === 'downgrade' ? {} : { undo: undoingOps(change, expected, actual) }),
   }));
   trip.checks.push({ ...check, status, changes, allowed, sides, fixes, misses: changes.length > 0 ? misses(changes) : [] });
   if (changes.length > 0) {
