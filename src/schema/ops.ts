@@ -29,17 +29,20 @@ const GENERIC: [RegExp, (args: string[]) => string][] = [
   [/^(blob|bytea|longblob|largebinary|varbinary|binary)$/, () => 'sa.LargeBinary()'],
 ];
 
-/** A database type as SQLAlchemy code: "VARCHAR(200)" → sa.String(length=200), MySQL's "tinyint(1)" → sa.Boolean(). */
+/**
+ * A database type as SQLAlchemy code: "VARCHAR(200)" → sa.String(length=200), MySQL's "tinyint(1)" → sa.Boolean().
+ * A type SQLAlchemy has no name for is NullType, not a comment: the op must stay one valid line.
+ */
 export function saType(type: string): string {
   const found = /^\s*([A-Za-z][\w ]*?)\s*(?:\(([^)]*)\))?\s*(unsigned)?\s*$/i.exec(type);
-  if (!found) return `sa.types.NullType()  # the database's type: ${type}`;
+  if (!found) return 'sa.types.NullType()';
   const name = found[1]!.toLowerCase();
   const args = (found[2] ?? '').split(',').map((a) => a.trim()).filter(Boolean);
   if (name === 'tinyint' && args[0] === '1') return 'sa.Boolean()';
   const generic = GENERIC.find(([pattern]) => pattern.test(name));
   if (generic) return generic[1](args);
   const upper = name.toUpperCase().replace(/ /g, '_');
-  return /^[A-Z_]+$/.test(upper) ? `sa.${upper}(${args.join(', ')})` : `sa.types.NullType()  # the database's type: ${type}`;
+  return /^[A-Z_]+$/.test(upper) ? `sa.${upper}(${args.join(', ')})` : 'sa.types.NullType()';
 }
 
 const serverDefault = (value: string | null): string => (value === null ? 'None' : `sa.text(${JSON.stringify(value)})`);

@@ -71,8 +71,8 @@ describe('paste-ready operations for schema differences', () => {
   });
 
   it('reads database types in SQLAlchemy spelling', () => {
-    expect(['character varying(40)', 'tinyint(1)', 'NUMERIC(10, 2)', 'timestamp without time zone', 'bigint', 'INTERVAL'].map(saType)).toEqual([
-      'sa.String(length=40)', 'sa.Boolean()', 'sa.Numeric(precision=10, scale=2)', 'sa.DateTime()', 'sa.BigInteger()', 'sa.INTERVAL()',
+    expect(['character varying(40)', 'tinyint(1)', 'NUMERIC(10, 2)', 'timestamp without time zone', 'bigint', 'INTERVAL', 'character varying[]'].map(saType)).toEqual([
+      'sa.String(length=40)', 'sa.Boolean()', 'sa.Numeric(precision=10, scale=2)', 'sa.DateTime()', 'sa.BigInteger()', 'sa.INTERVAL()', 'sa.types.NullType()',
     ]);
   });
 });
