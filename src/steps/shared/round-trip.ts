@@ -1,5 +1,5 @@
-import fs from 'node:fs/promises';
 import path from 'node:path';
+import fs from 'fs-extra';
 import type { Context } from '../../context.js';
 import { engineFor } from '../../engines/index.js';
 import type { Snapshot } from '../../engines/snapshots.js';
@@ -13,6 +13,7 @@ import { autogenerateMisses, type Miss } from '../../schema/misses.js';
 import type { Schema } from '../../schema/model.js';
 import { closingOps, undoingOps } from '../../schema/ops.js';
 import { describeDifference, type Sides } from '../../schema/render.js';
+import { isIrreversible } from '../../migration/irreversible.js';
 import { alembic } from '../../presets/command.js';
 import { planCommand, shown } from '../step.js';
 
@@ -20,7 +21,8 @@ import { planCommand, shown } from '../step.js';
 export interface Check {
   id: 'upgrade' | 'downgrade' | 'reupgrade';
   title: string;
-  status: 'passed' | 'failed' | 'allowed';
+  /** skipped: the migration declares its downgrade irreversible. */
+  status: 'passed' | 'failed' | 'allowed' | 'skipped';
   /** Differences that fail the check. */
   changes: SchemaChange[];
   /** Differences the draft makes on purpose (a column kept by a no-op downgrade). */
@@ -47,7 +49,7 @@ export interface Fix {
 const MIGRATED = { upgrade: 'the upgraded database', reupgrade: 'the database upgraded again', downgrade: 'the downgraded database' } as const;
 
 /** The two sides of a check: the models or the database before the upgrade, and the database the migration made. */
-const sidesOf = (id: Check['id']): Sides => ({
+export const sidesOf = (id: Check['id']): Sides => ({
   expected: id === 'downgrade' ? { name: 'the database before the upgrade' } : { name: 'the models', plural: true },
   actual: { name: MIGRATED[id] },
 });
@@ -73,6 +75,8 @@ export interface RoundTrip {
   noChange: boolean;
   /** Server databases the run made and dropped at its end. */
   dropped: string[];
+  /** --strict: an irreversible downgrade is a failure, not a skipped proof. */
+  strict: boolean;
 }
 
 /** A context with the round trip's working state. */
@@ -94,6 +98,7 @@ export function newRoundTrip(ctx: Context): RoundTrip {
     downgradeLosses: [],
     noChange: false,
     dropped: [],
+    strict: false,
   };
 }
 
@@ -154,4 +159,10 @@ async function readEnvPy(ctx: Context): Promise<string | null> {
   } catch {
     return null;
   }
+}
+
+/** Whether the migration being proven declares its downgrade irreversible (downgrade() raises NotImplementedError). */
+export async function declaredIrreversible(ctx: CycleContext): Promise<boolean> {
+  const migration = ctx.trip.migration;
+  return migration !== undefined && isIrreversible(migration.script, await fs.readFile(migration.file, 'utf8'));
 }
