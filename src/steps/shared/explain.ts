@@ -1,4 +1,5 @@
 import { DevdbError } from '../../errors.js';
+import { withoutRerunAdvice } from '../../python/run.js';
 
 /** Upgrade failures people meet often, told by the database's words, with the change to the migration that avoids each. */
 const KNOWN: { pattern: RegExp; explain: string }[] = [
@@ -17,13 +18,11 @@ const KNOWN: { pattern: RegExp; explain: string }[] = [
   },
 ];
 
-const GENERIC_END = /; fix the cause in its output and run again\.$/;
-
 /** The error of a failed upgrade, told in one sentence with its fix when the failure is a known one; otherwise unchanged. */
 export function explainFailure(error: unknown): unknown {
   if (!(error instanceof DevdbError)) return error;
   const text = `${error.message}\n${error.detail ?? ''}`;
   const known = KNOWN.find((k) => k.pattern.test(text));
   if (!known) return error;
-  return new DevdbError(`${error.message.replace(GENERIC_END, '')}; ${known.explain}.`, { exitCode: error.exitCode, detail: error.detail, cause: error });
+  return new DevdbError(`${withoutRerunAdvice(error.message)}; ${known.explain}.`, { exitCode: error.exitCode, detail: error.detail, cause: error });
 }
