@@ -13,7 +13,8 @@ import { alembicProject, devdb, REPO, tempDir, type DevdbRun } from '../support/
 
 interface Expected {
   description: string;
-  command: 'verify';
+  /** The devdb command and its arguments, run with --json. */
+  command: 'verify' | 'verify --all';
   /** [text, replacement] edits of app/models.py. */
   models?: [string, string][];
   /** Statements run on the development database before the proof. */
@@ -72,7 +73,7 @@ async function runCase(template: string, name: string, expected: Expected): Prom
   }
   fs.writeFileSync(models, text);
   await sqlite(path.join(root, 'dev.db'), expected.sql ?? []);
-  return devdb([expected.command, '--json'], { cwd: root });
+  return devdb([...expected.command.split(' '), '--json'], { cwd: root });
 }
 
 beforeAll(async () => {
