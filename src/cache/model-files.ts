@@ -7,7 +7,7 @@ import { replaceFile } from '../config/replace-file.js';
 import type { DevdbConfig } from '../config/schema.js';
 import { DevdbError, EXIT } from '../errors.js';
 import { presetNamed } from '../presets/index.js';
-import { runCommand } from '../python/run.js';
+import { runCommand, withoutRerunAdvice } from '../python/run.js';
 import { globFiles, hashFiles } from './files.js';
 
 // The model files of an Alembic project are whatever defines the env's target_metadata,
@@ -64,7 +64,7 @@ async function findModelFiles(project: ModelProject): Promise<Required<ModelFile
   } catch (error) {
     if (!(error instanceof DevdbError) || error.exitCode !== EXIT.failed) throw error;
     throw new DevdbError(
-      `devdb could not find the model files from the target_metadata of env.py (${error.message.replace(/^finding the model files failed: /, '').replace(/; fix the cause shown above and run again\.$/, '')}); fix env.py, or list the model files as "models" globs in devdb.json.`,
+      `devdb could not find the model files from the target_metadata of env.py (${withoutRerunAdvice(error.message).replace(/^finding the model files failed: /, '')}); fix env.py, or list the model files as "models" globs in devdb.json.`,
       { exitCode: EXIT.usage, detail: error.detail },
     );
   } finally {

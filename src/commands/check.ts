@@ -62,7 +62,7 @@ export async function check(options: CheckOptions): Promise<Outcome> {
     // Loaded only here: plain check stays fast and needs neither the Python nor the password.
     const [{ verifyNewest }, { proofOutcome }] = await Promise.all([import('../loops/verify.js'), import('../report/round-trip.js')]);
     verified = proofOutcome('verify', await verifyNewest(options), false, options.debug ?? false);
-    if (verified.exitCode !== EXIT.ok) findings.push({ level: 'error', message: `devdb verify failed on the new migration; see above, fix it, and run devdb verify again.` });
+    if (verified.exitCode !== EXIT.ok) findings.push({ level: 'error', message: `devdb verify failed on the new migration; fix what its report names, and run devdb verify again.` });
   }
   const ok = !findings.some((f) => f.level === 'error');
   const summary = findings.map((f) => `${f.level}: ${f.message}`);

@@ -60,10 +60,16 @@ export async function runCommand(command: Command, options: RunOptions): Promise
   return finish(command, lines, result.exitCode ?? 1, options.step);
 }
 
+/** How a tool's failure message ends; a caller that gives its own advice takes it off with withoutRerunAdvice. */
+const RERUN_ADVICE = '; fix the cause in its output and run again.';
+
+/** A tool's failure message without its closing advice, for a caller that gives better advice. */
+export const withoutRerunAdvice = (message: string): string => (message.endsWith(RERUN_ADVICE) ? message.slice(0, -RERUN_ADVICE.length) : message);
+
 /** A tool's result: its output, or a failure with its last lines and a diagnosis when it exited non-zero. */
 export function finish(command: Command, lines: readonly string[], exitCode: number, step: string): RunResult {
   if (exitCode !== 0) {
-    throw new DevdbError(`${step} failed: ${diagnose(lines) ?? `"${formatCommand(command)}" exited with code ${exitCode}`}; fix the cause shown above and run again.`, {
+    throw new DevdbError(`${step} failed: ${diagnose(lines) ?? `"${formatCommand(command)}" exited with code ${exitCode}`}${RERUN_ADVICE}`, {
       exitCode: EXIT.failed,
       detail: lines.slice(-LAST_LINES).join('\n'),
     });

@@ -28,7 +28,7 @@ export function roundTripOutcome(command: 'cycle' | 'verify' | 'apply', run: Eng
     checks: trip.checks.map((c) => ({ id: c.id, title: c.title, status: c.status })),
     diffs: trip.checks
       .filter((c) => c.changes.length + c.allowed.length > 0)
-      .map((c) => ({ check: c.id, status: c.status, changes: changesToJson(c.changes), allowed: changesToJson(c.allowed) })),
+      .map((c) => ({ check: c.id, status: c.status, changes: changesToJson(c.changes), allowed: changesToJson(c.allowed), fixes: c.fixes, misses: c.misses })),
     lint: trip.lint,
     rows: trip.rows,
     downgradeLosses: trip.downgradeLosses,
@@ -41,8 +41,8 @@ export function roundTripOutcome(command: 'cycle' | 'verify' | 'apply', run: Eng
   if (migration) lines.push('', `migration ${migration} (revision ${trip.migration?.script.revision})`);
   for (const check of trip.checks) {
     lines.push(`${MARK[check.status]} ${check.title}: ${check.status}`);
-    if (check.changes.length > 0) lines.push(renderChanges(check.changes, { color }));
-    if (check.allowed.length > 0) lines.push(`  allowed on purpose (the downgrade keeps what the upgrade added):`, renderChanges(check.allowed, { color }));
+    if (check.changes.length > 0) lines.push(renderChanges(check.changes, { color, sides: check.sides }), ...fixLines(check));
+    if (check.allowed.length > 0) lines.push(`  allowed on purpose (the downgrade keeps what the upgrade added):`, renderChanges(check.allowed, { color, sides: check.sides }));
   }
   for (const finding of trip.lint) {
     const severity = finding.severity === 'error' ? pc.red(finding.severity) : finding.severity === 'warning' ? pc.yellow(finding.severity) : pc.dim(finding.severity);
@@ -61,6 +61,17 @@ export function roundTripOutcome(command: 'cycle' | 'verify' | 'apply', run: Eng
     );
   }
   return { exitCode: error?.exitCode ?? EXIT.ok, report, summary: lines };
+}
+
+/** Beside a check's table: each difference in words with the operation that closes it, then what autogenerate misses by design. */
+function fixLines(check: CycleContext['trip']['checks'][number]): string[] {
+  const lines = check.fixes.flatMap((fix) => [
+    `  ${fix.difference}${fix.ops.length > 0 ? `; to close it, in ${fix.in}():` : '.'}`,
+    ...fix.ops.map((op) => pc.cyan(`      ${op}`)),
+    ...(fix.ops.length > 0 && fix.undo?.length ? ['    and in downgrade():', ...fix.undo.map((op) => pc.cyan(`      ${op}`))] : []),
+  ]);
+  for (const miss of check.misses) lines.push(`  ${miss.table}${miss.object ? `.${miss.object}` : ''}: ${miss.reason}; ${miss.fix}.`);
+  return lines;
 }
 
 /** The steps of a round trip as rows of the side-by-side table, in the order they run. */

@@ -41,6 +41,9 @@ export interface SchemaChange {
 
 const list = (columns: string[]): string => `(${columns.join(', ')})`;
 
+/** Whether a change's object is a constraint the database keeps no name for, which the diff names by its columns or expression instead. */
+export const isUnnamed = (object: string | undefined): boolean => object === undefined || /^(\(|CHECK \()/.test(object);
+
 /** Pairs items of `expected` with items of `actual` that `same` accepts; the rest were removed or added. */
 function pair<T>(expected: T[], actual: T[], same: (a: T, b: T) => boolean): { pairs: [T, T][]; removed: T[]; added: T[] } {
   const left = [...actual];

@@ -2,7 +2,7 @@ import { alembic } from '../presets/command.js';
 import type { MigrationScript } from '../migration/script.js';
 import type { SchemaChange } from '../schema/diff.js';
 import { failure } from '../errors.js';
-import { countRows, declaredIrreversible, inspect, planOnBase, recordCheck, type CycleContext } from './shared/round-trip.js';
+import { countRows, declaredIrreversible, inspect, planOnBase, recordCheck, sidesOf, type CycleContext } from './shared/round-trip.js';
 import { shown, runTool, type Step } from './step.js';
 
 const CHECK = { id: 'downgrade', title: 'Downgrade one step and compare with the base as it was' } as const;
@@ -22,7 +22,7 @@ export const downgrade: Step<CycleContext> = {
   plan: (ctx) => [planOnBase(ctx, 'downgrade', String(ctx.trip.migration?.script.downRevision ?? '-1'))],
   skip: async (ctx) => {
     if (ctx.trip.strict || !(await declaredIrreversible(ctx))) return false;
-    ctx.trip.checks.push({ ...CHECK, status: 'skipped', changes: [], allowed: [] });
+    ctx.trip.checks.push({ ...CHECK, status: 'skipped', changes: [], allowed: [], sides: sidesOf('downgrade'), fixes: [], misses: [] });
     return 'irreversible: downgrade() raises NotImplementedError';
   },
   run: async (ctx, io) => {

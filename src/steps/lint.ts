@@ -1,7 +1,7 @@
 import { failure } from '../errors.js';
-import { lintMigration } from '../migration/lint.js';
+import { lintMigration } from '../migration/lint/index.js';
 import type { CycleContext } from './shared/round-trip.js';
-import { countRows } from './shared/round-trip.js';
+import { countRows, inspect } from './shared/round-trip.js';
 import { shown, type Step } from './step.js';
 
 /**
@@ -17,10 +17,11 @@ export const lint: Step<CycleContext> = {
     const migration = ctx.trip.migration!;
     const counts = await countRows(ctx.trip.baseDb);
     const tablesWithRows = new Set(Object.entries(counts).filter(([, n]) => n > 0).map(([table]) => table));
-    ctx.trip.lint = lintMigration(migration.script, { engine: ctx.engine, tablesWithRows, preset: ctx.config.preset });
+    const baseSchema = await inspect(ctx.trip.baseDb);
+    ctx.trip.lint = lintMigration(migration.script, { engine: ctx.engine, tablesWithRows, baseSchema, preset: ctx.config.preset });
     const errors = ctx.trip.lint.filter((f) => f.severity === 'error');
     if (errors.length > 0) {
-      throw failure(`The draft ${shown(ctx, migration.file)} has ${errors.length} lint error${errors.length > 1 ? 's' : ''} (listed above); fix the script as suggested, then run "devdb apply" (or "devdb verify" to prove it without applying it).`);
+      throw failure(`The draft ${shown(ctx, migration.file)} has ${errors.length} lint error${errors.length > 1 ? 's' : ''} (${errors.map((f) => `${f.rule} on line ${f.line}`).join(', ')}); fix the script as each finding suggests, or silence one with "# devdb: ignore RULE" on its line, then run "devdb apply" (or "devdb verify" to prove it without applying it).`);
     }
   },
 };

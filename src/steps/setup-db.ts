@@ -5,7 +5,7 @@ import { DevdbError, EXIT } from '../errors.js';
 import type { Admin, Command } from '../presets/command.js';
 import { IN_PROCESS_TOOLS, runInProcess } from '../python/alembic-server.js';
 import { findTool } from '../python/locate.js';
-import { finish, type RunResult } from '../python/run.js';
+import { finish, withoutRerunAdvice, type RunResult } from '../python/run.js';
 import { replay, restoreCached, where, type CacheableRun } from './shared/cached.js';
 import { dropOnServer, removeHalfBuilt } from './shared/databases.js';
 import { shown, planCommand, runTool, type StepIO, type Step } from './step.js';
@@ -46,9 +46,9 @@ const MISSING_TABLE = /no such table|relation "[^"]+" does not exist|Table '[^']
 /** A failed `alembic upgrade head` on an empty database, because a migration expects a table, with the way out for migrations that assume tables exist. */
 export function fromEmptyHint(error: unknown): unknown {
   if (!(error instanceof DevdbError) || error.exitCode !== EXIT.failed || !MISSING_TABLE.test(`${error.message}\n${error.detail ?? ''}`)) return error;
-  const message = error.message.replace(/; fix the cause shown above and run again\.$/, '');
+  const message = withoutRerunAdvice(error.message);
   return new DevdbError(
-    `${message}; if the migrations cannot build a database from empty (the project makes one with create_all and alembic stamp head), run "devdb init --yes --force --setup models", otherwise fix the cause shown above.`,
+    `${message}; if the migrations cannot build a database from empty (the project makes one with create_all and alembic stamp head), run "devdb init --yes --force --setup models", otherwise fix the cause in its output.`,
     { exitCode: error.exitCode, detail: error.detail, cause: error },
   );
 }

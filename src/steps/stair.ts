@@ -1,5 +1,6 @@
 import { performance } from 'node:perf_hooks';
 import { DevdbError, failure } from '../errors.js';
+import { withoutRerunAdvice } from '../python/run.js';
 import { alembic } from '../presets/command.js';
 import { diffSchemas, type SchemaChange } from '../schema/diff.js';
 import type { Schema } from '../schema/model.js';
@@ -42,7 +43,7 @@ class Proof {
       await runTool(this.ctx, alembic(shown(this.ctx, this.ctx.trip.baseIni), ...args), this.io, `${ACTION[phase]}`);
     } catch (error) {
       if (!(error instanceof DevdbError)) throw error;
-      throw new DevdbError(`${this.name()}: ${error.message.replace(/; fix the cause shown above and run again\.$/, '')}; fix the script and run again.`, { exitCode: error.exitCode, detail: error.detail });
+      throw new DevdbError(`${this.name()}: ${withoutRerunAdvice(error.message)}; fix the script and run again.`, { exitCode: error.exitCode, detail: error.detail });
     }
   }
 

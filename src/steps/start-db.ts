@@ -4,6 +4,7 @@ import { engineFor } from '../engines/index.js';
 import { makeOwned } from '../engines/ownership.js';
 import { describeTarget } from '../engines/url.js';
 import { DevdbError, EXIT, usageError } from '../errors.js';
+import { withoutRerunAdvice } from '../python/run.js';
 import { alembic } from '../presets/command.js';
 import { baseDb, writeIniFor } from './base-db.js';
 import { clearDatabase } from './shared/databases.js';
@@ -64,7 +65,7 @@ async function downFromCommitted(ctx: StairwayContext, io: StepIO, first: Stair)
       await runTool(ctx, alembic(shown(ctx, ctx.trip.baseIni), 'downgrade', belowOf(stair, ctx.walk.order)), io, `the downgrade of ${stair.revision}`);
     } catch (error) {
       if (!(error instanceof DevdbError)) throw error;
-      const why = error.message.replace(/^the downgrade of \S+ failed: /, '').replace(/; fix the cause shown above and run again\.$/, '');
+      const why = withoutRerunAdvice(error.message).replace(/^the downgrade of \S+ failed: /, '');
       if (ctx.walk.strict || ctx.walk.from !== undefined) {
         ctx.walk.results.push({ revision: stair.revision, file: shown(ctx, stair.file), upgrade: 'not run', downgrade: 'failed', reupgrade: 'not run', ms: 0 });
         throw new DevdbError(`Revision ${stair.revision} (${shown(ctx, stair.file)}) failed its downgrade on the way down to the start (${why}); make its downgrade() run${ctx.walk.strict ? ', or run without --strict to start the walk above it' : ''}.`, { exitCode: EXIT.failed, detail: error.detail });

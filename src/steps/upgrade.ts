@@ -1,4 +1,5 @@
 import { alembic } from '../presets/command.js';
+import { explainFailure } from './shared/explain.js';
 import { compareWithModels, planOnBase, type CycleContext } from './shared/round-trip.js';
 import { shown, runTool, type Step } from './step.js';
 
@@ -10,7 +11,9 @@ export const upgrade: Step<CycleContext> = {
   title: () => 'upgrade: upgrade the base to head and compare with the models',
   plan: (ctx) => [planOnBase(ctx, 'upgrade', 'head')],
   run: async (ctx, io) => {
-    await runTool(ctx, alembic(shown(ctx, ctx.trip.baseIni), 'upgrade', 'head'), io, 'the upgrade');
+    await runTool(ctx, alembic(shown(ctx, ctx.trip.baseIni), 'upgrade', 'head'), io, 'the upgrade').catch((error: unknown) => {
+      throw explainFailure(error);
+    });
     await compareWithModels(ctx, CHECK);
   },
 };

@@ -106,7 +106,7 @@ describe('devdb reset on a plain Alembic project', () => {
     try {
       const result = await run('reset');
       expect(result.exitCode).toBe(1);
-      expect(result.stderr).toContain('setup-db failed: RuntimeError: boom in 0002; fix the cause shown above and run again.');
+      expect(result.stderr).toContain('setup-db failed: RuntimeError: boom in 0002; fix the cause in its output and run again.');
       expect(result.stderr).toContain('│');
       expect(sha256(project.devDb)).toBe(devHash);
     } finally {

@@ -94,7 +94,7 @@ describe('devdb reset on the Kallithea testbed', () => {
     try {
       const result = await run(['reset']);
       expect(result.exitCode).toBe(1);
-      expect(result.stderr).toContain("setup-db failed: NameError: name 'NoSuchType' is not defined; fix the cause shown above and run again.");
+      expect(result.stderr).toContain("setup-db failed: NameError: name 'NoSuchType' is not defined; fix the cause in its output and run again.");
       expect(result.stderr).toContain('│');
       expect(result.stderr).not.toContain(tb.adminPassword);
     } finally {

@@ -5,10 +5,14 @@ import { engineFor } from '../../engines/index.js';
 import type { Snapshot } from '../../engines/snapshots.js';
 import type { DatabaseTarget } from '../../engines/url.js';
 import { failure } from '../../errors.js';
-import type { LintFinding } from '../../migration/lint.js';
+import type { LintFinding } from '../../migration/lint/index.js';
 import type { MigrationScript } from '../../migration/script.js';
+import { versionsFolder } from '../../config/project-files.js';
 import { diffSchemas, type SchemaChange } from '../../schema/diff.js';
+import { autogenerateMisses, type Miss } from '../../schema/misses.js';
 import type { Schema } from '../../schema/model.js';
+import { closingOps, undoingOps } from '../../schema/ops.js';
+import { describeDifference, type Sides } from '../../schema/render.js';
 import { isIrreversible } from '../../migration/irreversible.js';
 import { alembic } from '../../presets/command.js';
 import { planCommand, shown } from '../step.js';
@@ -23,7 +27,32 @@ export interface Check {
   changes: SchemaChange[];
   /** Differences the draft makes on purpose (a column kept by a no-op downgrade). */
   allowed: SchemaChange[];
+  /** What the two compared databases are, for wording the differences. */
+  sides: Sides;
+  /** For each failing difference, the Alembic operations that would close it, ready to paste. */
+  fixes: Fix[];
+  /** Failing differences autogenerate leaves by design, with the setting or op that closes each. */
+  misses: Miss[];
 }
+
+/** The operations that would close one difference, in the function of the migration they belong in. */
+export interface Fix {
+  table: string;
+  object?: string;
+  difference: string;
+  in: 'upgrade' | 'downgrade';
+  ops: string[];
+  /** For a fix in upgrade(), what downgrade() then needs to undo it. */
+  undo?: string[];
+}
+
+const MIGRATED = { upgrade: 'the upgraded database', reupgrade: 'the database upgraded again', downgrade: 'the downgraded database' } as const;
+
+/** The two sides of a check: the models or the database before the upgrade, and the database the migration made. */
+export const sidesOf = (id: Check['id']): Sides => ({
+  expected: id === 'downgrade' ? { name: 'the database before the upgrade' } : { name: 'the models', plural: true },
+  actual: { name: MIGRATED[id] },
+});
 
 export type RowCounts = Record<string, number>;
 
@@ -89,14 +118,27 @@ export function recordCheck(
   expected: Schema,
   actual: Schema,
   allow: (change: SchemaChange) => boolean = () => false,
+  misses: (changes: SchemaChange[]) => Miss[] = () => [],
 ): void {
   const all = diffSchemas(expected, actual);
   const allowed = all.filter(allow);
   const changes = all.filter((c) => !allow(c));
   const status = changes.length > 0 ? 'failed' : allowed.length > 0 ? 'allowed' : 'passed';
-  trip.checks.push({ ...check, status, changes, allowed });
+  const sides = sidesOf(check.id);
+  // Drops first: a constraint changed in place is one dropped and one created under the same name.
+  const dropsFirst = [...changes].sort((a, b) => Number(!a.kind.endsWith('-added')) - Number(!b.kind.endsWith('-added')));
+  const fixes = dropsFirst.map((change): Fix => ({
+    table: change.table,
+    ...(change.object === undefined ? {} : { object: change.object }),
+    difference: describeDifference(change, sides),
+    in: check.id === 'downgrade' ? 'downgrade' : 'upgrade',
+    ops: closingOps(change, expected, actual),
+    ...(check.id === 'downgrade' ? {} : { undo: undoingOps(change, expected, actual) }),
+  }));
+  trip.checks.push({ ...check, status, changes, allowed, sides, fixes, misses: changes.length > 0 ? misses(changes) : [] });
   if (changes.length > 0) {
-    throw failure(`${check.title}: ${changes.length} difference${changes.length > 1 ? 's' : ''} (${changes.slice(0, 3).map((c) => c.message).join('; ')}${changes.length > 3 ? '; …' : ''}); the report below lists them.`);
+    const shown = fixes.slice(0, 3).map((f) => f.difference).join('; ');
+    throw failure(`${check.title}: ${changes.length} difference${changes.length > 1 ? 's' : ''} (${shown}${changes.length > 3 ? '; …' : ''}); the report gives the operation that closes each.`);
   }
 }
 
@@ -106,7 +148,17 @@ export const planOnBase = (ctx: CycleContext, ...args: string[]): string => plan
 /** After an upgrade of the base: its rows are counted, and it must match the database built from the models. */
 export async function compareWithModels(ctx: CycleContext, check: Pick<Check, 'id' | 'title'> & { id: 'upgrade' | 'reupgrade' }): Promise<void> {
   ctx.trip.rows[check.id] = await countRows(ctx.trip.baseDb);
-  recordCheck(ctx.trip, check, ctx.trip.modelSchema!, await inspect(ctx.trip.baseDb));
+  const envPy = await readEnvPy(ctx);
+  recordCheck(ctx.trip, check, ctx.trip.modelSchema!, await inspect(ctx.trip.baseDb), undefined, (changes) => autogenerateMisses(changes, { engine: ctx.engine, envPy }));
+}
+
+/** The project's env.py, beside the versions folder as Alembic keeps it; null when it is elsewhere or unreadable. */
+async function readEnvPy(ctx: Context): Promise<string | null> {
+  try {
+    return await fs.readFile(path.join(ctx.root, await versionsFolder(ctx.config, ctx.root), '..', 'env.py'), 'utf8');
+  } catch {
+    return null;
+  }
 }
 
 /** Whether the migration being proven declares its downgrade irreversible (downgrade() raises NotImplementedError). */

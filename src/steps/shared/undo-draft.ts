@@ -46,7 +46,7 @@ export async function undoDraft(ctx: CycleContext, draft: Draft, why: { before: 
     const ways = why.before
       ? `Snapshot ${why.before.id} holds it as it was before the draft, snapshot ${safety.id} holds it now (with what was written since): fix the downgrade in ${file} and run "devdb cycle" again, or run "devdb snapshot restore ${why.before.id}" to drop what was written since, then cycle again.`
       : `Snapshot ${safety.id} holds it now, and none is left from before the draft: fix the downgrade in ${file} and run "devdb cycle" again, or downgrade the database by hand, then cycle again.`;
-    throw failure(`Draft ${draft.revision} cannot be replaced: ${why.reason}, and the draft's downgrade failed (its output is below); nothing was changed. ${ways}`, error instanceof DevdbError ? error.detail : String(error));
+    throw failure(`Draft ${draft.revision} cannot be replaced: ${why.reason}, and the draft's downgrade failed (its output follows); nothing was changed. ${ways}`, error instanceof DevdbError ? error.detail : String(error));
   }
   io.output(`${why.reason}; snapshot ${safety.id} holds it as it was; undid the draft with its own downgrade, keeping what was written since`);
 }

@@ -1,0 +1,21 @@
+"""notes: drop body for good
+
+Revision ID: 0002
+Revises: 0001
+"""
+from alembic import op
+import sqlalchemy as sa
+
+revision = '0002'
+down_revision = '0001'
+branch_labels = None
+depends_on = None
+
+
+def upgrade():
+    with op.batch_alter_table('notes') as batch_op:
+        batch_op.drop_column('body')  # devdb: allow data-loss notes.body
+
+
+def downgrade():
+    raise NotImplementedError('body is gone for good')

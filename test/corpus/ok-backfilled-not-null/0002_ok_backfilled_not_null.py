@@ -1,0 +1,25 @@
+"""notes: add title
+
+Revision ID: 0002
+Revises: 0001
+"""
+from alembic import op
+import sqlalchemy as sa
+
+revision = '0002'
+down_revision = '0001'
+branch_labels = None
+depends_on = None
+
+
+def upgrade():
+    with op.batch_alter_table('notes') as batch_op:
+        batch_op.add_column(sa.Column('title', sa.String(length=80), nullable=True))
+    op.execute("UPDATE notes SET title = 'untitled'")
+    with op.batch_alter_table('notes') as batch_op:
+        batch_op.alter_column('title', existing_type=sa.String(length=80), nullable=False)
+
+
+def downgrade():
+    with op.batch_alter_table('notes') as batch_op:
+        batch_op.drop_column('title')

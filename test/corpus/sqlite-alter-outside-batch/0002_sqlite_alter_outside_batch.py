@@ -1,0 +1,20 @@
+"""notes: body required
+
+Revision ID: 0002
+Revises: 0001
+"""
+from alembic import op
+import sqlalchemy as sa
+
+revision = '0002'
+down_revision = '0001'
+branch_labels = None
+depends_on = None
+
+
+def upgrade():
+    op.alter_column('notes', 'body', existing_type=sa.String(length=200), nullable=False)
+
+
+def downgrade():
+    op.alter_column('notes', 'body', existing_type=sa.String(length=200), nullable=True)
