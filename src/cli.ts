@@ -7,6 +7,7 @@ import { PRESET_NAMES } from './presets/index.js';
 import { ENGINE_NAMES } from './schema/model.js';
 import type { ApplyOptions } from './commands/apply.js';
 import type { CheckOptions } from './commands/check.js';
+import type { CiOptions } from './commands/ci.js';
 import type { CleanOptions } from './commands/clean.js';
 import type { CycleOptions } from './commands/cycle.js';
 import type { HookInstallOptions } from './commands/hook.js';
@@ -240,6 +241,18 @@ withCommon(
     .addOption(new Option('--format <format>', 'text for the terminal, mermaid for a README or pull request, dot for Graphviz').choices(['text', 'mermaid', 'dot']).default('text')),
 ).action(async (options: GraphOptions) => {
   await execute(options, async () => (await import('./commands/graph.js')).graph(options));
+});
+
+withCommon(
+  withWait(program.command('ci'))
+    .description("one CI job's proof of a branch: models and migrations agree, one head with the target branch, the newest migration up, down and up, lint of the new ones")
+    .option('--base-ref <ref>', 'the branch this one is merged into (default: origin/HEAD, else main or master)')
+    .addOption(new Option('--engine <name>', 'the engine to prove it on; "all" proves it on every configured engine').choices([...ENGINE_NAMES, 'all']))
+    .option('--junit <file>', 'write the checks as JUnit XML')
+    .option('--sarif <file>', 'write lint findings and failed checks as SARIF 2.1.0')
+    .option('--markdown <file>', 'write a pull-request comment (also appended to $GITHUB_STEP_SUMMARY when set)'),
+).action(async (options: CiOptions & Waits) => {
+  await execute(options, async () => (await import('./commands/ci.js')).ci(options), { lock: 'ci', wait: options.wait, timeout: options.timeout });
 });
 
 const hook = program.command('hook').description("install, remove or show devdb's pre-commit hook (git pre-commit, Mercurial pretxncommit)");
