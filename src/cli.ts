@@ -8,6 +8,7 @@ import { ENGINE_NAMES } from './schema/model.js';
 import type { ApplyOptions } from './commands/apply.js';
 import type { CheckOptions } from './commands/check.js';
 import type { CiOptions } from './commands/ci.js';
+import type { RebaseOptions } from './commands/rebase.js';
 import type { CleanOptions } from './commands/clean.js';
 import type { CycleOptions } from './commands/cycle.js';
 import type { HookInstallOptions } from './commands/hook.js';
@@ -253,6 +254,15 @@ withCommon(
     .option('--markdown <file>', 'write a pull-request comment (also appended to $GITHUB_STEP_SUMMARY when set)'),
 ).action(async (options: CiOptions & Waits) => {
   await execute(options, async () => (await import('./commands/ci.js')).ci(options), { lock: 'ci', wait: options.wait, timeout: options.timeout });
+});
+
+withCommon(
+  withWait(program.command('rebase'))
+    .description("re-parent the branch's newest migration onto the current head (its down_revision line only), then prove it up, down and up")
+    .option('--onto <rev>', 'the revision it should follow (default: the other head)')
+    .option('--base-ref <ref>', 'the branch this one is merged into (default: origin/HEAD, else main or master)'),
+).action(async (options: RebaseOptions & Waits) => {
+  await execute(options, async () => (await import('./commands/rebase.js')).rebase(options), { lock: 'rebase', wait: options.wait, timeout: options.timeout });
 });
 
 const hook = program.command('hook').description("install, remove or show devdb's pre-commit hook (git pre-commit, Mercurial pretxncommit)");

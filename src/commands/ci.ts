@@ -22,7 +22,8 @@ import type { Outcome } from '../report/output.js';
 import { errorReport } from '../report/output.js';
 import { sarifLog } from '../report/sarif.js';
 import type { EngineName } from '../schema/model.js';
-import { beforeAdding, changedSince, resolveBaseRef, scriptsAt, type BaseRef } from '../vcs/base-ref.js';
+import { baseCommitFor } from '../vcs/base-commit.js';
+import { changedSince, resolveBaseRef, scriptsAt, type BaseRef } from '../vcs/base-ref.js';
 import { detectVcs, type Vcs } from '../vcs/index.js';
 
 export interface CiOptions extends GlobalOptions {
@@ -127,20 +128,6 @@ async function lintCheck(vcs: Vcs, python: string, config: Pick<DevdbConfig, 'en
   return check;
 }
 
-/**
- * The commit the round trip's base is built from: one whose migrations end at the newest
- * migration's parent and lack the newest itself — the target branch's tip or the merge
- * base when the branch's one migration follows it, else the commit before the newest was added.
- */
-async function baseRevisionFor(vcs: Vcs, base: BaseRef, newest: RevisionHeader, folder: string): Promise<string> {
-  const parent = newest.downRevisions[0];
-  for (const commit of [base.tip, base.mergeBase]) {
-    const scripts = await scriptsAt(vcs, commit, folder);
-    if (!scripts.some((h) => h.revision === newest.revision) && headsOf(scripts).length === 1 && headsOf(scripts)[0] === parent) return commit;
-  }
-  return (await beforeAdding(vcs, newest.file)) ?? 'HEAD';
-}
-
 /** Checks 1 and 3 on each engine: the round trip of the newest migration, whose upgrade compared with the models says whether they agree. */
 async function proveNewest(options: CiOptions, vcs: Vcs, base: BaseRef, working: RevisionHeader[], result: CiResult): Promise<void> {
   const first = await loadContext({ ...options, engine: options.engine === 'all' ? undefined : options.engine }, { needPassword: true });
@@ -152,7 +139,7 @@ async function proveNewest(options: CiOptions, vcs: Vcs, base: BaseRef, working:
     for (const engine of result.engines) result.checks.push({ id: 'models', engine, status: 'skipped', message, ms: 0 }, { id: 'verify', engine, status: 'skipped', message, ms: 0 });
     return;
   }
-  const revision = await baseRevisionFor(vcs, base, newest, path.dirname(newest.file));
+  const revision = await baseCommitFor(vcs, base, newest, path.dirname(newest.file));
   const started = performance.now();
   const runs = await ciVerify(first, result.engines, revision, (engine) => loadContext({ ...options, engine }, { needPassword: true }), { json: options.json ?? false, verbose: first.verbose });
   for (const [index, engine] of result.engines.entries()) {
