@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import Ajv from 'ajv-draft-04';
-import addFormats from 'ajv-formats';
+import AjvDraft04 from 'ajv-draft-04';
+import ajvFormats from 'ajv-formats';
 import { XMLParser } from 'fast-xml-parser';
 import { describe, expect, it } from 'vitest';
 import { reparentSource } from '../../src/migration/reparent.js';
@@ -14,8 +14,8 @@ import { sarifLog } from '../../src/report/sarif.js';
 const SCHEMA = JSON.parse(fs.readFileSync(fileURLToPath(new URL('../fixtures/sarif-2.1.0-rtm.5.json', import.meta.url)), 'utf8'));
 const validSarif = (() => {
   // The schema's language pattern has a stray bracket that only a non-unicode RegExp accepts, as the JSON Schema validators of its time read it.
-  const ajv = new Ajv({ allErrors: true, strict: false, unicodeRegExp: false });
-  addFormats(ajv);
+  const ajv = new AjvDraft04.default({ allErrors: true, strict: false, unicodeRegExp: false });
+  ajvFormats.default(ajv);
   return ajv.compile(SCHEMA);
 })();
 
