@@ -1,23 +1,10 @@
-import fs from 'node:fs';
-import { fileURLToPath } from 'node:url';
-import AjvDraft04 from 'ajv-draft-04';
-import ajvFormats from 'ajv-formats';
-import { XMLParser } from 'fast-xml-parser';
 import { describe, expect, it } from 'vitest';
 import { reparentSource } from '../../src/migration/reparent.js';
 import { ciExitCode, type CiResult } from '../../src/report/ci.js';
 import { junitXml } from '../../src/report/junit.js';
 import { ciMarkdown } from '../../src/report/markdown.js';
 import { sarifLog } from '../../src/report/sarif.js';
-
-// The SARIF 2.1.0 schema as @microsoft/jest-sarif ships it (rtm.5, draft-04): json.schemastore.org was out of reach when it was vendored.
-const SCHEMA = JSON.parse(fs.readFileSync(fileURLToPath(new URL('../fixtures/sarif-2.1.0-rtm.5.json', import.meta.url)), 'utf8'));
-const validSarif = (() => {
-  // The schema's language pattern has a stray bracket that only a non-unicode RegExp accepts, as the JSON Schema validators of its time read it.
-  const ajv = new AjvDraft04.default({ allErrors: true, strict: false, unicodeRegExp: false });
-  ajvFormats.default(ajv);
-  return ajv.compile(SCHEMA);
-})();
+import { parseJunit, validSarif } from '../support/ci-reports.js';
 
 const MIGRATION = 'migrations/versions/abc_notes_author.py';
 
@@ -63,21 +50,20 @@ const passing: CiResult = {
 
 describe('devdb ci reports', () => {
   it('JUnit: one testsuite per check, one testcase per check per engine, failures carrying the message, as a real XML parser reads it', () => {
-    const parsed = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '', isArray: (name) => ['testsuite', 'testcase'].includes(name) }).parse(junitXml(failing));
-    const root = parsed.testsuites;
+    const root = parseJunit(junitXml(failing)).testsuites;
     expect(root).toMatchObject({ name: 'devdb ci', tests: '6', failures: '3', errors: '0' });
-    expect(root.testsuite.map((s: { name: string }) => s.name)).toEqual([
+    expect(root.testsuite.map((s) => s.name)).toEqual([
       'devdb ci: models and migrations agree',
       'devdb ci: one head, with the base branch',
       'devdb ci: newest migration up, down, up',
       'devdb ci: lint of the new migrations',
     ]);
-    const models = root.testsuite[0];
+    const models = root.testsuite[0]!;
     expect(models).toMatchObject({ tests: '2', failures: '1', skipped: '0', time: '2.100' });
     expect(models.testcase[0]).toEqual({ classname: 'devdb.ci.models', name: 'models and migrations agree on sqlite', time: '1.200' });
-    expect(models.testcase[1].failure).toEqual({ message: 'The models changed (app/models.py) & differ: <notes.author>', type: 'models', '#text': 'The models changed (app/models.py) & differ: <notes.author>\napp/models.py:1' });
-    expect(root.testsuite[2].testcase[1].skipped).toEqual({ message: 'the round trip stopped' });
-    const passed = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '' }).parse(junitXml(passing)).testsuites;
+    expect(models.testcase[1]?.failure).toEqual({ message: 'The models changed (app/models.py) & differ: <notes.author>', type: 'models', '#text': 'The models changed (app/models.py) & differ: <notes.author>\napp/models.py:1' });
+    expect(root.testsuite[2]?.testcase[1]?.skipped).toEqual({ message: 'the round trip stopped' });
+    const passed = parseJunit(junitXml(passing)).testsuites;
     expect(passed).toMatchObject({ tests: '4', failures: '0' });
   });
 

@@ -1,0 +1,109 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { alembicProject, devdb, git, tempDir, type AlembicProject } from '../support/devdb.js';
+import { parseJunit, validSarif } from '../support/ci-reports.js';
+
+// One small Alembic project in git, with a main branch and feature branches, taken through
+// what a pull request's CI job meets: a clean branch, a model change without its
+// migration, and a migration that forks the head after main gained one, fixed by
+// devdb rebase. Every run writes the three reports, and each is read back as CI reads it.
+
+let project: AlembicProject;
+let reports: string;
+const run = (...args: string[]) => devdb(args, { cwd: project.root });
+const commit = async (message: string) => {
+  await git(project.root, 'add', '-A');
+  await git(project.root, 'commit', '-q', '-m', message);
+};
+const models = () => path.join(project.root, 'app', 'models.py');
+const addColumn = (column: string) =>
+  fs.writeFileSync(models(), fs.readFileSync(models(), 'utf8').replace('    body = Column(String(200))\n', `    body = Column(String(200))\n    ${column} = Column(String(80), nullable=True)\n`));
+const migrate = async (message: string) => {
+  const cycled = await run('cycle', '--json', '--no-apply', '--base', 'vcs', '-m', message);
+  expect(cycled.exitCode, cycled.stdout).toBe(0);
+  return JSON.parse(cycled.stdout) as { migration: string; revision: string };
+};
+
+/** devdb ci with all three reports: its JSON report, and the reports as CI systems read them. */
+async function ci(name: string, env: Record<string, string> = {}) {
+  const file = (ext: string) => path.join(reports, `${name}.${ext}`);
+  const result = await devdb(['ci', '--json', '--junit', file('xml'), '--sarif', file('sarif'), '--markdown', file('md')], { cwd: project.root, env });
+  const report = JSON.parse(result.stdout);
+  const sarif = JSON.parse(fs.readFileSync(file('sarif'), 'utf8'));
+  expect(validSarif(sarif), JSON.stringify(validSarif.errors)).toBe(true);
+  const checks = Object.fromEntries((report.checks as { id: string; status: string; message?: string }[]).map((c) => [c.id, c]));
+  return { exitCode: result.exitCode, report, checks, junit: parseJunit(fs.readFileSync(file('xml'), 'utf8')).testsuites, sarif, markdown: fs.readFileSync(file('md'), 'utf8') };
+}
+
+beforeAll(async () => {
+  project = await alembicProject();
+  reports = tempDir('ci-reports');
+  const init = await run('init', '--yes', '--python', project.python);
+  expect(init.exitCode, init.stderr).toBe(0);
+  fs.appendFileSync(path.join(project.root, '.gitignore'), 'project.json\n');
+  await git(project.root, 'branch', '-m', 'main');
+  await commit('devdb.json');
+  addColumn('title');
+  await migrate('notes: add title');
+  await commit('notes: add title');
+}, 120_000);
+
+describe('devdb ci on a plain Alembic project in git', () => {
+  it('passes a clean branch, fails a model change without its migration, and fails a forked head until devdb rebase fixes it', async () => {
+    await git(project.root, 'checkout', '-q', '-b', 'feature');
+    addColumn('author');
+    const { migration } = await migrate('notes: add author');
+    await commit('notes: add author');
+    const summary = path.join(reports, 'summary.md');
+    const clean = await ci('clean', { GITHUB_STEP_SUMMARY: summary });
+    expect(clean.exitCode, clean.markdown).toBe(0);
+    expect(clean.report).toMatchObject({ ok: true, migrations: [migration], models: ['app/models.py'], engines: ['sqlite'], base: { name: 'main' } });
+    expect(Object.values(clean.checks).map((c) => c.status)).toEqual(['passed', 'passed', 'passed', 'passed']);
+    expect(clean.junit).toMatchObject({ tests: '4', failures: '0' });
+    expect(clean.junit.testsuite.flatMap((s) => s.testcase.map((c) => c.classname))).toEqual(['devdb.ci.models', 'devdb.ci.heads', 'devdb.ci.verify', 'devdb.ci.lint']);
+    expect(clean.markdown).toContain('| sqlite | ✅ passed | ✅ passed | ✅ passed | ✅ passed |');
+    expect(clean.sarif.runs[0].results.map((r: { ruleId: string }) => r.ruleId)).toContain('lint/downgrade-drops-added-column');
+    expect(fs.readFileSync(summary, 'utf8')).toBe(clean.markdown);
+
+    await git(project.root, 'checkout', '-q', '-b', 'no-migration', 'main');
+    addColumn('draft');
+    await commit('notes: add draft, no migration');
+    const unmigrated = await ci('unmigrated');
+    expect(unmigrated.exitCode).toBe(1);
+    expect(unmigrated.checks.models).toMatchObject({ status: 'failed', engine: 'sqlite', file: 'app/models.py' });
+    expect(unmigrated.checks.models.message).toMatch(/^The models changed \(app\/models\.py\) and the migrations build different schemas \(column-removed notes\.draft\); run devdb cycle -m "area: message"/);
+    expect(unmigrated.junit.testsuite[0]?.testcase[0]?.failure?.message).toBe(unmigrated.checks.models.message);
+    expect(unmigrated.markdown).toContain('## devdb ci: ❌ failed');
+    expect(unmigrated.sarif.runs[0].results[0]).toMatchObject({ ruleId: 'ci/models', level: 'error' });
+
+    await git(project.root, 'checkout', '-q', 'main');
+    fs.writeFileSync(models(), fs.readFileSync(models(), 'utf8').replace('class Note(Base):', 'class Tag(Base):\n    __tablename__ = "tags"\n    id = Column(Integer, primary_key=True)\n\n\nclass Note(Base):'));
+    const tags = await migrate('tags');
+    await commit('tags');
+    await git(project.root, 'checkout', '-q', 'feature');
+    const behind = await ci('behind');
+    expect(behind.exitCode).toBe(1);
+    expect(behind.checks.heads).toMatchObject({ status: 'failed', file: migration, line: 16 });
+    expect(behind.checks.heads.message).toMatch(
+      new RegExp(`^main has migrations this branch lacks \\(${tags.migration}\\); merge main into the branch, then: The migrations would have 2 heads \\(\\w+, \\w+\\); re-parent the new migration onto the other head with "devdb rebase"`),
+    );
+    expect(behind.sarif.runs[0].results[0].locations[0].physicalLocation).toEqual({ artifactLocation: { uri: migration, uriBaseId: '%SRCROOT%' }, region: { startLine: 16 } });
+
+    await git(project.root, 'merge', '-q', 'main', '-m', 'merge main');
+    const forked = await ci('forked');
+    expect(forked.exitCode).toBe(1);
+    expect(forked.checks.heads.message).toMatch(/^The migrations would have 2 heads .*"devdb rebase"/);
+    expect(forked.checks.verify).toMatchObject({ status: 'skipped' });
+
+    const before = fs.readFileSync(path.join(project.root, migration), 'utf8');
+    const rebased = await run('rebase', '--json');
+    expect(rebased.exitCode, rebased.stdout).toBe(0);
+    expect(JSON.parse(rebased.stdout)).toMatchObject({ ok: true, command: 'rebase', migration, moved: true, onto: tags.revision, verify: { ok: true } });
+    const after = fs.readFileSync(path.join(project.root, migration), 'utf8');
+    const changed = after.split('\n').filter((line, i) => line !== before.split('\n')[i]);
+    expect(changed).toEqual([`Revises: ${tags.revision}`, `down_revision: Union[str, Sequence[str], None] = '${tags.revision}'`]);
+    const fixed = await ci('fixed');
+    expect(fixed.exitCode, fixed.markdown).toBe(0);
+  });
+});
