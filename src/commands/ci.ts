@@ -141,12 +141,14 @@ async function proveNewest(options: CiOptions, vcs: Vcs, base: BaseRef, working:
   }
   const revision = await baseCommitFor(vcs, base, newest, path.dirname(newest.file));
   const started = performance.now();
-  const runs = await ciVerify(first, result.engines, revision, (engine) => loadContext({ ...options, engine }, { needPassword: true }), { json: options.json ?? false, verbose: first.verbose });
+  const { runs, error: stopped } = await ciVerify(first, result.engines, revision, (engine) => loadContext({ ...options, engine }, { needPassword: true }), { json: options.json ?? false, verbose: first.verbose });
   for (const [index, engine] of result.engines.entries()) {
     const run = runs[index];
     const ms = run ? run.records.reduce((sum, r) => sum + r.ms, 0) : Math.round(performance.now() - started);
     if (!run || !run.opened) {
-      result.checks.push({ id: 'models', engine, status: 'skipped', message: 'the engine could not be opened', ms: 0 }, { id: 'verify', engine, status: 'skipped', message: 'the engine could not be opened', ms: 0 });
+      const blocked = result.engines.find((_, i) => !runs[i]?.opened);
+      const why = stopped !== undefined && blocked === engine ? errorReport(stopped).message : `the round trip did not reach ${engine}${blocked && blocked !== engine ? `, as ${blocked} could not be opened` : ''}`;
+      result.checks.push({ id: 'models', engine, status: 'skipped', message: why, ms: 0 }, { id: 'verify', engine, status: 'failed', message: why, usage: true, ms: 0 });
       continue;
     }
     const { trip } = run.ctx;

@@ -64,7 +64,8 @@ export async function rebase(options: RebaseOptions): Promise<Outcome> {
   const header = { ...moved, downRevisions: [onto] };
   const ctx = await loadContext(options, { needPassword: true });
   const revision = await baseCommitFor(vcs, base, header, top(versions));
-  const runs = await ciVerify(ctx, [ctx.engine], revision, (engine) => loadContext({ ...options, engine }, { needPassword: true }), { json: options.json ?? false, verbose: ctx.verbose });
+  const { runs, error } = await ciVerify(ctx, [ctx.engine], revision, (engine) => loadContext({ ...options, engine }, { needPassword: true }), { json: options.json ?? false, verbose: ctx.verbose });
+  if (error) throw error;
   const proof = proofOutcome('verify', runs, false, options.debug ?? false);
   return {
     exitCode: proof.exitCode,

@@ -19,7 +19,7 @@ function fromRevision(ctx: Context, revision: string): CycleContext {
  * `devdb verify --all --from REV` exists, this is where ci switches to it, to prove
  * every migration the branch adds rather than the newest.
  */
-export async function ciVerify(first: Context, engines: EngineName[], revision: string, load: (engine: EngineName) => Promise<Context>, render: RenderOptions): Promise<EngineRun<CycleContext>[]> {
+export async function ciVerify(first: Context, engines: EngineName[], revision: string, load: (engine: EngineName) => Promise<Context>, render: RenderOptions): Promise<{ runs: EngineRun<CycleContext>[]; error?: unknown }> {
   const lanes = engines.map((engine) => ({
     engine,
     run: new EngineRun(engine === first.engine ? fromRevision(first, revision) : async () => fromRevision(await load(engine), revision)),
@@ -30,6 +30,12 @@ export async function ciVerify(first: Context, engines: EngineName[], revision: 
     proveOn(engine, run, proveSteps),
     dropEngineWork(engine, run),
   ]);
-  await runLoop(nodes, render);
-  return lanes.map((lane) => lane.run);
+  const runs = lanes.map((lane) => lane.run);
+  try {
+    await runLoop(nodes, render);
+  } catch (error) {
+    // An engine that cannot be opened (no server, no driver) ends the loop; ci still reports what ran.
+    return { runs, error };
+  }
+  return { runs };
 }
