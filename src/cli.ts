@@ -134,6 +134,7 @@ withCommon(
     .description('write devdb.json for this project: a wizard in a terminal, or detected defaults and flags with --yes')
     .option('-y, --yes', 'do not ask; use detected defaults and the flags given')
     .option('--force', 'replace an existing devdb.json')
+    .addOption(new Option('--ci <system>', 'write the CI recipe that runs devdb ci on every pull request (.github/workflows/devdb.yml or .gitlab-ci.yml) instead of devdb.json; never overwrites').choices(['github', 'gitlab']))
     .addOption(new Option('--preset <name>', 'how the project builds databases').choices(PRESET_NAMES))
     .option('--python <path>', "the project's Python (default: .venv or venv beside the project, else python3)")
     .option('--dev-ini <file>', 'the development INI (default: development.ini or alembic.ini)')
@@ -153,8 +154,11 @@ withCommon(
       new Option('--setup <how>', 'alembic preset: build a database from empty with alembic upgrade head (migrations), or from target_metadata then alembic stamp head (models)').choices(['migrations', 'models']),
     )
     .option('--models <glob>', 'a glob of model files, relative to the project root, instead of those found from env.py (repeat for more)', (glob: string, all: string[] = []) => [...all, glob]),
-).action(async (options: Common & InitOptions) => {
-  await execute(options, async () => (options.yes ? (await import('./commands/init.js')).init(options) : (await import('./commands/wizard.js')).wizard(options)));
+).action(async (options: Common & InitOptions & { ci?: 'github' | 'gitlab' }) => {
+  await execute(options, async () => {
+    if (options.ci) return (await import('./commands/init-ci.js')).initCi(options.ci);
+    return options.yes ? (await import('./commands/init.js')).init(options) : (await import('./commands/wizard.js')).wizard(options);
+  });
 });
 
 withCommon(

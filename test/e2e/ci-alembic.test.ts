@@ -1,7 +1,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import { execa } from 'execa';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { alembicProject, devdb, git, tempDir, type AlembicProject } from '../support/devdb.js';
+import { parse } from 'yaml';
+import { alembicProject, CLI, devdb, git, tempDir, type AlembicProject } from '../support/devdb.js';
 import { parseJunit, validSarif } from '../support/ci-reports.js';
 
 // One small Alembic project in git, with a main branch and feature branches, taken through
@@ -103,7 +105,19 @@ describe('devdb ci on a plain Alembic project in git', () => {
     const after = fs.readFileSync(path.join(project.root, migration), 'utf8');
     const changed = after.split('\n').filter((line, i) => line !== before.split('\n')[i]);
     expect(changed).toEqual([`Revises: ${tags.revision}`, `down_revision: Union[str, Sequence[str], None] = '${tags.revision}'`]);
-    const fixed = await ci('fixed');
-    expect(fixed.exitCode, fixed.markdown).toBe(0);
+    await commit('rebase onto tags');
+
+    // The recipe's own devdb ci line, as the GitHub job runs it (no server variables set here: SQLite only).
+    const init = await run('init', '--ci', 'github');
+    expect(init.exitCode, init.stderr).toBe(0);
+    expect((await run('init', '--ci', 'github')).stderr).toMatch(/devdb\.yml exists already; devdb does not overwrite it/);
+    const workflow = parse(fs.readFileSync(path.join(project.root, '.github', 'workflows', 'devdb.yml'), 'utf8'));
+    const line = (workflow.jobs.migrations.steps as { run?: string }[]).find((s) => s.run?.startsWith('devdb ci'))!.run!;
+    const job = await execa('bash', ['-c', `devdb() { node ${JSON.stringify(CLI)} "$@"; }\n${line}`], { cwd: project.root, env: { BASE_REF: 'main', NO_COLOR: '1' }, reject: false, timeout: 120_000 });
+    expect(job.exitCode, job.stderr).toBe(0);
+    expect(job.stdout).toContain('devdb ci: every check passed.');
+    expect(parseJunit(fs.readFileSync(path.join(project.root, 'devdb-junit.xml'), 'utf8')).testsuites).toMatchObject({ tests: '4', failures: '0' });
+    expect(validSarif(JSON.parse(fs.readFileSync(path.join(project.root, 'devdb.sarif'), 'utf8')))).toBe(true);
+    expect(fs.readFileSync(path.join(project.root, 'devdb-comment.md'), 'utf8')).toContain('## devdb ci: ✅ passed');
   });
 });
