@@ -165,12 +165,15 @@ async function proveNewest(options: CiOptions, vcs: Vcs, base: BaseRef, working:
     }
     result.checks.push(
       error
-        ? { id: 'verify', engine, status: 'failed', message: error.message, file: newest.file, line: 1, ms, ...(error.exitCode === EXIT.usage ? { usage: true } : {}) }
+        ? { id: 'verify', engine, status: 'failed', message: standalone(error.message), ...(error.detail ? { detail: error.detail } : {}), file: newest.file, line: 1, ms, ...(error.exitCode === EXIT.usage ? { usage: true } : {}) }
         : { id: 'verify', engine, status: 'passed', ms },
     );
     result.downgradeLosses.push(...trip.downgradeLosses.map((l) => ({ engine, ...l })));
   }
 }
+
+/** A step's sentence points at the terminal's progress list ("shown above"); in a report it stands alone, the tool's output in `detail`. */
+const standalone = (message: string): string => message.replace(/ (?:shown |listed )?(?:above|below)\b/g, '');
 
 /** Writes the reports asked for, and the Markdown to GitHub's job summary when there is one; the files written, for the summary. */
 async function writeReports(options: CiOptions, result: CiResult): Promise<string[]> {

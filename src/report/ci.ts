@@ -20,6 +20,8 @@ export interface CiCheck {
   engine: EngineName | null;
   status: 'passed' | 'failed' | 'skipped';
   message?: string;
+  /** The last lines the tool printed, for the JUnit failure's body. */
+  detail?: string;
   /** Where a reviewer should look, relative to the checkout's top. */
   file?: string;
   line?: number;

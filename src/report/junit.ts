@@ -25,7 +25,7 @@ export function junitXml(result: CiResult): string {
     });
     for (const check of checks) {
       const testcase = suite.ele('testcase', { classname: `devdb.ci.${id}`, name: checkLabel(check), time: seconds(check.ms), ...(check.file ? { file: check.file } : {}) });
-      if (check.status === 'failed') testcase.ele('failure', { message: check.message ?? 'failed', type: id }).txt(`${check.message ?? 'failed'}${check.file ? `\n${check.file}${check.line ? `:${check.line}` : ''}` : ''}`);
+      if (check.status === 'failed') testcase.ele('failure', { message: check.message ?? 'failed', type: id }).txt([check.message ?? 'failed', ...(check.file ? [`${check.file}${check.line ? `:${check.line}` : ''}`] : []), ...(check.detail ? [check.detail] : [])].join('\n'));
       else if (check.status === 'skipped') testcase.ele('skipped', { message: check.message ?? 'skipped' });
     }
   }
