@@ -16,7 +16,7 @@ const failing: CiResult = {
   models: ['app/models.py'],
   checks: [
     { id: 'models', engine: 'sqlite', status: 'passed', ms: 1200 },
-    { id: 'models', engine: 'postgres', status: 'failed', message: 'The models changed (app/models.py) & differ: <notes.author>', file: 'app/models.py', line: 1, ms: 900 },
+    { id: 'models', engine: 'postgres', status: 'failed', message: 'The models changed (app/models.py) & differ: <notes.author>', detail: '│ INFO  [alembic] upgrade\n│ done', file: 'app/models.py', line: 1, ms: 900 },
     { id: 'heads', engine: null, status: 'failed', message: 'The migrations would have 2 heads (abc, def); re-parent the new migration onto the other head with "devdb rebase" | or merge.', file: MIGRATION, line: 16, ms: 3 },
     { id: 'verify', engine: 'sqlite', status: 'passed', ms: 2000 },
     { id: 'verify', engine: 'postgres', status: 'skipped', message: 'the round trip stopped', ms: 0 },
@@ -61,7 +61,7 @@ describe('devdb ci reports', () => {
     const models = root.testsuite[0]!;
     expect(models).toMatchObject({ tests: '2', failures: '1', skipped: '0', time: '2.100' });
     expect(models.testcase[0]).toEqual({ classname: 'devdb.ci.models', name: 'models and migrations agree on sqlite', time: '1.200' });
-    expect(models.testcase[1]?.failure).toEqual({ message: 'The models changed (app/models.py) & differ: <notes.author>', type: 'models', '#text': 'The models changed (app/models.py) & differ: <notes.author>\napp/models.py:1' });
+    expect(models.testcase[1]?.failure).toEqual({ message: 'The models changed (app/models.py) & differ: <notes.author>', type: 'models', '#text': 'The models changed (app/models.py) & differ: <notes.author>\napp/models.py:1\n│ INFO  [alembic] upgrade\n│ done' });
     expect(root.testsuite[2]?.testcase[1]?.skipped).toEqual({ message: 'the round trip stopped' });
     const passed = parseJunit(junitXml(passing)).testsuites;
     expect(passed).toMatchObject({ tests: '4', failures: '0' });
