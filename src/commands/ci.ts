@@ -69,20 +69,16 @@ export async function ci(options: CiOptions): Promise<Outcome> {
   const working = (await fs.pathExists(folder) ? await fs.readdir(folder) : [])
     .filter((f) => f.endsWith('.py'))
     .map((f) => readRevisionHeader(top(`${versions}/${f}`), fs.readFileSync(path.join(folder, f), 'utf8')));
-  const checks: CiCheck[] = [headsCheck(working, await scriptsAt(vcs, base.tip, top(versions)), base, vcs)];
-  checks.push(await lintCheck(vcs, checkPython(config.python, root), config, migrations));
+  const linted = await lintCheck(vcs, checkPython(config.python, root), config, migrations);
+  const checks: CiCheck[] = [headsCheck(working, await scriptsAt(vcs, base.tip, top(versions)), base, vcs), linted.check];
 
-  const result: CiResult = { base, engines: [], migrations, models, checks, lint: lintOf(checks), downgradeLosses: [] };
+  const result: CiResult = { base, engines: [], migrations, models, checks, lint: linted.lint, downgradeLosses: [] };
   await proveNewest(options, vcs, base, working, result);
   checks.splice(0, checks.length, ...order(checks));
 
   const written = await writeReports(options, result);
   return ciOutcome(result, written);
 }
-
-/** Lint findings travel on the lint check until the result is assembled. */
-const FINDINGS = new WeakMap<CiCheck, CiResult['lint']>();
-const lintOf = (checks: CiCheck[]): CiResult['lint'] => checks.flatMap((c) => FINDINGS.get(c) ?? []);
 
 const ORDER = ['models', 'heads', 'verify', 'lint'];
 const order = (checks: CiCheck[]): CiCheck[] => [...checks].sort((a, b) => ORDER.indexOf(a.id) - ORDER.indexOf(b.id));
@@ -111,7 +107,7 @@ function headsCheck(working: RevisionHeader[], atTip: RevisionHeader[], base: Ba
 }
 
 /** Lint of the migrations the branch adds. */
-async function lintCheck(vcs: Vcs, python: string, config: Pick<DevdbConfig, 'engine' | 'preset'>, migrations: string[]): Promise<CiCheck> {
+async function lintCheck(vcs: Vcs, python: string, config: Pick<DevdbConfig, 'engine' | 'preset'>, migrations: string[]): Promise<{ check: CiCheck; lint: CiResult['lint'] }> {
   const started = performance.now();
   const lint: CiResult['lint'] = [];
   for (const file of migrations) {
@@ -124,8 +120,7 @@ async function lintCheck(vcs: Vcs, python: string, config: Pick<DevdbConfig, 'en
     ? { id: 'lint', engine: null, status: 'failed', message: `${errors.length} lint error(s), first ${first.rule}: ${first.message} ${first.suggestion}`, file: first.file, line: first.line, ms: 0 }
     : { id: 'lint', engine: null, status: migrations.length > 0 ? 'passed' : 'skipped', ...(migrations.length > 0 ? {} : { message: 'no new migration' }), ms: 0 };
   check.ms = Math.round(performance.now() - started);
-  FINDINGS.set(check, lint);
-  return check;
+  return { check, lint };
 }
 
 /** Checks 1 and 3 on each engine: the round trip of the newest migration, whose upgrade compared with the models says whether they agree. */
