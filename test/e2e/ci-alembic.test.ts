@@ -107,17 +107,34 @@ describe('devdb ci on a plain Alembic project in git', () => {
     expect(changed).toEqual([`Revises: ${tags.revision}`, `down_revision: Union[str, Sequence[str], None] = '${tags.revision}'`]);
     await commit('rebase onto tags');
 
-    // The recipe's own devdb ci line, as the GitHub job runs it (no server variables set here: SQLite only).
+    // The recipe as a team commits it, on a fresh clone: its run steps in order, as the GitHub job runs them. The
+    // install steps are what this machine has already (the shared virtualenv as .venv, the built CLI as devdb), the
+    // comment needs GitHub; no server variables are set here, so --engine all is SQLite only.
     const init = await run('init', '--ci', 'github');
     expect(init.exitCode, init.stderr).toBe(0);
     expect((await run('init', '--ci', 'github')).stderr).toMatch(/devdb\.yml exists already; devdb does not overwrite it/);
-    const workflow = parse(fs.readFileSync(path.join(project.root, '.github', 'workflows', 'devdb.yml'), 'utf8'));
-    const line = (workflow.jobs.migrations.steps as { run?: string }[]).find((s) => s.run?.startsWith('devdb ci'))!.run!;
-    const job = await execa('bash', ['-c', `devdb() { node ${JSON.stringify(CLI)} "$@"; }\n${line}`], { cwd: project.root, env: { BASE_REF: 'main', NO_COLOR: '1' }, reject: false, timeout: 120_000 });
-    expect(job.exitCode, job.stderr).toBe(0);
-    expect(job.stdout).toContain('devdb ci: every check passed.');
-    expect(parseJunit(fs.readFileSync(path.join(project.root, 'devdb-junit.xml'), 'utf8')).testsuites).toMatchObject({ tests: '4', failures: '0' });
-    expect(validSarif(JSON.parse(fs.readFileSync(path.join(project.root, 'devdb.sarif'), 'utf8')))).toBe(true);
-    expect(fs.readFileSync(path.join(project.root, 'devdb-comment.md'), 'utf8')).toContain('## devdb ci: ✅ passed');
+    await commit('devdb in CI');
+    const clone = path.join(tempDir('ci-clone'), 'clone');
+    await execa('git', ['clone', '-q', project.root, clone]);
+    fs.symlinkSync(path.dirname(path.dirname(project.python)), path.join(clone, '.venv'));
+    const workflow = parse(fs.readFileSync(path.join(clone, '.github', 'workflows', 'devdb.yml'), 'utf8'));
+    const steps = (workflow.jobs.migrations.steps as { name?: string; run?: string }[]).filter((s) => s.run && !['Install the project', 'Install devdb', 'Comment on the pull request'].includes(s.name ?? ''));
+    expect(steps.map((s) => s.name)).toEqual(["Point devdb at the project's Python", 'devdb ci']);
+    for (const step of steps) {
+      const job = await execa('bash', ['-e', '-c', `devdb() { node ${JSON.stringify(CLI)} "$@"; }\n${step.run}`], { cwd: clone, env: { BASE_REF: 'origin/main', NO_COLOR: '1' }, reject: false, timeout: 120_000 });
+      expect(job.exitCode, `${step.name}: ${job.stderr}`).toBe(0);
+      if (step.name === 'devdb ci') expect(job.stdout).toContain('devdb ci: every check passed.');
+    }
+    expect(parseJunit(fs.readFileSync(path.join(clone, 'devdb-junit.xml'), 'utf8')).testsuites).toMatchObject({ tests: '4', failures: '0' });
+    expect(validSarif(JSON.parse(fs.readFileSync(path.join(clone, 'devdb.sarif'), 'utf8')))).toBe(true);
+    expect(fs.readFileSync(path.join(clone, 'devdb-comment.md'), 'utf8')).toContain('## devdb ci: ✅ passed');
+
+    // Mercurial is not read yet: one sentence, exit 2.
+    const hg = path.join(tempDir('ci-hg'), 'project');
+    fs.cpSync(clone, hg, { recursive: true, filter: (file) => path.basename(file) !== '.git' });
+    await execa('hg', ['init'], { cwd: hg });
+    const refused = await devdb(['ci'], { cwd: hg });
+    expect(refused.exitCode).toBe(2);
+    expect(refused.stderr.trim()).toBe('devdb: devdb ci does not read Mercurial repositories yet; run it in a git checkout.');
   });
 });

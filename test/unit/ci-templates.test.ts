@@ -20,9 +20,12 @@ describe('the CI recipes', () => {
     expect(job.services.postgres).toMatchObject({ image: 'postgres:15', env: { POSTGRES_USER: 'root', POSTGRES_HOST_AUTH_METHOD: 'trust' }, ports: ['5432:5432'] });
     expect(job.services.mariadb).toMatchObject({ image: 'mariadb:10.11', ports: ['3306:3306'] });
     expect(job.env).toMatchObject({ DEVDB_POSTGRES_URL: 'postgresql://root@127.0.0.1:5432/postgres', DEVDB_MYSQL_URL: 'mysql://root@127.0.0.1:3306/' });
-    const steps = job.steps as { uses?: string; run?: string; with?: Record<string, unknown> }[];
+    const steps = job.steps as { name?: string; uses?: string; run?: string; with?: Record<string, unknown> }[];
     expect(steps.filter((s) => s.uses).map((s) => s.uses!.split('@')[0])).toEqual(['actions/checkout', 'actions/setup-node', 'actions/setup-python', 'github/codeql-action/upload-sarif', 'actions/upload-artifact']);
     expect(steps[0]!.with).toMatchObject({ 'fetch-depth': 0 });
+    expect(steps.map((s) => s.name ?? s.uses!.split('@')[0])).toEqual([
+      'actions/checkout', 'actions/setup-node', 'actions/setup-python', 'Install the project', "Point devdb at the project's Python", 'Install devdb', 'devdb ci', 'Upload SARIF', 'Comment on the pull request', 'Keep the reports',
+    ]);
     const ci = steps.find((s) => s.run?.startsWith('devdb ci'))!.run!;
     expect(ci).toContain('--base-ref "$BASE_REF"');
     const files = reportFiles(ci);
@@ -36,6 +39,7 @@ describe('the CI recipes', () => {
     expect(job.rules).toEqual([{ if: '$CI_PIPELINE_SOURCE == "merge_request_event"' }]);
     expect(job.services.map((s: { alias: string }) => s.alias)).toEqual(['postgres', 'mariadb']);
     expect(job.variables).toMatchObject({ GIT_DEPTH: '0', DEVDB_POSTGRES_URL: 'postgresql://root@postgres:5432/postgres', DEVDB_MYSQL_URL: 'mysql://root@mariadb:3306/' });
+    expect(job.before_script).toContain('printf \'{ "python": ".venv/bin/python" }\\n\' > devdb.local.json\n');
     const ci = (job.script as string[]).find((line) => line.startsWith('devdb ci'))!;
     const files = reportFiles(ci);
     expect(job.artifacts).toEqual({ when: 'always', reports: { junit: files.junit }, paths: [files.junit, files.sarif, files.markdown] });
