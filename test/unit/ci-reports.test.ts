@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { chainProblems } from '../../src/migration/chain.js';
 import { reparentSource } from '../../src/migration/reparent.js';
 import { ciExitCode, type CiResult } from '../../src/report/ci.js';
 import { junitXml } from '../../src/report/junit.js';
@@ -116,5 +117,11 @@ describe('re-parenting a migration script', () => {
       ["down_revision: Union[str, Sequence[str], None] = 'new2'  # parent", "down_revision: Union[str, Sequence[str], None] = 'old1'  # parent"],
     ]);
     expect(reparentSource('revision = "x"\ndown_revision = "y"\n', 'z').source).toBe('revision = "x"\ndown_revision = "z"\n');
+  });
+
+  it('is the fix devdb check and devdb ci name for a second head the new migration makes', () => {
+    const base = [{ file: '1.py', revision: '1', downRevisions: [] }, { file: '2.py', revision: '2', downRevisions: ['1'] }];
+    const fork = { file: '3.py', revision: '3', downRevisions: ['1'] };
+    expect(chainProblems([...base, fork], [fork])).toEqual(['The migrations would have 2 heads (2, 3); re-parent the new migration onto the other head with "devdb rebase", or merge them with "alembic merge".']);
   });
 });
