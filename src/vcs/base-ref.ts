@@ -17,10 +17,19 @@ const commitOf = async (vcs: Vcs, ref: string): Promise<string | undefined> => {
   return result.exitCode === 0 ? result.stdout.trim() : undefined;
 };
 
-/** The base ref given, else the default branch: origin/HEAD, else main or master. */
+/** The branch a pull request or merge request targets, as GitHub Actions and GitLab CI name it. */
+function targetFromCi(): string[] {
+  const target = process.env.GITHUB_BASE_REF || process.env.CI_MERGE_REQUEST_TARGET_BRANCH_NAME;
+  return target ? [`origin/${target}`] : [];
+}
+
+/**
+ * The base ref given, else the branch the CI system says is targeted, else the default
+ * branch: origin/HEAD, else main or master (a CI checkout often has only their origin/ copies).
+ */
 export async function resolveBaseRef(vcs: Vcs, given: string | undefined): Promise<BaseRef> {
   if (vcs.kind !== 'git') throw usageError('devdb ci does not read Mercurial repositories yet; run it in a git checkout.');
-  const candidates = given ? [given] : ['origin/HEAD', 'main', 'master'];
+  const candidates = given ? [given] : [...targetFromCi(), 'origin/HEAD', 'main', 'master', 'origin/main', 'origin/master'];
   for (const name of candidates) {
     const tip = await commitOf(vcs, name);
     if (!tip) continue;
