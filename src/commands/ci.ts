@@ -134,7 +134,14 @@ async function proveNewest(options: CiOptions, vcs: Vcs, base: BaseRef, working:
     for (const engine of result.engines) result.checks.push({ id: 'models', engine, status: 'skipped', message, ms: 0 }, { id: 'verify', engine, status: 'skipped', message, ms: 0 });
     return;
   }
-  const revision = await baseCommitFor(vcs, base, newest, path.dirname(newest.file));
+  let revision: string;
+  try {
+    revision = await baseCommitFor(vcs, base, newest, path.dirname(newest.file));
+  } catch (error) {
+    const { message } = errorReport(error);
+    for (const engine of result.engines) result.checks.push({ id: 'models', engine, status: 'skipped', message, ms: 0 }, { id: 'verify', engine, status: 'failed', message, usage: true, file: newest.file, line: 1, ms: 0 });
+    return;
+  }
   const started = performance.now();
   const { runs, error: stopped } = await ciVerify(first, result.engines, revision, (engine) => loadContext({ ...options, engine }, { needPassword: true }), { json: options.json ?? false, verbose: first.verbose });
   for (const [index, engine] of result.engines.entries()) {
