@@ -30,7 +30,7 @@ export function sarifLog(result: CiResult, version: string): Record<string, unkn
     version: '2.1.0',
     runs: [
       {
-        tool: { driver: { name: 'devdb', version, informationUri: 'https://github.com/devdb/devdb', rules } },
+        tool: { driver: { name: 'devdb', version, rules } },
         results: [...checkResults, ...lintResults],
       },
     ],
