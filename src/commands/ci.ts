@@ -157,9 +157,10 @@ async function proveNewest(options: CiOptions, vcs: Vcs, base: BaseRef, working:
     const upgrade = trip.checks.find((c) => c.id === 'upgrade');
     const error = run.error === undefined ? undefined : errorReport(run.error);
     if (upgrade?.status === 'failed') {
-      const what = upgrade.changes.map((c) => `${c.kind} ${c.table}${c.object ? `.${c.object}` : ''}`).join(', ');
-      const models = result.models.length > 0 ? `The models changed (${result.models.join(', ')})` : 'The models';
-      result.checks.push({ id: 'models', engine, status: 'failed', message: `${models} and the migrations build different schemas (${what}); run devdb cycle -m "area: message" and commit the migration it writes.`, file: result.models[0] ?? newest.file, line: 1, ms });
+      // The upgrade check compares the models (expected) with the upgraded base: "removed" is what only the models have.
+      const what = upgrade.changes.map((c) => `${c.table}${c.object ? `.${c.object}` : ''} ${c.kind.endsWith('-removed') ? 'has no migration' : c.kind.endsWith('-added') ? 'is not in the models' : 'differs'}`).join(', ');
+      const models = result.models.length > 0 ? `The models changed (${result.models.join(', ')}) but` : 'The models and';
+      result.checks.push({ id: 'models', engine, status: 'failed', message: `${models} the migrations do not build the same schema (${what}); run devdb cycle -m "area: message" and commit the migration it writes.`, file: result.models[0] ?? newest.file, line: 1, ms });
     } else if (upgrade) {
       result.checks.push({ id: 'models', engine, status: 'passed', ms });
     } else {
