@@ -92,6 +92,10 @@ describe('devdb ci on a plain Alembic project in git', () => {
     );
     expect(behind.sarif.runs[0].results[0].locations[0].physicalLocation).toEqual({ artifactLocation: { uri: migration, uriBaseId: '%SRCROOT%' }, region: { startLine: 16 } });
 
+    const early = await run('rebase');
+    expect(early.exitCode).toBe(2);
+    expect(early.stderr.trim()).toBe(`devdb: main has migrations this branch lacks (${tags.migration}); merge main into the branch first, then run devdb rebase again.`);
+
     await git(project.root, 'merge', '-q', 'main', '-m', 'merge main');
     const forked = await ci('forked');
     expect(forked.exitCode).toBe(1);
