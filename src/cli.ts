@@ -180,6 +180,7 @@ withCommon(
     .addOption(new Option('--base <source>', 'what the migration is generated against: a copy of the development database (when on the same engine), or the committed code').choices(['dev', 'vcs']))
     .addOption(new Option('--engine <name>', 'the engine to prove it on; "all" proves it on every configured engine, side by side').choices([...ENGINE_NAMES, 'all']))
     .option('--edit', 'open $VISUAL/$EDITOR on the draft before testing it')
+    .option('--strict', 'an irreversible downgrade (raise NotImplementedError) fails instead of being skipped')
     .option('--dry-run', 'print the steps and commands, change nothing'),
 ).action(async (options: CycleOptions & Waits) => {
   await execute(options, async () => (await import('./commands/cycle.js')).cycle(options), options.dryRun ? undefined : { lock: 'cycle', wait: options.wait, timeout: options.timeout });
@@ -189,7 +190,11 @@ withCommon(
   withWait(program.command('verify'))
     .description('prove the newest migration up, down and up against the models again, after editing it by hand')
     .addOption(new Option('--base <source>', 'start from the committed code instead of the development database or its snapshot').choices(['dev', 'vcs']))
-    .addOption(new Option('--engine <name>', 'the engine to prove it on; "all" proves it on every configured engine, side by side').choices([...ENGINE_NAMES, 'all'])),
+    .addOption(new Option('--engine <name>', 'the engine to prove it on; "all" proves it on every configured engine, side by side').choices([...ENGINE_NAMES, 'all']))
+    .option('--all', 'walk the whole history: every revision upgraded, downgraded one step and upgraded again')
+    .option('--from <revision>', 'with --all: start the walk at this revision')
+    .option('--to <revision>', 'with --all: end the walk at this revision')
+    .option('--strict', 'an irreversible downgrade (raise NotImplementedError) fails instead of being skipped'),
 ).action(async (options: VerifyOptions & Waits) => {
   await execute(options, async () => (await import('./commands/verify.js')).verify(options), { lock: 'verify', wait: options.wait, timeout: options.timeout });
 });

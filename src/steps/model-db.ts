@@ -3,12 +3,14 @@ import { recordOwned } from '../engines/ownership.js';
 import { describeTarget } from '../engines/url.js';
 import { CREATE_FROM_MODELS } from '../presets/alembic.js';
 import type { Command } from '../presets/command.js';
+import { PYTHON_FILE, runInProcess } from '../python/alembic-server.js';
+import { finish } from '../python/run.js';
 import type { CycleContext } from './shared/round-trip.js';
 import { inspect } from './shared/round-trip.js';
 import { restoreCached } from './shared/cached.js';
 import { removeHalfBuilt } from './shared/databases.js';
 import { setupDb } from './setup-db.js';
-import { planCommand, runTool, shown, type Step, type StepIO } from './step.js';
+import { planCommand, shown, type Step, type StepIO } from './step.js';
 
 /** Builds a database from the env's target_metadata (create_all), for projects whose setup runs migrations instead; from where Alembic runs. */
 const fromModels = (ctx: CycleContext): Command => ({ tool: ctx.python, args: [CREATE_FROM_MODELS, ctx.throwawayIni] });
@@ -41,7 +43,9 @@ export const modelDb: Step<CycleContext> = {
       await setUpOrRestore(ctx, io);
     } else {
       await recordOwned(ctx.stateDir, ctx.throwawayDb);
-      await runTool(ctx, fromModels(ctx), io, 'building the model database', { cwd: ctx.alembicDir });
+      // In the helper that read the revisions and runs the round trip: the models are imported once per run.
+      const { exitCode, lines } = await runInProcess(ctx.python, ctx.alembicDir, { name: PYTHON_FILE, path: CREATE_FROM_MODELS }, [ctx.throwawayIni], ctx.secrets, ctx.verbose ? (line) => io.output(line) : undefined);
+      finish(fromModels(ctx), lines, exitCode, 'building the model database');
       await recordOwned(ctx.stateDir, ctx.throwawayDb);
     }
     ctx.trip.modelSchema = await inspect(ctx.throwawayDb);
