@@ -255,15 +255,13 @@ withCommon(
     .description("one CI job's proof of a branch: models and migrations agree, one head with the target branch, the newest migration up, down and up, lint of the new ones")
     .option('--base-ref <ref>', 'the branch this one is merged into (default: the pull request\'s target in GitHub Actions or GitLab CI, else origin/HEAD, main or master)')
     .addOption(new Option('--engine <name>', 'the engine to prove it on; "all" proves it on every configured engine').choices([...ENGINE_NAMES, 'all']))
-    .option('--junit <file>', 'write the checks as JUnit XML').option('--sarif <file>', 'write lint findings and failed checks as SARIF 2.1.0')
-    .option('--markdown <file>', 'write a pull-request comment (also appended to $GITHUB_STEP_SUMMARY when set)'),
+    .option('--junit <file>', 'write the checks as JUnit XML').option('--sarif <file>', 'write lint findings and failed checks as SARIF 2.1.0').option('--markdown <file>', 'write a pull-request comment (also appended to $GITHUB_STEP_SUMMARY when set)'),
 ).action(async (options: CiOptions & Waits) => execute(options, async () => (await import('./commands/ci.js')).ci(options), { lock: 'ci', wait: options.wait, timeout: options.timeout }));
 
 withCommon(
   withWait(program.command('rebase'))
     .description("re-parent the branch's newest migration onto the current head (its down_revision line only), then prove it up, down and up")
-    .option('--onto <rev>', 'the revision it should follow (default: the other head)')
-    .option('--base-ref <ref>', 'the branch this one is merged into (default: origin/HEAD, else main or master)'),
+    .option('--onto <rev>', 'the revision it should follow (default: the other head)').option('--base-ref <ref>', 'the branch this one is merged into (default: as devdb ci finds it)'),
 ).action(async (options: RebaseOptions & Waits) => execute(options, async () => (await import('./commands/rebase.js')).rebase(options), { lock: 'rebase', wait: options.wait, timeout: options.timeout }));
 
 const hook = program.command('hook').description("install, remove or show devdb's pre-commit hook (git pre-commit, Mercurial pretxncommit)");
