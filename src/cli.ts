@@ -7,6 +7,8 @@ import { PRESET_NAMES } from './presets/index.js';
 import { ENGINE_NAMES } from './schema/model.js';
 import type { ApplyOptions } from './commands/apply.js';
 import type { CheckOptions } from './commands/check.js';
+import type { CiOptions } from './commands/ci.js';
+import type { RebaseOptions } from './commands/rebase.js';
 import type { CleanOptions } from './commands/clean.js';
 import type { CycleOptions } from './commands/cycle.js';
 import type { HookInstallOptions } from './commands/hook.js';
@@ -132,6 +134,7 @@ withCommon(
     .description('write devdb.json for this project: a wizard in a terminal, or detected defaults and flags with --yes')
     .option('-y, --yes', 'do not ask; use detected defaults and the flags given')
     .option('--force', 'replace an existing devdb.json')
+    .addOption(new Option('--ci <system>', 'write the CI recipe that runs devdb ci on every pull request (.github/workflows/devdb.yml or .gitlab-ci.yml) instead of devdb.json; never overwrites').choices(['github', 'gitlab']))
     .addOption(new Option('--preset <name>', 'how the project builds databases').choices(PRESET_NAMES))
     .option('--python <path>', "the project's Python (default: .venv or venv beside the project, else python3)")
     .option('--dev-ini <file>', 'the development INI (default: development.ini or alembic.ini)')
@@ -151,8 +154,8 @@ withCommon(
       new Option('--setup <how>', 'alembic preset: build a database from empty with alembic upgrade head (migrations), or from target_metadata then alembic stamp head (models)').choices(['migrations', 'models']),
     )
     .option('--models <glob>', 'a glob of model files, relative to the project root, instead of those found from env.py (repeat for more)', (glob: string, all: string[] = []) => [...all, glob]),
-).action(async (options: Common & InitOptions) => {
-  await execute(options, async () => (options.yes ? (await import('./commands/init.js')).init(options) : (await import('./commands/wizard.js')).wizard(options)));
+).action(async (options: Common & InitOptions & { ci?: 'github' | 'gitlab' }) => {
+  await execute(options, async () => (options.ci ? (await import('./commands/init-ci.js')).initCi(options.ci) : options.yes ? (await import('./commands/init.js')).init(options) : (await import('./commands/wizard.js')).wizard(options)));
 });
 
 withCommon(
@@ -246,6 +249,20 @@ withCommon(
 ).action(async (options: GraphOptions) => {
   await execute(options, async () => (await import('./commands/graph.js')).graph(options));
 });
+
+withCommon(
+  withWait(program.command('ci'))
+    .description("one CI job's proof of a branch: models and migrations agree, one head with the target branch, the newest migration up, down and up, lint of the new ones")
+    .option('--base-ref <ref>', 'the branch this one is merged into (default: the pull request\'s target in GitHub Actions or GitLab CI, else origin/HEAD, main or master)')
+    .addOption(new Option('--engine <name>', 'the engine to prove it on; "all" proves it on every configured engine').choices([...ENGINE_NAMES, 'all']))
+    .option('--junit <file>', 'write the checks as JUnit XML').option('--sarif <file>', 'write lint findings and failed checks as SARIF 2.1.0').option('--markdown <file>', 'write a pull-request comment (also appended to $GITHUB_STEP_SUMMARY when set)'),
+).action(async (options: CiOptions & Waits) => execute(options, async () => (await import('./commands/ci.js')).ci(options), { lock: 'ci', wait: options.wait, timeout: options.timeout }));
+
+withCommon(
+  withWait(program.command('rebase'))
+    .description("re-parent the branch's newest migration onto the current head (its down_revision line only), then prove it up, down and up")
+    .option('--onto <rev>', 'the revision it should follow (default: the other head)').option('--base-ref <ref>', 'the branch this one is merged into (default: as devdb ci finds it)'),
+).action(async (options: RebaseOptions & Waits) => execute(options, async () => (await import('./commands/rebase.js')).rebase(options), { lock: 'rebase', wait: options.wait, timeout: options.timeout }));
 
 const hook = program.command('hook').description("install, remove or show devdb's pre-commit hook (git pre-commit, Mercurial pretxncommit)");
 withCommon(hook.command('install').description('run devdb check before every commit; an existing git pre-commit hook keeps running first').option('--verify', 'the hook runs devdb check --verify')).action(

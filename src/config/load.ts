@@ -34,9 +34,18 @@ export async function loadConfig(explicit: string | undefined, cwd: string): Pro
   const root = projectRoot(file);
   const key = await memoKey(bytes, local);
   const remembered = key && (await recall(root, key, bytes, local));
-  if (remembered) return { file, root, config: remembered };
+  if (remembered) return { file, root, config: withServersFromEnv(remembered) };
   const { validateConfigFiles } = await import('./validate.js');
   const config = validateConfigFiles({ file, bytes, ...(local ? { local: { file: localFile, bytes: local } } : {}) });
   if (key) await remember(root, config, key);
-  return { file, root, config };
+  return { file, root, config: withServersFromEnv(config) };
+}
+
+/** Server variables a CI job sets, for its own service containers; they win over the servers devdb.json names. */
+const SERVER_ENV = { postgres: 'DEVDB_POSTGRES_URL', mysql: 'DEVDB_MYSQL_URL' } as const;
+
+function withServersFromEnv(config: DevdbConfig): DevdbConfig {
+  const given = Object.entries(SERVER_ENV).filter(([, variable]) => process.env[variable]);
+  if (given.length === 0) return config;
+  return { ...config, servers: { ...config.servers, ...Object.fromEntries(given.map(([engine, variable]) => [engine, process.env[variable]])) } };
 }

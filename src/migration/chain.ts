@@ -55,7 +55,7 @@ export function chainProblems(all: RevisionHeader[], added: RevisionHeader[]): s
   const heads = headsOf(all);
   // A script with a missing parent is its own head; saying so twice would not help.
   if (problems.length === 0 && heads.length > 1 && heads.length > before) {
-    problems.push(`The migrations would have ${heads.length} heads (${heads.join(', ')}); make the new migration follow the other head, or merge them with "alembic merge".`);
+    problems.push(`The migrations would have ${heads.length} heads (${heads.join(', ')}); re-parent the new migration onto the other head with "devdb rebase", or merge them with "alembic merge".`);
   }
   return problems;
 }

@@ -50,7 +50,7 @@ async function buildFromCommitted(ctx: CycleContext, io: StepIO): Promise<void> 
   if (!vcs) throw usageError(`--base vcs needs the project to be in git or Mercurial, and ${ctx.root} is in neither; use the development database as the base instead.`);
   const exported = path.join(ctx.stateDir, 'work', 'export');
   await fs.remove(exported);
-  await exportCommitted(vcs, exported);
+  await exportCommitted(vcs, exported, ctx.trip.base.revision);
   const root = path.join(exported, path.relative(vcs.top, ctx.root));
   const ini = path.join(root, path.relative(ctx.root, ctx.trip.baseIni));
   await fs.ensureDir(path.dirname(ini));
@@ -60,7 +60,7 @@ async function buildFromCommitted(ctx: CycleContext, io: StepIO): Promise<void> 
   const admin = ctx.admin ?? { user: ctx.config.admin.user, email: ctx.config.admin.email, password: '' };
   // The configured setup, as reset runs it: migrations, the models stamped at head, or the project's command.
   const setup = ctx.preset.setupDb({ ini: relativeIni, admin, repos: ctx.repos, publicAccess: ctx.config.publicAccess, url: ctx.trip.baseDb.url, python: ctx.python });
-  io.output(`${baseRevision(vcs)} exported to ${shown(ctx, exported)}`);
+  io.output(`${ctx.trip.base.revision?.slice(0, 12) ?? baseRevision(vcs)} exported to ${shown(ctx, exported)}`);
   // The exported code comes first on sys.path, ahead of the working tree the virtualenv points at.
   // Alembic runs from the development INI's folder in the export, as it does in the working tree.
   const cwd = path.join(root, path.relative(ctx.root, ctx.alembicDir));

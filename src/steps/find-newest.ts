@@ -28,7 +28,7 @@ export const findNewest: Step<CycleContext> = {
     const vcs = detectVcs(ctx.root);
     const committed = vcs !== undefined && (await isCommitted(vcs, file));
     if (ctx.trip.base.kind === 'vcs') {
-      if (!committed) return;
+      if (!committed || ctx.trip.base.revision) return;
       throw usageError(
         `The newest migration ${shown(ctx, file)} is committed, so the committed code cannot give the database before it; verify it on ${ctx.devDb.engine}, where the development database or its snapshot is the base.`,
       );

@@ -46,16 +46,16 @@ function committed(result: { exitCode?: number; timedOut: boolean; command: stri
   return result.exitCode === 0;
 }
 
-/** Writes the committed tree into `dest` (a new folder), without touching the working copy. */
-export async function exportCommitted(vcs: Vcs, dest: string): Promise<void> {
+/** Writes the committed tree (of `revision`, by default the checkout's) into `dest` (a new folder), without touching the working copy. */
+export async function exportCommitted(vcs: Vcs, dest: string, revision = baseRevision(vcs)): Promise<void> {
   const { execa } = await import('execa');
   await fs.ensureDir(dest);
   if (vcs.kind === 'hg') {
-    await execa('hg', ['archive', '-r', '.', '--type', 'files', dest], { ...VCS_OPTIONS, cwd: vcs.top });
+    await execa('hg', ['archive', '-r', revision, '--type', 'files', dest], { ...VCS_OPTIONS, cwd: vcs.top });
     return;
   }
-  const head = await execa('git', ['rev-parse', '--verify', '--quiet', 'HEAD'], { ...VCS_OPTIONS, cwd: vcs.top, reject: false });
+  const head = await execa('git', ['rev-parse', '--verify', '--quiet', revision], { ...VCS_OPTIONS, cwd: vcs.top, reject: false });
   if (head.exitCode !== 0) throw usageError(`The git repository ${vcs.top} has no commit yet; commit the code before your change, or use a development database as the base.`);
-  const archive = execa('git', ['archive', '--format=tar', 'HEAD'], { ...VCS_OPTIONS, cwd: vcs.top, encoding: 'buffer' });
+  const archive = execa('git', ['archive', '--format=tar', revision], { ...VCS_OPTIONS, cwd: vcs.top, encoding: 'buffer' });
   await archive.pipe('tar', ['-x', '-C', dest], { timeout: VCS_OPTIONS.timeout });
 }

@@ -62,7 +62,8 @@ export interface RoundTrip {
   baseIni: string;
   baseDb: DatabaseTarget;
   /** Where the base comes from: a copy of the development database, a snapshot, or the committed code. */
-  base: { kind: 'dev' | 'vcs' | 'snapshot'; snapshot?: Snapshot };
+  /** `revision`: a commit to build a vcs base from instead of the checkout's own (CI, where the newest migration is committed). */
+  base: { kind: 'dev' | 'vcs' | 'snapshot'; snapshot?: Snapshot; revision?: string };
   migration?: { file: string; script: MigrationScript };
   beforeSchema?: Schema;
   modelSchema?: Schema;

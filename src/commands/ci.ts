@@ -1,0 +1,200 @@
+import { createRequire } from 'node:module';
+import { performance } from 'node:perf_hooks';
+import path from 'node:path';
+import fs from 'fs-extra';
+import { modelFiles } from '../cache/model-files.js';
+import { loadConfig } from '../config/load.js';
+import { modelMatcher, versionsFolder } from '../config/project-files.js';
+import type { DevdbConfig } from '../config/schema.js';
+import { loadContext, type GlobalOptions } from '../context.js';
+import { EXIT, usageError } from '../errors.js';
+import { ciVerify } from '../loops/ci.js';
+import { enginesFor } from '../loops/engines.js';
+import { chainProblems, headsOf, readRevisionHeader, type RevisionHeader } from '../migration/chain.js';
+import { lintMigration } from '../migration/lint.js';
+import { readMigration } from '../migration/script.js';
+import { presetNamed } from '../presets/index.js';
+import { checkPython } from '../python/locate.js';
+import { ciOutcome, type CiCheck, type CiResult } from '../report/ci.js';
+import { junitXml } from '../report/junit.js';
+import { ciMarkdown } from '../report/markdown.js';
+import type { Outcome } from '../report/output.js';
+import { errorReport } from '../report/output.js';
+import { sarifLog } from '../report/sarif.js';
+import type { EngineName } from '../schema/model.js';
+import { baseCommitFor } from '../vcs/base-commit.js';
+import { changedSince, resolveBaseRef, scriptsAt, type BaseRef } from '../vcs/base-ref.js';
+import { detectVcs, type Vcs } from '../vcs/index.js';
+
+export interface CiOptions extends GlobalOptions {
+  baseRef?: string;
+  engine?: EngineName | 'all';
+  junit?: string;
+  sarif?: string;
+  markdown?: string;
+}
+
+const { version } = createRequire(import.meta.url)('../../package.json') as { version: string };
+
+/** The line of `down_revision = …` in a script, for reports that point at it. */
+const downRevisionLine = (source: string): number | undefined => {
+  const index = source.split('\n').findIndex((line) => /^down_revision\b/.test(line));
+  return index < 0 ? undefined : index + 1;
+};
+
+/**
+ * One CI job's proof of a branch: the models and the migrations agree, the migrations
+ * keep one head together with the target branch's tip, the newest migration passes the
+ * round trip on the engines asked for, and the new migrations pass lint. Everything is
+ * built from the checkout and its history; reports go to the files asked for.
+ */
+export async function ci(options: CiOptions): Promise<Outcome> {
+  const { root, config } = await loadConfig(options.config, process.cwd());
+  const vcs = detectVcs(root);
+  if (!vcs) throw usageError(`The project ${root} is in no git checkout; devdb ci compares a branch with the one it is merged into.`);
+  const base = await resolveBaseRef(vcs, options.baseRef);
+  const top = (file: string): string => path.relative(vcs.top, path.join(root, file)).split(path.sep).join('/');
+  const fromTop = (file: string): string => path.relative(root, path.join(vcs.top, file)).split(path.sep).join('/');
+  const versions = await versionsFolder(config, root);
+  const isScript = (file: string): boolean => file.startsWith(`${versions}/`) && file.endsWith('.py') && !file.slice(versions.length + 1).includes('/');
+  const { changed, added } = await changedSince(vcs, base.mergeBase);
+  const detected = presetNamed(config.preset).modelsFromEnv && !config.models
+    ? await modelFiles({ root, config, python: checkPython(config.python, root), devIni: path.resolve(root, config.devIni) })
+    : undefined;
+  const isModel = modelMatcher(config, detected?.models);
+  const models = changed.map(fromTop).filter(isModel).map(top);
+  const migrations = added.map(fromTop).filter(isScript).map(top);
+
+  const folder = path.join(root, versions);
+  const working = (await fs.pathExists(folder) ? await fs.readdir(folder) : [])
+    .filter((f) => f.endsWith('.py'))
+    .map((f) => readRevisionHeader(top(`${versions}/${f}`), fs.readFileSync(path.join(folder, f), 'utf8')));
+  const linted = await lintCheck(vcs, checkPython(config.python, root), config, migrations);
+  const checks: CiCheck[] = [headsCheck(working, await scriptsAt(vcs, base.tip, top(versions)), base, vcs), linted.check];
+
+  const result: CiResult = { base, engines: [], migrations, models, checks, lint: linted.lint, downgradeLosses: [] };
+  await proveNewest(options, vcs, base, working, result);
+  checks.splice(0, checks.length, ...order(checks));
+
+  const written = await writeReports(options, result);
+  return ciOutcome(result, written);
+}
+
+const ORDER = ['models', 'heads', 'verify', 'lint'];
+const order = (checks: CiCheck[]): CiCheck[] => [...checks].sort((a, b) => ORDER.indexOf(a.id) - ORDER.indexOf(b.id));
+
+/** The branch's migrations with the target branch's tip: one head, every parent known. */
+function headsCheck(working: RevisionHeader[], atTip: RevisionHeader[], base: BaseRef, vcs: Vcs): CiCheck {
+  const started = performance.now();
+  const have = new Set(working.map((h) => h.revision));
+  const tipRevisions = new Set(atTip.map((h) => h.revision));
+  const all = [...working, ...atTip.filter((h) => !have.has(h.revision))];
+  const added = working.filter((h) => !tipRevisions.has(h.revision));
+  const problems = chainProblems(all, added);
+  const ms = Math.round(performance.now() - started);
+  if (problems.length === 0) return { id: 'heads', engine: null, status: 'passed', ms };
+  const missing = atTip.filter((h) => !have.has(h.revision));
+  const head = added.find((h) => headsOf(all).includes(h.revision ?? '')) ?? added[0];
+  const source = head ? fs.readFileSync(path.join(vcs.top, head.file), 'utf8') : '';
+  return {
+    id: 'heads',
+    engine: null,
+    status: 'failed',
+    message: missing.length > 0 ? `${base.name} has migrations this branch lacks (${missing.map((h) => h.file).join(', ')}); merge ${base.name} into the branch, then: ${problems.join(' ')}` : problems.join(' '),
+    ...(head ? { file: head.file, line: downRevisionLine(source) ?? 1 } : {}),
+    ms,
+  };
+}
+
+/** Lint of the migrations the branch adds. */
+async function lintCheck(vcs: Vcs, python: string, config: Pick<DevdbConfig, 'engine' | 'preset'>, migrations: string[]): Promise<{ check: CiCheck; lint: CiResult['lint'] }> {
+  const started = performance.now();
+  const lint: CiResult['lint'] = [];
+  for (const file of migrations) {
+    const script = await readMigration(python, path.join(vcs.top, file));
+    lint.push({ file, findings: lintMigration(script, { engine: config.engine, preset: config.preset }) });
+  }
+  const errors = lint.flatMap(({ file, findings }) => findings.filter((f) => f.severity === 'error').map((f) => ({ file, ...f })));
+  const first = errors[0];
+  const check: CiCheck = first
+    ? { id: 'lint', engine: null, status: 'failed', message: `${errors.length} lint error(s), first ${first.rule}: ${first.message} ${first.suggestion}`, file: first.file, line: first.line, ms: 0 }
+    : { id: 'lint', engine: null, status: migrations.length > 0 ? 'passed' : 'skipped', ...(migrations.length > 0 ? {} : { message: 'no new migration' }), ms: 0 };
+  check.ms = Math.round(performance.now() - started);
+  return { check, lint };
+}
+
+/** Checks 1 and 3 on each engine: the round trip of the newest migration, whose upgrade compared with the models says whether they agree. */
+async function proveNewest(options: CiOptions, vcs: Vcs, base: BaseRef, working: RevisionHeader[], result: CiResult): Promise<void> {
+  const first = await loadContext({ ...options, engine: options.engine === 'all' ? undefined : options.engine }, { needPassword: true });
+  result.engines = enginesFor(first, options.engine);
+  const heads = headsOf(working);
+  const newest = heads.length === 1 ? working.find((h) => h.revision === heads[0]) : undefined;
+  if (!newest || newest.downRevisions.length !== 1) {
+    const message = newest ? `the newest migration ${newest.file} has ${newest.downRevisions.length === 0 ? 'no parent' : 'several parents'}; devdb proves a migration that follows exactly one other` : `the checkout's migrations have ${heads.length} heads; fix the heads first`;
+    for (const engine of result.engines) result.checks.push({ id: 'models', engine, status: 'skipped', message, ms: 0 }, { id: 'verify', engine, status: 'skipped', message, ms: 0 });
+    return;
+  }
+  let revision: string;
+  try {
+    revision = await baseCommitFor(vcs, base, newest, path.dirname(newest.file));
+  } catch (error) {
+    const { message } = errorReport(error);
+    for (const engine of result.engines) result.checks.push({ id: 'models', engine, status: 'skipped', message, ms: 0 }, { id: 'verify', engine, status: 'failed', message, usage: true, file: newest.file, line: 1, ms: 0 });
+    return;
+  }
+  const started = performance.now();
+  const { runs, error: stopped } = await ciVerify(first, result.engines, revision, (engine) => loadContext({ ...options, engine }, { needPassword: true }), { json: options.json ?? false, verbose: first.verbose });
+  for (const [index, engine] of result.engines.entries()) {
+    const run = runs[index];
+    const ms = run ? run.records.reduce((sum, r) => sum + r.ms, 0) : Math.round(performance.now() - started);
+    if (!run || !run.opened) {
+      const blocked = result.engines.find((_, i) => !runs[i]?.opened);
+      const why = stopped !== undefined && blocked === engine ? errorReport(stopped).message : `the round trip did not reach ${engine}${blocked && blocked !== engine ? `, as ${blocked} could not be opened` : ''}`;
+      result.checks.push({ id: 'models', engine, status: 'skipped', message: why, ms: 0 }, { id: 'verify', engine, status: 'failed', message: why, usage: true, ms: 0 });
+      continue;
+    }
+    const { trip } = run.ctx;
+    const upgrade = trip.checks.find((c) => c.id === 'upgrade');
+    const error = run.error === undefined ? undefined : errorReport(run.error);
+    if (upgrade?.status === 'failed') {
+      // The upgrade check compares the models (expected) with the upgraded base: "removed" is what only the models have.
+      const what = upgrade.changes.map((c) => `${c.table}${c.object ? `.${c.object}` : ''} ${c.kind.endsWith('-removed') ? 'has no migration' : c.kind.endsWith('-added') ? 'is not in the models' : 'differs'}`).join(', ');
+      const models = result.models.length > 0 ? `The models changed (${result.models.join(', ')}) but` : 'The models and';
+      result.checks.push({ id: 'models', engine, status: 'failed', message: `${models} the migrations do not build the same schema (${what}); run devdb cycle -m "area: message" and commit the migration it writes.`, file: result.models[0] ?? newest.file, line: 1, ms });
+    } else if (upgrade) {
+      result.checks.push({ id: 'models', engine, status: 'passed', ms });
+    } else {
+      result.checks.push({ id: 'models', engine, status: 'skipped', message: 'the round trip stopped before the upgrade was compared with the models', ms: 0 });
+    }
+    result.checks.push(
+      error
+        ? { id: 'verify', engine, status: 'failed', message: standalone(error.message), ...(error.detail ? { detail: error.detail } : {}), file: newest.file, line: 1, ms, ...(error.exitCode === EXIT.usage ? { usage: true } : {}) }
+        : { id: 'verify', engine, status: 'passed', ms },
+    );
+    result.downgradeLosses.push(...trip.downgradeLosses.map((l) => ({ engine, ...l })));
+  }
+}
+
+/** A step's sentence points at the terminal's progress list ("shown above"); in a report it stands alone, the tool's output in `detail`. */
+const standalone = (message: string): string => message.replace(/ (?:shown |listed )?(?:above|below)\b/g, '');
+
+/** Writes the reports asked for, and the Markdown to GitHub's job summary when there is one; the files written, for the summary. */
+async function writeReports(options: CiOptions, result: CiResult): Promise<string[]> {
+  const written: string[] = [];
+  const write = async (file: string | undefined, text: string): Promise<void> => {
+    if (!file) return;
+    await fs.ensureDir(path.dirname(path.resolve(file)));
+    await fs.writeFile(file, text);
+    written.push(file);
+  };
+  await write(options.junit, junitXml(result));
+  await write(options.sarif, `${JSON.stringify(sarifLog(result, version), null, 2)}\n`);
+  const markdown = ciMarkdown(result);
+  await write(options.markdown, markdown);
+  const summary = process.env.GITHUB_STEP_SUMMARY;
+  if (summary) {
+    await fs.appendFile(summary, markdown);
+    written.push('$GITHUB_STEP_SUMMARY');
+  }
+  return written;
+}

@@ -1,0 +1,45 @@
+import { CI_CHECKS, type CiCheck, type CiCheckId, type CiResult } from './ci.js';
+import { ciExitCode } from './ci.js';
+
+const ICON: Record<CiCheck['status'], string> = { passed: '✅ passed', failed: '❌ failed', skipped: '⏭️ skipped' };
+
+/** Text inside a table cell or a list item: pipes and line breaks would end it. */
+const cellText = (text: string): string => text.replaceAll('|', '\\|').replaceAll(/\r?\n/g, ' ');
+
+/**
+ * devdb ci as a pull-request comment (and a GitHub job summary): an engine × check
+ * table, the failures with where to look, lint findings with their lines, and the rows
+ * a downgrade loses.
+ */
+export function ciMarkdown(result: CiResult): string {
+  const ok = ciExitCode(result) === 0;
+  const ids = Object.keys(CI_CHECKS) as CiCheckId[];
+  const statusOf = (id: CiCheckId, engine: string): string => {
+    const check = result.checks.find((c) => c.id === id && (c.engine === null || c.engine === engine));
+    return check ? ICON[check.status] : '—';
+  };
+  const lines = [
+    `## devdb ci: ${ok ? '✅ passed' : '❌ failed'}`,
+    '',
+    `Compared with \`${result.base.name}\` (merge base \`${result.base.mergeBase.slice(0, 12)}\`): ${result.migrations.length} new migration(s)${result.migrations.length > 0 ? ` (${result.migrations.map((m) => `\`${m}\``).join(', ')})` : ''}, ${result.models.length} model file(s) changed.`,
+    '',
+    `| engine | ${ids.map((id) => CI_CHECKS[id]).join(' | ')} |`,
+    `| --- | ${ids.map(() => '---').join(' | ')} |`,
+    ...result.engines.map((engine) => `| ${engine} | ${ids.map((id) => statusOf(id, engine)).join(' | ')} |`),
+  ];
+  const failed = result.checks.filter((c) => c.status === 'failed');
+  if (failed.length > 0) {
+    lines.push('', '### Failures', '');
+    for (const c of failed) lines.push(`- **${CI_CHECKS[c.id]}${c.engine ? ` on ${c.engine}` : ''}**${c.file ? ` (\`${c.file}${c.line ? `:${c.line}` : ''}\`)` : ''}: ${cellText(c.message ?? 'failed')}`);
+  }
+  const findings = result.lint.flatMap(({ file, findings: all }) => all.map((f) => ({ file, ...f })));
+  if (findings.length > 0) {
+    lines.push('', '### Lint findings', '', '| file | line | severity | rule | finding |', '| --- | --- | --- | --- | --- |');
+    for (const f of findings) lines.push(`| \`${f.file}\` | ${f.line} | ${f.severity} | \`${f.rule}\` | ${cellText(`${f.message} ${f.suggestion}`)} |`);
+  }
+  if (result.downgradeLosses.length > 0) {
+    lines.push('', '### Downgrade losses', '');
+    for (const l of result.downgradeLosses) lines.push(`- ${l.engine}: the downgrade leaves ${l.after} of ${l.before} rows in \`${l.table}\``);
+  }
+  return `${lines.join('\n')}\n`;
+}

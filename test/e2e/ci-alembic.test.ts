@@ -1,0 +1,144 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { execa } from 'execa';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import { alembicProject, CLI, devdb, git, tempDir, type AlembicProject } from '../support/devdb.js';
+import { parseJunit, validSarif } from '../support/ci-reports.js';
+
+// One small Alembic project in git, with a main branch and feature branches, taken through
+// what a pull request's CI job meets: a clean branch, a model change without its
+// migration, and a migration that forks the head after main gained one, fixed by
+// devdb rebase. Every run writes the three reports, and each is read back as CI reads it.
+
+let project: AlembicProject;
+let reports: string;
+const run = (...args: string[]) => devdb(args, { cwd: project.root });
+const commit = async (message: string) => {
+  await git(project.root, 'add', '-A');
+  await git(project.root, 'commit', '-q', '-m', message);
+};
+const models = () => path.join(project.root, 'app', 'models.py');
+const addColumn = (column: string) =>
+  fs.writeFileSync(models(), fs.readFileSync(models(), 'utf8').replace('    body = Column(String(200))\n', `    body = Column(String(200))\n    ${column} = Column(String(80), nullable=True)\n`));
+const migrate = async (message: string) => {
+  const cycled = await run('cycle', '--json', '--no-apply', '--base', 'vcs', '-m', message);
+  expect(cycled.exitCode, cycled.stdout).toBe(0);
+  return JSON.parse(cycled.stdout) as { migration: string; revision: string };
+};
+
+/** devdb ci with all three reports: its JSON report, and the reports as CI systems read them. */
+async function ci(name: string, env: Record<string, string> = {}) {
+  const file = (ext: string) => path.join(reports, `${name}.${ext}`);
+  const result = await devdb(['ci', '--json', '--junit', file('xml'), '--sarif', file('sarif'), '--markdown', file('md')], { cwd: project.root, env });
+  const report = JSON.parse(result.stdout);
+  const sarif = JSON.parse(fs.readFileSync(file('sarif'), 'utf8'));
+  expect(validSarif(sarif), JSON.stringify(validSarif.errors)).toBe(true);
+  const checks = Object.fromEntries((report.checks as { id: string; status: string; message?: string }[]).map((c) => [c.id, c]));
+  return { exitCode: result.exitCode, report, checks, junit: parseJunit(fs.readFileSync(file('xml'), 'utf8')).testsuites, sarif, markdown: fs.readFileSync(file('md'), 'utf8') };
+}
+
+beforeAll(async () => {
+  project = await alembicProject();
+  reports = tempDir('ci-reports');
+  const init = await run('init', '--yes', '--python', project.python);
+  expect(init.exitCode, init.stderr).toBe(0);
+  fs.appendFileSync(path.join(project.root, '.gitignore'), 'project.json\n');
+  await git(project.root, 'branch', '-m', 'main');
+  await commit('devdb.json');
+  addColumn('title');
+  await migrate('notes: add title');
+  await commit('notes: add title');
+}, 120_000);
+
+describe('devdb ci on a plain Alembic project in git', () => {
+  it('passes a clean branch, fails a model change without its migration, and fails a forked head until devdb rebase fixes it', async () => {
+    await git(project.root, 'checkout', '-q', '-b', 'feature');
+    addColumn('author');
+    const { migration } = await migrate('notes: add author');
+    await commit('notes: add author');
+    const summary = path.join(reports, 'summary.md');
+    const clean = await ci('clean', { GITHUB_STEP_SUMMARY: summary });
+    expect(clean.exitCode, clean.markdown).toBe(0);
+    expect(clean.report).toMatchObject({ ok: true, migrations: [migration], models: ['app/models.py'], engines: ['sqlite'], base: { name: 'main' } });
+    expect(Object.values(clean.checks).map((c) => c.status)).toEqual(['passed', 'passed', 'passed', 'passed']);
+    expect(clean.junit).toMatchObject({ tests: '4', failures: '0' });
+    expect(clean.junit.testsuite.flatMap((s) => s.testcase.map((c) => c.classname))).toEqual(['devdb.ci.models', 'devdb.ci.heads', 'devdb.ci.verify', 'devdb.ci.lint']);
+    expect(clean.markdown).toContain('| sqlite | ✅ passed | ✅ passed | ✅ passed | ✅ passed |');
+    expect(clean.sarif.runs[0].results.map((r: { ruleId: string }) => r.ruleId)).toContain('lint/downgrade-drops-added-column');
+    expect(fs.readFileSync(summary, 'utf8')).toBe(clean.markdown);
+
+    await git(project.root, 'checkout', '-q', '-b', 'no-migration', 'main');
+    addColumn('draft');
+    await commit('notes: add draft, no migration');
+    const unmigrated = await ci('unmigrated');
+    expect(unmigrated.exitCode).toBe(1);
+    expect(unmigrated.checks.models).toMatchObject({ status: 'failed', engine: 'sqlite', file: 'app/models.py' });
+    expect(unmigrated.checks.models.message).toBe('The models changed (app/models.py) but the migrations do not build the same schema (notes.draft has no migration); run devdb cycle -m "area: message" and commit the migration it writes.');
+    expect(unmigrated.junit.testsuite[0]?.testcase[0]?.failure?.message).toBe(unmigrated.checks.models.message);
+    expect(unmigrated.markdown).toContain('## devdb ci: ❌ failed');
+    expect(unmigrated.sarif.runs[0].results[0]).toMatchObject({ ruleId: 'ci/models', level: 'error' });
+
+    await git(project.root, 'checkout', '-q', 'main');
+    fs.writeFileSync(models(), fs.readFileSync(models(), 'utf8').replace('class Note(Base):', 'class Tag(Base):\n    __tablename__ = "tags"\n    id = Column(Integer, primary_key=True)\n\n\nclass Note(Base):'));
+    const tags = await migrate('tags');
+    await commit('tags');
+    await git(project.root, 'checkout', '-q', 'feature');
+    const behind = await ci('behind');
+    expect(behind.exitCode).toBe(1);
+    expect(behind.checks.heads).toMatchObject({ status: 'failed', file: migration, line: 16 });
+    expect(behind.checks.heads.message).toMatch(
+      new RegExp(`^main has migrations this branch lacks \\(${tags.migration}\\); merge main into the branch, then: The migrations would have 2 heads \\(\\w+, \\w+\\); re-parent the new migration onto the other head with "devdb rebase"`),
+    );
+    expect(behind.sarif.runs[0].results[0].locations[0].physicalLocation).toEqual({ artifactLocation: { uri: migration, uriBaseId: '%SRCROOT%' }, region: { startLine: 16 } });
+
+    const early = await run('rebase');
+    expect(early.exitCode).toBe(2);
+    expect(early.stderr.trim()).toBe(`devdb: main has migrations this branch lacks (${tags.migration}); merge main into the branch first, then run devdb rebase again.`);
+
+    await git(project.root, 'merge', '-q', 'main', '-m', 'merge main');
+    const forked = await ci('forked');
+    expect(forked.exitCode).toBe(1);
+    expect(forked.checks.heads.message).toMatch(/^The migrations would have 2 heads .*"devdb rebase"/);
+    expect(forked.checks.verify).toMatchObject({ status: 'skipped' });
+
+    const before = fs.readFileSync(path.join(project.root, migration), 'utf8');
+    const rebased = await run('rebase', '--json');
+    expect(rebased.exitCode, rebased.stdout).toBe(0);
+    expect(JSON.parse(rebased.stdout)).toMatchObject({ ok: true, command: 'rebase', migration, moved: true, onto: tags.revision, verify: { ok: true } });
+    const after = fs.readFileSync(path.join(project.root, migration), 'utf8');
+    const changed = after.split('\n').filter((line, i) => line !== before.split('\n')[i]);
+    expect(changed).toEqual([`Revises: ${tags.revision}`, `down_revision: Union[str, Sequence[str], None] = '${tags.revision}'`]);
+    await commit('rebase onto tags');
+
+    // The recipe as a team commits it, on a fresh clone: its run steps in order, as the GitHub job runs them. The
+    // install steps are what this machine has already (the shared virtualenv as .venv, the built CLI as devdb), the
+    // comment needs GitHub; no server variables are set here, so --engine all is SQLite only.
+    const init = await run('init', '--ci', 'github');
+    expect(init.exitCode, init.stderr).toBe(0);
+    expect((await run('init', '--ci', 'github')).stderr).toMatch(/devdb\.yml exists already; devdb does not overwrite it/);
+    await commit('devdb in CI');
+    const clone = path.join(tempDir('ci-clone'), 'clone');
+    await execa('git', ['clone', '-q', project.root, clone]);
+    fs.symlinkSync(path.dirname(path.dirname(project.python)), path.join(clone, '.venv'));
+    const workflow = parse(fs.readFileSync(path.join(clone, '.github', 'workflows', 'devdb.yml'), 'utf8'));
+    const steps = (workflow.jobs.migrations.steps as { name?: string; run?: string }[]).filter((s) => s.run && !['Install the project', 'Install devdb', 'Comment on the pull request'].includes(s.name ?? ''));
+    expect(steps.map((s) => s.name)).toEqual(["Point devdb at the project's Python", 'devdb ci']);
+    for (const step of steps) {
+      const job = await execa('bash', ['-e', '-c', `devdb() { node ${JSON.stringify(CLI)} "$@"; }\n${step.run}`], { cwd: clone, env: { BASE_REF: 'origin/main', NO_COLOR: '1' }, reject: false, timeout: 120_000 });
+      expect(job.exitCode, `${step.name}: ${job.stderr}`).toBe(0);
+      if (step.name === 'devdb ci') expect(job.stdout).toContain('devdb ci: every check passed.');
+    }
+    expect(parseJunit(fs.readFileSync(path.join(clone, 'devdb-junit.xml'), 'utf8')).testsuites).toMatchObject({ tests: '4', failures: '0' });
+    expect(validSarif(JSON.parse(fs.readFileSync(path.join(clone, 'devdb.sarif'), 'utf8')))).toBe(true);
+    expect(fs.readFileSync(path.join(clone, 'devdb-comment.md'), 'utf8')).toContain('## devdb ci: ✅ passed');
+
+    // Mercurial is not read yet: one sentence, exit 2.
+    const hg = path.join(tempDir('ci-hg'), 'project');
+    fs.cpSync(clone, hg, { recursive: true, filter: (file) => path.basename(file) !== '.git' });
+    await execa('hg', ['init'], { cwd: hg });
+    const refused = await devdb(['ci'], { cwd: hg });
+    expect(refused.exitCode).toBe(2);
+    expect(refused.stderr.trim()).toBe('devdb: devdb ci does not read Mercurial repositories yet; run it in a git checkout.');
+  });
+});
