@@ -11,7 +11,7 @@ import { EXIT, usageError } from '../errors.js';
 import { ciVerify } from '../loops/ci.js';
 import { enginesFor } from '../loops/engines.js';
 import { chainProblems, headsOf, readRevisionHeader, type RevisionHeader } from '../migration/chain.js';
-import { lintMigration } from '../migration/lint.js';
+import { lintMigration } from '../migration/lint/index.js';
 import { readMigration } from '../migration/script.js';
 import { presetNamed } from '../presets/index.js';
 import { checkPython } from '../python/locate.js';

@@ -1,6 +1,6 @@
 import pc from 'picocolors';
 import { EXIT, type ExitCode } from '../errors.js';
-import type { LintFinding } from '../migration/lint.js';
+import type { LintFinding } from '../migration/lint/index.js';
 import type { EngineName } from '../schema/model.js';
 import type { Outcome } from './output.js';
 

@@ -1,4 +1,4 @@
-import type { LintFinding } from '../migration/lint.js';
+import type { LintFinding } from '../migration/lint/index.js';
 import { CI_CHECKS, checkLabel, type CiCheckId, type CiResult } from './ci.js';
 
 const SCHEMA = 'https://json.schemastore.org/sarif-2.1.0.json';
