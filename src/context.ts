@@ -21,6 +21,8 @@ export interface GlobalOptions {
   json?: boolean;
   verbose?: boolean;
   debug?: boolean;
+  /** cycle, verify, apply: an upgrade may drop columns and tables that hold data. */
+  acceptDataLoss?: boolean;
 }
 
 /** Flags of the commands that make throwaway databases: which engine to make them on. */
@@ -53,6 +55,8 @@ export interface Context {
   /** Values never to print: the admin password. */
   secrets: string[];
   verbose: boolean;
+  /** --accept-data-loss: data an upgrade drops is reported, not a failure. */
+  acceptDataLoss: boolean;
 }
 
 export const PASSWORD_ENV = 'DEVDB_ADMIN_PASSWORD';
@@ -155,5 +159,6 @@ export async function loadContext(options: GlobalOptions & EngineOptions, { need
     admin: password ? { user: config.admin.user, email: config.admin.email, password } : undefined,
     secrets: password ? [password] : [],
     verbose: options.verbose ?? false,
+    acceptDataLoss: options.acceptDataLoss ?? false,
   };
 }

@@ -1,5 +1,6 @@
 import { alembic } from '../presets/command.js';
 import type { SchemaChange } from '../schema/diff.js';
+import { takeValues } from './shared/values.js';
 import { countRows, inspect, planOnBase, recordCheck, type CycleContext } from './shared/round-trip.js';
 import { shown, runTool, type Step } from './step.js';
 
@@ -22,6 +23,7 @@ export const downgrade: Step<CycleContext> = {
     const parent = ctx.trip.migration!.script.downRevision;
     await runTool(ctx, alembic(shown(ctx, ctx.trip.baseIni), 'downgrade', typeof parent === 'string' ? parent : '-1'), io, 'the downgrade');
     ctx.trip.rows.downgrade = await countRows(ctx.trip.baseDb);
+    await takeValues(ctx.trip, 'downgrade');
     recordCheck(ctx.trip, CHECK, ctx.trip.beforeSchema!, await inspect(ctx.trip.baseDb), keptOnPurpose(ctx));
   },
 };

@@ -2,13 +2,9 @@ import { engineFor } from '../engines/index.js';
 import { describeTarget } from '../engines/url.js';
 import type { CycleContext } from './shared/round-trip.js';
 import { countRows, inspect } from './shared/round-trip.js';
+import { takeValues, touchedTables } from './shared/values.js';
 import type { Step } from './step.js';
 
-/** Tables the draft's upgrade names. */
-const touchedTables = (ctx: CycleContext): string[] => {
-  const ops = ctx.trip.migration?.script.functions?.upgrade.ops ?? [];
-  return [...new Set(ops.map((op) => op.table).filter((t): t is string => typeof t === 'string'))];
-};
 
 /** Documented step 7, testing the upgrade and the downgrade, begins here: at least one row in every table the migration touches, so data has to survive it. */
 export const seedRows: Step<CycleContext> = {
@@ -18,11 +14,12 @@ export const seedRows: Step<CycleContext> = {
   run: async (ctx, io) => {
     const before = await inspect(ctx.trip.baseDb);
     const existing = new Set(before.tables.map((t) => t.name));
-    const tables = touchedTables(ctx).filter((t) => existing.has(t));
+    const tables = touchedTables(ctx.trip.migration?.script).filter((t) => existing.has(t));
     for (const seeded of await (await engineFor(ctx.trip.baseDb.engine)).seedRows(ctx.trip.baseDb, tables)) {
       if (seeded.inserted > 0) io.output(`${seeded.table}: ${seeded.inserted} row inserted`);
     }
     ctx.trip.beforeSchema = before;
     ctx.trip.rows.before = await countRows(ctx.trip.baseDb);
+    await takeValues(ctx.trip, 'before');
   },
 };

@@ -1,5 +1,7 @@
 import { alembic } from '../presets/command.js';
-import { compareWithModels, planOnBase, type CycleContext } from './shared/round-trip.js';
+import { compareWithModels, inspect, planOnBase, type CycleContext } from './shared/round-trip.js';
+import { failOnTruncation } from './shared/values.js';
+import { DevdbError } from '../errors.js';
 import { shown, runTool, type Step } from './step.js';
 
 const CHECK = { id: 'upgrade', title: 'Upgrade the base to head and compare with the models' } as const;
@@ -10,7 +12,14 @@ export const upgrade: Step<CycleContext> = {
   title: () => 'upgrade: upgrade the base to head and compare with the models',
   plan: (ctx) => [planOnBase(ctx, 'upgrade', 'head')],
   run: async (ctx, io) => {
-    await runTool(ctx, alembic(shown(ctx, ctx.trip.baseIni), 'upgrade', 'head'), io, 'the upgrade');
+    try {
+      await runTool(ctx, alembic(shown(ctx, ctx.trip.baseIni), 'upgrade', 'head'), io, 'the upgrade');
+    } catch (error) {
+      // A server refuses a narrowed column over longer values; naming the rows says more than its error.
+      if (error instanceof DevdbError) failOnTruncation(ctx.trip, ctx.trip.modelSchema!, error.message);
+      throw error;
+    }
     await compareWithModels(ctx, CHECK);
+    failOnTruncation(ctx.trip, await inspect(ctx.trip.baseDb));
   },
 };

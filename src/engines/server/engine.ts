@@ -2,6 +2,7 @@ import type { Engine, Inspector } from '../engine.js';
 import { seedSchema, type SeedDatabase, type SeedValues, type Value } from '../seed-values.js';
 import { seedStatements, type Spelling } from '../sql.js';
 import type { DatabaseTarget } from '../url.js';
+import { serverCell, type TableValues } from '../values.js';
 import type { ServerEngine } from '../../schema/model.js';
 import { databaseOf, type Query, type Server } from './connection.js';
 
@@ -23,6 +24,8 @@ export interface ServerDialect extends Spelling {
   inspector(query: Query): Inspector;
   /** The user tables by name, sorted: not the server's own, not Alembic's alembic_version. */
   tables(query: Query): Promise<string[]>;
+  /** A value's text, in SQL, for keys and value fingerprints. */
+  readonly text: (expression: string) => string;
   /** What the database holds, as parts to hash. */
   fingerprint(query: Query): Promise<string[]>;
 }
@@ -57,7 +60,7 @@ function seedDatabase(dialect: ServerDialect, query: Query): SeedDatabase {
 }
 
 /** The operations both server engines do alike. */
-export function sharedHalf(dialect: ServerDialect, reach: Reach): Pick<Engine, 'name' | 'inspect' | 'fingerprint' | 'countRows' | 'seedRows' | 'revisions'> {
+export function sharedHalf(dialect: ServerDialect, reach: Reach): Pick<Engine, 'name' | 'inspect' | 'fingerprint' | 'countRows' | 'values' | 'seedRows' | 'revisions'> {
   const { inDatabase, exists } = reach;
   return {
     name: dialect.name,
@@ -70,6 +73,25 @@ export function sharedHalf(dialect: ServerDialect, reach: Reach): Pick<Engine, '
       const counts: Record<string, number> = {};
       for (const name of await dialect.tables(query)) counts[name] = await db.count(name);
       return counts;
+    },
+
+    async values(target, tables) {
+      const query = inDatabase(target);
+      const { quote, text } = dialect;
+      const result: TableValues[] = [];
+      // Lengths and md5 sums are computed by the server, so only fingerprints cross the wire.
+      for (const table of (await dialect.inspector(query).inspect()).tables.filter((t) => tables.includes(t.name))) {
+        const key = table.columns.filter((c) => c.primaryKey).map((c) => c.name);
+        if (key.length === 0) continue;
+        const cells = table.columns.flatMap((c, i) => [`char_length(${text(quote(c.name))}) AS l${i}`, `md5(${text(quote(c.name))}) AS h${i}`]);
+        const select = [...key.map((k, i) => `${text(quote(k))} AS k${i}`), ...cells].join(', ');
+        const rows = new Map<string, Record<string, ReturnType<typeof serverCell>>>();
+        for (const row of await query<Record<string, unknown>>(`reading "${table.name}" values`, `SELECT ${select} FROM ${quote(table.name)}`)) {
+          rows.set(JSON.stringify(key.map((_, i) => row[`k${i}`])), Object.fromEntries(table.columns.map((c, i) => [c.name, serverCell(row[`l${i}`], row[`h${i}`])])));
+        }
+        result.push({ table: table.name, key, rows });
+      }
+      return result;
     },
 
     async seedRows(target, tables) {

@@ -10,6 +10,7 @@ import { diffSchemas, type SchemaChange } from '../../schema/diff.js';
 import type { Schema } from '../../schema/model.js';
 import { alembic } from '../../presets/command.js';
 import { planCommand, shown } from '../step.js';
+import { newValueChecks, takeValues, type ValueChecks } from './values.js';
 
 /** One schema comparison of the round trip. */
 export interface Check {
@@ -37,6 +38,8 @@ export interface RoundTrip {
   rows: Partial<Record<'before' | 'upgrade' | 'downgrade' | 'reupgrade', RowCounts>>;
   checks: Check[];
   lint: LintFinding[];
+  /** Value fingerprints and what they showed lost or too long. */
+  values: ValueChecks;
   /** Rows the downgrade lost, table by table (reported, not a failure). */
   downgradeLosses: { table: string; before: number; after: number }[];
   /** Autogenerate found nothing to do. */
@@ -62,6 +65,7 @@ export function newRoundTrip(ctx: Context): RoundTrip {
     checks: [],
     lint: [],
     downgradeLosses: [],
+    values: newValueChecks(),
     noChange: false,
     dropped: [],
   };
@@ -100,5 +104,6 @@ export const planOnBase = (ctx: CycleContext, ...args: string[]): string => plan
 /** After an upgrade of the base: its rows are counted, and it must match the database built from the models. */
 export async function compareWithModels(ctx: CycleContext, check: Pick<Check, 'id' | 'title'> & { id: 'upgrade' | 'reupgrade' }): Promise<void> {
   ctx.trip.rows[check.id] = await countRows(ctx.trip.baseDb);
+  await takeValues(ctx.trip, check.id);
   recordCheck(ctx.trip, check, ctx.trip.modelSchema!, await inspect(ctx.trip.baseDb));
 }

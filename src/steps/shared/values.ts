@@ -1,0 +1,125 @@
+import { engineFor } from '../../engines/index.js';
+import { cellLength, type TableValues } from '../../engines/values.js';
+import { failure } from '../../errors.js';
+import type { MigrationScript } from '../../migration/script.js';
+import type { Schema } from '../../schema/model.js';
+import type { RoundTrip } from './round-trip.js';
+
+export type Moment = 'before' | 'upgrade' | 'downgrade' | 'reupgrade';
+
+/** Values of a column that were there before a step and are gone or NULL after it; `column` null: a whole table dropped. */
+export interface LostValues {
+  step: 'upgrade' | 'downgrade' | 'reupgrade';
+  table: string;
+  column: string | null;
+  /** Rows whose value vanished (for a table: its rows). */
+  rows: number;
+  /** A column the same upgrade adds to the table: the rename the drop and add may mean. */
+  renamedTo: string | null;
+  /** By a `# devdb: allow data-loss` marker or --accept-data-loss. */
+  allowed: boolean;
+}
+
+/** Values that do not fit a column's declared length after the upgrade. */
+export interface Truncation {
+  table: string;
+  column: string;
+  type: string;
+  declared: number;
+  /** How many rows hold a longer value. */
+  count: number;
+  /** Up to three of them: primary key and length. */
+  rows: { key: string; length: number }[];
+}
+
+export interface ValueChecks {
+  taken: Partial<Record<Moment, TableValues[]>>;
+  lost: LostValues[];
+  truncated: Truncation[];
+  /** What the downgrade does not bring back (reported, not a failure). */
+  downgradeLost: LostValues[];
+  /** Allow-data-loss markers that match nothing the upgrade loses. */
+  warnings: string[];
+}
+
+export const newValueChecks = (): ValueChecks => ({ taken: {}, lost: [], truncated: [], downgradeLost: [], warnings: [] });
+
+/** Tables the migration's upgrade or downgrade names. */
+export function touchedTables(script: MigrationScript | undefined): string[] {
+  const ops = [...(script?.functions?.upgrade.ops ?? []), ...(script?.functions?.downgrade?.ops ?? [])];
+  return [...new Set(ops.map((op) => op.table).filter((t): t is string => typeof t === 'string'))];
+}
+
+/** Fingerprints the touched tables' values at one moment of the round trip. */
+export async function takeValues(trip: RoundTrip, moment: Moment): Promise<void> {
+  const tables = touchedTables(trip.migration?.script);
+  trip.values.taken[moment] = tables.length === 0 ? [] : await (await engineFor(trip.baseDb.engine)).values(trip.baseDb, tables);
+}
+
+/** A primary key for sentences: its one part, else its parts. */
+const shownKey = (key: string): string => {
+  const parts = JSON.parse(key) as unknown[];
+  return parts.length === 1 ? String(parts[0]) : parts.map(String).join(', ');
+};
+
+const LENGTH = /char\w*\s*\(\s*(\d+)\s*\)/i;
+
+/**
+ * Values taken before the upgrade that do not fit the length `schema` declares for
+ * their column, for the columns whose declared type the migration changed (SQLite keeps
+ * an over-long value, the servers refuse or cut it: the same answer on every engine).
+ */
+export function truncations(before: TableValues[], beforeSchema: Schema, schema: Schema): Truncation[] {
+  const found: Truncation[] = [];
+  for (const values of before) {
+    const table = schema.tables.find((t) => t.name === values.table);
+    const old = beforeSchema.tables.find((t) => t.name === values.table);
+    for (const column of table?.columns ?? []) {
+      const declared = LENGTH.exec(column.type);
+      const previous = old?.columns.find((c) => c.name === column.name);
+      if (!declared || !previous || previous.type.toLowerCase() === column.type.toLowerCase()) continue;
+      const limit = Number(declared[1]);
+      const long = [...values.rows]
+        .map(([key, cells]) => ({ key: shownKey(key), length: cellLength(cells[column.name] ?? null) ?? 0 }))
+        .filter((row) => row.length > limit)
+        .sort((a, b) => b.length - a.length);
+      if (long.length > 0) found.push({ table: values.table, column: column.name, type: column.type, declared: limit, count: long.length, rows: long.slice(0, 3) });
+    }
+  }
+  return found;
+}
+
+/** Fails when the values taken before the upgrade do not all fit `schema`. */
+export function failOnTruncation(trip: RoundTrip, schema: Schema, detail?: string): void {
+  const before = trip.values.taken.before;
+  if (!before || !trip.beforeSchema) return;
+  trip.values.truncated = truncations(before, trip.beforeSchema, schema);
+  const [first] = trip.values.truncated;
+  if (!first) return;
+  const rows = first.rows.map((r) => `${r.key} (${r.length} characters)`).join(', ');
+  throw failure(
+    `The upgrade narrows ${first.table}.${first.column} to ${first.type}, and ${first.count} row${first.count > 1 ? 's hold' : ' holds'} a longer value (primary key ${rows})${trip.values.truncated.length > 1 ? `, and ${trip.values.truncated.length - 1} more column${trip.values.truncated.length > 2 ? 's' : ''}` : ''}; keep the length at least ${first.rows[0]!.length}, or shorten those values in the migration before narrowing the column.`,
+    detail,
+  );
+}
+
+/** Columns (by primary key, row by row) whose non-NULL values in `from` are missing or NULL in `to`. */
+export function vanished(from: TableValues[], to: TableValues[]): { table: string; column: string; rows: number; gone: boolean }[] {
+  const found: { table: string; column: string; rows: number; gone: boolean }[] = [];
+  for (const before of from) {
+    const after = to.find((t) => t.table === before.table);
+    if (!after) continue;
+    const counts = new Map<string, number>();
+    let sample: Record<string, unknown> | undefined;
+    for (const [key, cells] of before.rows) {
+      const now = after.rows.get(key);
+      if (!now) continue;
+      sample ??= now;
+      for (const [column, cell] of Object.entries(cells)) {
+        if (cell !== null && (now[column] ?? null) === null) counts.set(column, (counts.get(column) ?? 0) + 1);
+      }
+    }
+    for (const [column, rows] of counts) found.push({ table: before.table, column, rows, gone: sample !== undefined && !(column in sample) });
+  }
+  return found;
+}

@@ -1,0 +1,85 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { alembicProject, devdb, tempDir, type AlembicProject } from '../support/devdb.js';
+
+// The data proofs on the small Alembic project: values by primary key, not just rows
+// (issue 13). The development database holds a NULL and a 21-character note; each case
+// writes the models and a hand-written migration 0002, then runs verify.
+
+let template: AlembicProject;
+
+beforeAll(async () => {
+  template = await alembicProject();
+  const init = await devdb(['init', '--yes', '--python', template.python], { cwd: template.root });
+  expect(init.exitCode, init.stderr).toBe(0);
+  const { default: Database } = await import('better-sqlite3');
+  const db = new Database(template.devDb);
+  db.exec("INSERT INTO users (id, name) VALUES (1, 'ada'), (2, 'grace'); INSERT INTO notes (id, user_id, body) VALUES (1, 1, 'twenty-one characters'), (2, 2, NULL);");
+  db.close();
+}, 120_000);
+
+/** A copy of the project whose models have `notes` as given and whose migration 0002 is `script`. */
+function project(notes: string, script: { upgrade: string; downgrade: string; head?: string }) {
+  const root = path.join(tempDir('data-proofs'), 'project');
+  fs.cpSync(template.root, root, { recursive: true });
+  const models = path.join(root, 'app', 'models.py');
+  fs.writeFileSync(models, fs.readFileSync(models, 'utf8').replace('    body = Column(String(200))\n', notes));
+  const indent = (body: string) => body.trim().split('\n').map((line) => `    ${line}`).join('\n');
+  fs.writeFileSync(
+    path.join(root, 'migrations', 'versions', '0002_change.py'),
+    `"""change\n\nRevision ID: 0002\nRevises: 0001\n"""\n${script.head ?? ''}\nfrom alembic import op\nimport sqlalchemy as sa\n\nrevision = '0002'\ndown_revision = '0001'\nbranch_labels = None\ndepends_on = None\n\n\ndef upgrade():\n${indent(script.upgrade)}\n\n\ndef downgrade():\n${indent(script.downgrade)}\n`,
+  );
+  return { root, run: (...args: string[]) => devdb(args, { cwd: root }) };
+}
+
+const DROP_BODY = {
+  upgrade: "with op.batch_alter_table('notes') as batch_op:\n    batch_op.drop_column('body')",
+  downgrade: "op.add_column('notes', sa.Column('body', sa.String(length=200), nullable=True))",
+};
+
+describe('data proofs on a plain Alembic project', () => {
+  it('a rename written as drop and add fails with the alter_column that keeps the values', async () => {
+    const { run } = project('    text = Column(String(200))\n', {
+      upgrade: "op.add_column('notes', sa.Column('text', sa.String(length=200), nullable=True))\nwith op.batch_alter_table('notes') as batch_op:\n    batch_op.drop_column('body')",
+      downgrade: "op.add_column('notes', sa.Column('body', sa.String(length=200), nullable=True))\nwith op.batch_alter_table('notes') as batch_op:\n    batch_op.drop_column('text')",
+    });
+    const result = await run('verify', '--json');
+    expect(result.exitCode, result.stdout).toBe(1);
+    const report = JSON.parse(result.stdout);
+    expect(report.checks.map((c: { status: string }) => c.status)).toEqual(['passed', 'passed', 'passed']);
+    expect(report.rows.before.notes).toBe(report.rows.upgrade.notes);
+    expect(report.values.lost).toEqual([expect.objectContaining({ step: 'upgrade', table: 'notes', column: 'body', renamedTo: 'text', allowed: false })]);
+    expect(report.error.message).toContain("with op.batch_alter_table('notes') as batch_op: batch_op.alter_column('body', new_column_name='text')");
+    expect(report.error.message).toContain('"# devdb: allow data-loss notes.body"');
+  });
+
+  it('narrowing String(200) to String(10) over a 21-character note fails on SQLite, naming the row', async () => {
+    const { run } = project('    body = Column(String(10))\n', {
+      upgrade: "with op.batch_alter_table('notes') as batch_op:\n    batch_op.alter_column('body', existing_type=sa.String(length=200), type_=sa.String(length=10))",
+      downgrade: "with op.batch_alter_table('notes') as batch_op:\n    batch_op.alter_column('body', existing_type=sa.String(length=10), type_=sa.String(length=200))",
+    });
+    const result = await run('verify', '--json');
+    expect(result.exitCode, result.stdout).toBe(1);
+    const report = JSON.parse(result.stdout);
+    expect(report.values.truncated).toEqual([expect.objectContaining({ table: 'notes', column: 'body', declared: 10, rows: [{ key: '1', length: 21 }] })]);
+    expect(report.error.message).toContain('The upgrade narrows notes.body to VARCHAR(10), and 1 row holds a longer value (primary key 1 (21 characters))');
+  });
+
+  it('dropping a column that holds data fails, passes with --accept-data-loss, and an allow-data-loss marker passes it and reports the marker that matches nothing', async () => {
+    const unmarked = project('', DROP_BODY);
+    const failed = JSON.parse((await unmarked.run('verify', '--json')).stdout);
+    expect(failed.error.message).toMatch(/^The upgrade loses data: notes\.body loses \d+ values?; keep the data/);
+    const accepted = await unmarked.run('verify', '--json', '--accept-data-loss');
+    expect(accepted.exitCode, accepted.stdout).toBe(0);
+    expect(JSON.parse(accepted.stdout).values.lost).toEqual([expect.objectContaining({ table: 'notes', column: 'body', allowed: true })]);
+
+    const marked = project('', { ...DROP_BODY, head: '# devdb: allow data-loss notes.body, users.email\n' });
+    const result = await marked.run('verify', '--json');
+    expect(result.exitCode, result.stdout).toBe(0);
+    const report = JSON.parse(result.stdout);
+    expect(report.values.lost).toEqual([expect.objectContaining({ table: 'notes', column: 'body', allowed: true })]);
+    expect(report.values.warnings).toEqual(['line 6: "# devdb: allow data-loss users.email" matches nothing the upgrade loses; remove it, or name the table or table.column the upgrade drops.']);
+    expect(report.values.downgradeLost).toEqual([expect.objectContaining({ table: 'notes', column: 'body' })]);
+  });
+});
