@@ -2,7 +2,7 @@ import type { Engine, Inspector } from '../engine.js';
 import { seedSchema, type SeedDatabase, type SeedValues, type Value } from '../seed-values.js';
 import { seedStatements, type Spelling } from '../sql.js';
 import type { DatabaseTarget } from '../url.js';
-import { serverCell, type TableValues } from '../values.js';
+import { collect, type TableValues } from '../values.js';
 import type { ServerEngine } from '../../schema/model.js';
 import { databaseOf, type Query, type Server } from './connection.js';
 
@@ -24,7 +24,7 @@ export interface ServerDialect extends Spelling {
   inspector(query: Query): Inspector;
   /** The user tables by name, sorted: not the server's own, not Alembic's alembic_version. */
   tables(query: Query): Promise<string[]>;
-  /** A value's text, in SQL, for keys and value fingerprints. */
+  /** A value's text, in SQL, for keys and value lengths. */
   readonly text: (expression: string) => string;
   /** What the database holds, as parts to hash. */
   fingerprint(query: Query): Promise<string[]>;
@@ -79,17 +79,16 @@ export function sharedHalf(dialect: ServerDialect, reach: Reach): Pick<Engine, '
       const query = inDatabase(target);
       const { quote, text } = dialect;
       const result: TableValues[] = [];
-      // Lengths and md5 sums are computed by the server, so only fingerprints cross the wire.
+      // The server measures the values, so only their lengths cross the wire.
       for (const table of (await dialect.inspector(query).inspect()).tables.filter((t) => tables.includes(t.name))) {
         const key = table.columns.filter((c) => c.primaryKey).map((c) => c.name);
         if (key.length === 0) continue;
-        const cells = table.columns.flatMap((c, i) => [`char_length(${text(quote(c.name))}) AS l${i}`, `md5(${text(quote(c.name))}) AS h${i}`]);
-        const select = [...key.map((k, i) => `${text(quote(k))} AS k${i}`), ...cells].join(', ');
-        const rows = new Map<string, Record<string, ReturnType<typeof serverCell>>>();
-        for (const row of await query<Record<string, unknown>>(`reading "${table.name}" values`, `SELECT ${select} FROM ${quote(table.name)}`)) {
-          rows.set(JSON.stringify(key.map((_, i) => row[`k${i}`])), Object.fromEntries(table.columns.map((c, i) => [c.name, serverCell(row[`l${i}`], row[`h${i}`])])));
-        }
-        result.push({ table: table.name, key, rows });
+        const columns = table.columns.map((c) => c.name);
+        const select = [...key.map((k, i) => `${text(quote(k))} AS k${i}`), ...columns.map((c, i) => `char_length(${text(quote(c))}) AS l${i}`)].join(', ');
+        const rows = await query<Record<string, unknown>>(`reading "${table.name}" values`, `SELECT ${select} FROM ${quote(table.name)}`);
+        const width = key.length + columns.length;
+        const ordered = rows.map((row) => Array.from({ length: width }, (_, i) => row[i < key.length ? `k${i}` : `l${i - key.length}`]));
+        result.push(collect(table.name, key, columns, ordered, rows.length));
       }
       return result;
     },

@@ -1,4 +1,4 @@
-import { cellOf, type TableValues } from '../values.js';
+import { collect, type TableValues } from '../values.js';
 import { quoteStandard } from '../sql.js';
 import { query, userTables, withDatabase } from './inspect.js';
 
@@ -7,7 +7,7 @@ interface ColumnInfo {
   pk: number;
 }
 
-/** Every row's cells of `tables` (those that exist and have a primary key), read in one pass each. */
+/** Every row's value lengths in `tables` (those that exist and have a primary key), one query each. */
 export function readValues(file: string, tables: string[]): TableValues[] {
   return withDatabase(file, { readonly: true }, (db) => {
     const existing = new Set(userTables(db));
@@ -17,19 +17,10 @@ export function readValues(file: string, tables: string[]): TableValues[] {
       const key = columns.filter((c) => c.pk > 0).sort((a, b) => a.pk - b.pk).map((c) => c.name);
       if (key.length === 0) continue;
       const names = columns.map((c) => c.name);
-      const keyAt = key.map((k) => names.indexOf(k));
-      const rows = new Map<string, Record<string, ReturnType<typeof cellOf>>>();
-      const statement = db.prepare(`SELECT ${names.map(quoteStandard).join(', ')} FROM ${quoteStandard(table)}`).raw();
-      query(`reading "${table}" values`, () => {
-        for (const row of statement.iterate() as Iterable<unknown[]>) {
-          const cells: Record<string, ReturnType<typeof cellOf>> = {};
-          names.forEach((name, i) => {
-            cells[name] = cellOf(row[i]);
-          });
-          rows.set(JSON.stringify(keyAt.map((i) => row[i])), cells);
-        }
-      });
-      result.push({ table, key, rows });
+      const size = query(`counting "${table}" rows`, () => (db.prepare(`SELECT count(*) AS n FROM ${quoteStandard(table)}`).get() as { n: number }).n);
+      const select = [...key.map(quoteStandard), ...names.map((name) => `length(${quoteStandard(name)})`)].join(', ');
+      const rows = db.prepare(`SELECT ${select} FROM ${quoteStandard(table)}`).raw();
+      result.push(query(`reading "${table}" values`, () => collect(table, key, names, rows.iterate() as Iterable<unknown[]>, size)));
     }
     return result;
   });

@@ -1,5 +1,5 @@
 import { engineFor } from '../../engines/index.js';
-import { cellLength, type TableValues } from '../../engines/values.js';
+import { matchRows, NULL_LENGTH, type RowKey, type TableValues } from '../../engines/values.js';
 import { failure } from '../../errors.js';
 import type { MigrationScript } from '../../migration/script.js';
 import type { Schema } from '../../schema/model.js';
@@ -57,10 +57,7 @@ export async function takeValues(trip: RoundTrip, moment: Moment): Promise<void>
 }
 
 /** A primary key for sentences: its one part, else its parts. */
-const shownKey = (key: string): string => {
-  const parts = JSON.parse(key) as unknown[];
-  return parts.length === 1 ? String(parts[0]) : parts.map(String).join(', ');
-};
+const shownKey = (key: RowKey, parts: number): string => (parts === 1 ? String(key) : (JSON.parse(String(key)) as unknown[]).map(String).join(', '));
 
 const LENGTH = /char\w*\s*\(\s*(\d+)\s*\)/i;
 
@@ -79,8 +76,10 @@ export function truncations(before: TableValues[], beforeSchema: Schema, schema:
       const previous = old?.columns.find((c) => c.name === column.name);
       if (!declared || !previous || previous.type.toLowerCase() === column.type.toLowerCase()) continue;
       const limit = Number(declared[1]);
-      const long = [...values.rows]
-        .map(([key, cells]) => ({ key: shownKey(key), length: cellLength(cells[column.name] ?? null) ?? 0 }))
+      const lengths = values.lengths[values.columns.indexOf(column.name)];
+      if (!lengths) continue;
+      const long = values.keys
+        .map((key, i) => ({ key: shownKey(key, values.key.length), length: lengths[i]! }))
         .filter((row) => row.length > limit)
         .sort((a, b) => b.length - a.length);
       if (long.length > 0) found.push({ table: values.table, column: column.name, type: column.type, declared: limit, count: long.length, rows: long.slice(0, 3) });
@@ -109,17 +108,19 @@ export function vanished(from: TableValues[], to: TableValues[]): { table: strin
   for (const before of from) {
     const after = to.find((t) => t.table === before.table);
     if (!after) continue;
-    const counts = new Map<string, number>();
-    let sample: Record<string, unknown> | undefined;
-    for (const [key, cells] of before.rows) {
-      const now = after.rows.get(key);
-      if (!now) continue;
-      sample ??= now;
-      for (const [column, cell] of Object.entries(cells)) {
-        if (cell !== null && (now[column] ?? null) === null) counts.set(column, (counts.get(column) ?? 0) + 1);
+    // Where each column of `before` is in `after`, -1 where it is gone.
+    const at = before.columns.map((column) => after.columns.indexOf(column));
+    const counts = before.columns.map(() => 0);
+    const match = matchRows(before, after);
+    before.lengths.forEach((lengths, i) => {
+      const now = at[i]! < 0 ? undefined : after.lengths[at[i]!]!;
+      for (let row = 0; row < lengths.length; row++) {
+        if (lengths[row] !== NULL_LENGTH && match[row]! >= 0 && (!now || now[match[row]!] === NULL_LENGTH)) counts[i]! += 1;
       }
-    }
-    for (const [column, rows] of counts) found.push({ table: before.table, column, rows, gone: sample !== undefined && !(column in sample) });
+    });
+    counts.forEach((rows, i) => {
+      if (rows > 0) found.push({ table: before.table, column: before.columns[i]!, rows, gone: at[i]! < 0 });
+    });
   }
   return found;
 }
