@@ -52,6 +52,8 @@ export interface Engine {
   values(target: DatabaseTarget, tables: string[]): Promise<TableValues[]>;
   /** Puts one row into each of `tables` that is empty, satisfying its constraints where it can. */
   seedRows(target: DatabaseTarget, tables: string[]): Promise<SeedResult[]>;
+  /** Adds boundary rows (seed-shapes.ts) to each of `tables`; what a table refused is in `skipped`. */
+  seedShapes(target: DatabaseTarget, tables: string[]): Promise<SeedResult[]>;
   /** The Alembic revisions in alembic_version; none when the table or database is missing. */
   revisions(target: DatabaseTarget): Promise<string[]>;
   /** Closes pooled connections so the process can exit (a MariaDB pool would keep it alive). */

@@ -32,6 +32,7 @@ export function roundTripOutcome(command: 'cycle' | 'verify' | 'apply', run: Eng
     lint: trip.lint,
     rows: trip.rows,
     downgradeLosses: trip.downgradeLosses,
+    shapes: trip.shapes,
     values: { lost: trip.values.lost, truncated: trip.values.truncated, downgradeLost: trip.values.downgradeLost, warnings: trip.values.warnings },
     dropped: trip.dropped,
     ...(error ? { error } : {}),

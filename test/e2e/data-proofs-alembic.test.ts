@@ -62,8 +62,12 @@ describe('data proofs on a plain Alembic project', () => {
     const result = await run('verify', '--json');
     expect(result.exitCode, result.stdout).toBe(1);
     const report = JSON.parse(result.stdout);
-    expect(report.values.truncated).toEqual([expect.objectContaining({ table: 'notes', column: 'body', declared: 10, rows: [{ key: '1', length: 21 }] })]);
-    expect(report.error.message).toContain('The upgrade narrows notes.body to VARCHAR(10), and 1 row holds a longer value (primary key 1 (21 characters))');
+    // The development database's note, and the two boundary rows devdb seeded at the full 200 characters.
+    expect(report.shapes).toEqual([{ table: 'notes', inserted: 3 }]);
+    expect(report.values.truncated).toEqual([expect.objectContaining({ table: 'notes', column: 'body', declared: 10, count: 3 })]);
+    expect(report.values.truncated[0].rows.map((r: { length: number }) => r.length)).toEqual([200, 200, 21]);
+    expect(report.values.truncated[0].rows[2]).toEqual({ key: '1', length: 21 });
+    expect(report.error.message).toMatch(/^The upgrade narrows notes\.body to VARCHAR\(10\), and 3 rows hold a longer value \(primary key \d+ \(200 characters\), \d+ \(200 characters\), 1 \(21 characters\)\); keep the length at least 200/);
   });
 
   it('dropping a column that holds data fails, passes with --accept-data-loss, and an allow-data-loss marker passes it and reports the marker that matches nothing', async () => {

@@ -1,4 +1,5 @@
 import type { Engine, Inspector } from '../engine.js';
+import { seedShapes } from '../seed-shapes.js';
 import { seedSchema, type SeedDatabase, type SeedValues, type Value } from '../seed-values.js';
 import { seedStatements, type Spelling } from '../sql.js';
 import type { DatabaseTarget } from '../url.js';
@@ -60,7 +61,7 @@ function seedDatabase(dialect: ServerDialect, query: Query): SeedDatabase {
 }
 
 /** The operations both server engines do alike. */
-export function sharedHalf(dialect: ServerDialect, reach: Reach): Pick<Engine, 'name' | 'inspect' | 'fingerprint' | 'countRows' | 'values' | 'seedRows' | 'revisions'> {
+export function sharedHalf(dialect: ServerDialect, reach: Reach): Pick<Engine, 'name' | 'inspect' | 'fingerprint' | 'countRows' | 'values' | 'seedRows' | 'seedShapes' | 'revisions'> {
   const { inDatabase, exists } = reach;
   return {
     name: dialect.name,
@@ -96,6 +97,11 @@ export function sharedHalf(dialect: ServerDialect, reach: Reach): Pick<Engine, '
     async seedRows(target, tables) {
       const query = inDatabase(target);
       return seedSchema(seedDatabase(dialect, query), dialect.values, await dialect.inspector(query).inspect(), tables, databaseOf(target));
+    },
+
+    async seedShapes(target, tables) {
+      const query = inDatabase(target);
+      return seedShapes(seedDatabase(dialect, query), dialect.values, await dialect.inspector(query).inspect(), tables);
     },
 
     async revisions(target) {

@@ -44,6 +44,7 @@ export function sqliteEngine(): Engine {
     countRows: async (target) => (await sqlite()).countRows(fileOf(target)),
     values: async (target, tables) => (await import('./values.js')).readValues(fileOf(target), tables),
     seedRows: async (target, tables) => (await sqlite()).seedRows(fileOf(target), tables),
+    seedShapes: async (target, tables) => (await sqlite()).seedRows(fileOf(target), tables, { shapes: true }),
     revisions: async (target) => (await sqlite()).currentRevisions(target),
     close: async () => {},
   };

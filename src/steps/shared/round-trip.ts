@@ -1,6 +1,7 @@
 import path from 'node:path';
 import type { Context } from '../../context.js';
 import { engineFor } from '../../engines/index.js';
+import type { SeedResult } from '../../engines/engine.js';
 import type { Snapshot } from '../../engines/snapshots.js';
 import type { DatabaseTarget } from '../../engines/url.js';
 import { failure } from '../../errors.js';
@@ -38,6 +39,8 @@ export interface RoundTrip {
   rows: Partial<Record<'before' | 'upgrade' | 'downgrade' | 'reupgrade', RowCounts>>;
   checks: Check[];
   lint: LintFinding[];
+  /** The boundary rows seed-rows added, table by table. */
+  shapes: SeedResult[];
   /** Value fingerprints and what they showed lost or too long. */
   values: ValueChecks;
   /** Rows the downgrade lost, table by table (reported, not a failure). */
@@ -65,6 +68,7 @@ export function newRoundTrip(ctx: Context): RoundTrip {
     checks: [],
     lint: [],
     downgradeLosses: [],
+    shapes: [],
     values: newValueChecks(),
     noChange: false,
     dropped: [],
