@@ -140,6 +140,9 @@ export async function loadContext(options: GlobalOptions & EngineOptions, { need
   }
   const throwaway = await throwawayOn(engine, config, file, root, python);
   assertThrowawayInside(root, file, config, throwaway.throwawayDb, throwawayIni, devIni);
+  if (typeof config.seed === 'string' && !(await fs.pathExists(path.resolve(root, config.seed)))) {
+    throw usageError(`The seed file ${config.seed} named by "seed" in ${file} does not exist; fix the path (relative to the project root) or remove "seed".`);
+  }
   const repos = path.resolve(root, config.repos);
   if (preset.needsAdmin && needPassword) await checkRepos(repos);
   return {

@@ -33,6 +33,17 @@ function project(notes: string, script: { upgrade: string; downgrade: string; he
   return { root, run: (...args: string[]) => devdb(args, { cwd: root }) };
 }
 
+/** Sets "seed" in the copy's devdb.json. */
+const setSeed = (root: string, seed: unknown) => {
+  const file = path.join(root, 'devdb.json');
+  fs.writeFileSync(file, JSON.stringify({ ...JSON.parse(fs.readFileSync(file, 'utf8')), seed }));
+};
+
+const ADD_TITLE = {
+  upgrade: "op.add_column('notes', sa.Column('title', sa.String(length=80), nullable=True))",
+  downgrade: "with op.batch_alter_table('notes') as batch_op:\n    batch_op.drop_column('title')",
+};
+
 const DROP_BODY = {
   upgrade: "with op.batch_alter_table('notes') as batch_op:\n    batch_op.drop_column('body')",
   downgrade: "op.add_column('notes', sa.Column('body', sa.String(length=200), nullable=True))",
@@ -85,5 +96,34 @@ describe('data proofs on a plain Alembic project', () => {
     expect(report.values.lost).toEqual([expect.objectContaining({ table: 'notes', column: 'body', allowed: true })]);
     expect(report.values.warnings).toEqual(['line 6: "# devdb: allow data-loss users.email" matches nothing the upgrade loses; remove it, or name the table or table.column the upgrade drops.']);
     expect(report.values.downgradeLost).toEqual([expect.objectContaining({ table: 'notes', column: 'body' })]);
+  });
+
+  it("applies the project's .sql seed or Python seeder to the base before the proof, and a seed that cannot be applied is a usage error", async () => {
+    const { root, run } = project('    body = Column(String(200))\n    title = Column(String(80), nullable=True)\n', ADD_TITLE);
+    fs.mkdirSync(path.join(root, 'fixtures'));
+    fs.writeFileSync(path.join(root, 'fixtures', 'rows.sql'), "-- fixture rows; a ';' in a comment\nINSERT INTO users (id, name) VALUES (10, 'semi;colon');\nINSERT INTO notes (id, user_id, body) VALUES (10, 10, 'from the seed');\n");
+    setSeed(root, 'fixtures/rows.sql');
+    const sql = await run('verify', '--json');
+    expect(sql.exitCode, sql.stdout).toBe(0);
+    const report = JSON.parse(sql.stdout);
+    // Two development rows and the seed's note, then devdb's three boundary rows.
+    expect(report.rows.before).toMatchObject({ users: 3, notes: 6 });
+    expect(report.values).toEqual({ lost: [], truncated: [], downgradeLost: [], warnings: [] });
+
+    fs.writeFileSync(path.join(root, 'fixtures_seed.py'), "import sqlalchemy as sa\n\n\ndef rows(connection):\n    connection.execute(sa.text(\"INSERT INTO users (id, name) VALUES (20, 'from python')\"))\n");
+    setSeed(root, { python: 'fixtures_seed:rows' });
+    const python = await run('verify', '--json');
+    expect(python.exitCode, python.stdout).toBe(0);
+    expect(JSON.parse(python.stdout).rows.before).toMatchObject({ users: 3 });
+
+    fs.writeFileSync(path.join(root, 'fixtures', 'bad.sql'), 'INSERT INTO nowhere VALUES (1);\n');
+    setSeed(root, 'fixtures/bad.sql');
+    const bad = await run('verify', '--json');
+    expect(bad.exitCode, bad.stdout).toBe(2);
+    expect(JSON.parse(bad.stdout).error.message).toMatch(/^The seed fixtures\/bad\.sql could not be applied to the base \(.*no such table: nowhere.*\); fix it, or remove "seed" from devdb\.json\./);
+    setSeed(root, { python: 'no_such_module:rows' });
+    const missing = await run('verify', '--json');
+    expect(missing.exitCode).toBe(2);
+    expect(JSON.parse(missing.stdout).error.message).toMatch(/^The seed no_such_module:rows could not be applied to the base \(cannot import no_such_module: No module named '?no_such_module'?\)/);
   });
 });
