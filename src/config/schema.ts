@@ -62,7 +62,7 @@ export const configSchema = z
       .union([
         relativeOrAbsolutePath.refine((s) => s.toLowerCase().endsWith('.sql'), 'must be a .sql file, or {"python": "pkg.module:function"}'),
         z.object({ python: z.string().regex(/^[A-Za-z_]\w*(\.[A-Za-z_]\w*)*:[A-Za-z_]\w*$/, 'must name a function as "pkg.module:function"') }).strict(),
-      ])
+      ], { error: 'must be a .sql file, or {"python": "pkg.module:function"}' })
       .optional()
       .describe("the project's own rows, applied to the base before each proof: a .sql file relative to the project root, or a Python function called with a SQLAlchemy connection"),
     snapshots: z

@@ -47,7 +47,7 @@ export function shapeValue(column: Column, shape: Shape): Value | undefined {
   if (numeric) return shape === 'longest' ? 0 : shape === 'nulls' ? -1 : Number('9'.repeat(Math.max(1, Number(numeric[1]) - Number(numeric[2] ?? 0))));
   if (/REAL|FLOA|DOUB|DEC|NUMERIC/.test(type)) return shape === 'longest' ? 0 : shape === 'nulls' ? -1.5 : 1e10;
   if (type.includes('INT')) return shape === 'longest' ? 0 : shape === 'nulls' ? (type.includes('UNSIGNED') ? 0 : -1) : INTEGER_MAX.find(([pattern]) => pattern.test(type))![1];
-  const length = Number(/CHAR\w*\s*\(\s*(\d+)/.exec(type)?.[1] ?? UNBOUNDED);
+  const length = Number(/CHAR[\w ]*\(\s*(\d+)/.exec(type)?.[1] ?? UNBOUNDED);
   if (/CHAR|TEXT|CLOB|STRING/.test(type) || type === '') return shape === 'longest' ? text(length, false) : shape === 'nulls' ? text(Math.min(length, 5), true) : text(length, true);
   return undefined;
 }

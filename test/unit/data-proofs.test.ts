@@ -18,6 +18,7 @@ describe('boundary values', () => {
     expect(shapeValue(column('int unsigned'), 'nulls')).toBe(0);
     expect(shapeValue(column('NUMERIC(5, 2)'), 'extremes')).toBe(999);
     expect([shapeValue(column('DATETIME'), 'longest'), shapeValue(column('DATE'), 'extremes')]).toEqual(['1000-01-01 00:00:00', '9999-12-31']);
+    expect(shapeValue(column('character varying(3)'), 'longest')).toBe('dev');
     expect(shapeValue(column('BOOLEAN'), 'longest')).toBeUndefined();
   });
 });
@@ -38,5 +39,8 @@ describe('value fingerprints', () => {
       { table: 'notes', column: 'body', type: 'VARCHAR(10)', declared: 10, count: 2, rows: [{ key: '3', length: 30 }, { key: '1', length: 21 }] },
     ]);
     expect(truncations(before, schema('VARCHAR(10)'), schema('VARCHAR(10)'))).toEqual([]);
+    // PostgreSQL's and MariaDB's spellings of the same types.
+    expect(truncations(before, schema('character varying(200)'), schema('character varying(10)'))[0]?.count).toBe(2);
+    expect(truncations(before, schema('varchar(200)'), schema('varchar(25)'))[0]?.rows).toEqual([{ key: '3', length: 30 }]);
   });
 });

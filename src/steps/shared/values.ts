@@ -59,7 +59,7 @@ export async function takeValues(trip: RoundTrip, moment: Moment): Promise<void>
 /** A primary key for sentences: its one part, else its parts. */
 const shownKey = (key: RowKey, parts: number): string => (parts === 1 ? String(key) : (JSON.parse(String(key)) as unknown[]).map(String).join(', '));
 
-const LENGTH = /char\w*\s*\(\s*(\d+)\s*\)/i;
+const LENGTH = /char[\w ]*\(\s*(\d+)\s*\)/i;
 
 /**
  * Values taken before the upgrade that do not fit the length `schema` declares for
