@@ -4,6 +4,9 @@ import { failOnTruncation } from './shared/values.js';
 import { DevdbError } from '../errors.js';
 import { shown, runTool, type Step } from './step.js';
 
+/** PostgreSQL's and MariaDB's refusals of a value longer than its column. */
+const TOO_LONG = /value too long for type|data too long for column|string data, right truncat/i;
+
 const CHECK = { id: 'upgrade', title: 'Upgrade the base to head and compare with the models' } as const;
 
 /** Documented step 7, the upgrade: upgrade the base to head; it must then match the database built from the models. */
@@ -16,7 +19,7 @@ export const upgrade: Step<CycleContext> = {
       await runTool(ctx, alembic(shown(ctx, ctx.trip.baseIni), 'upgrade', 'head'), io, 'the upgrade');
     } catch (error) {
       // A server refuses a narrowed column over longer values; naming the rows says more than its error.
-      if (error instanceof DevdbError) failOnTruncation(ctx.trip, ctx.trip.modelSchema!, error.message);
+      if (error instanceof DevdbError && TOO_LONG.test(`${error.message}\n${error.detail ?? ''}`)) failOnTruncation(ctx.trip, ctx.trip.modelSchema!, error.detail ?? error.message);
       throw error;
     }
     await compareWithModels(ctx, CHECK);

@@ -36,7 +36,8 @@ export const values: Step<CycleContext> = {
     const losses = (step: LostValues['step'], found: ReturnType<typeof vanished>): LostValues[] =>
       found.map(({ table, column, rows, gone }) => ({ step, table, column, rows, renamedTo: gone ? addedTo(table) : null, allowed: allowed(table, column) }));
     const lost = losses('upgrade', vanished(taken.before ?? [], taken.upgrade ?? []));
-    const again = losses('reupgrade', vanished(taken.before ?? [], taken.reupgrade ?? []));
+    // What the upgrade loses the second time, from where the downgrade left the data (what the downgrade lost is its own, below).
+    const again = losses('reupgrade', vanished(taken.downgrade ?? [], taken.reupgrade ?? []));
     lost.push(...again.filter((l) => !lost.some((u) => u.table === l.table && u.column === l.column)));
     for (const op of upgradeOps.filter((o) => o.name === 'drop_table' && o.table !== null)) {
       const table = op.table!;

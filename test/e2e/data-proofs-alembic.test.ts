@@ -20,17 +20,26 @@ beforeAll(async () => {
 }, 120_000);
 
 /** A copy of the project whose models have `notes` as given and whose migration 0002 is `script`. */
-function project(notes: string, script: { upgrade: string; downgrade: string; head?: string }) {
+interface Script {
+  upgrade: string;
+  downgrade: string;
+  head?: string;
+}
+
+function project(notes: string, script: Script) {
   const root = path.join(tempDir('data-proofs'), 'project');
   fs.cpSync(template.root, root, { recursive: true });
   const models = path.join(root, 'app', 'models.py');
   fs.writeFileSync(models, fs.readFileSync(models, 'utf8').replace('    body = Column(String(200))\n', notes));
-  const indent = (body: string) => body.trim().split('\n').map((line) => `    ${line}`).join('\n');
-  fs.writeFileSync(
-    path.join(root, 'migrations', 'versions', '0002_change.py'),
-    `"""change\n\nRevision ID: 0002\nRevises: 0001\n"""\n${script.head ?? ''}\nfrom alembic import op\nimport sqlalchemy as sa\n\nrevision = '0002'\ndown_revision = '0001'\nbranch_labels = None\ndepends_on = None\n\n\ndef upgrade():\n${indent(script.upgrade)}\n\n\ndef downgrade():\n${indent(script.downgrade)}\n`,
-  );
-  return { root, run: (...args: string[]) => devdb(args, { cwd: root }) };
+  const write = (migration: Script) => {
+    const indent = (body: string) => body.trim().split('\n').map((line) => `    ${line}`).join('\n');
+    fs.writeFileSync(
+      path.join(root, 'migrations', 'versions', '0002_change.py'),
+      `"""change\n\nRevision ID: 0002\nRevises: 0001\n"""\n${migration.head ?? ''}\nfrom alembic import op\nimport sqlalchemy as sa\n\nrevision = '0002'\ndown_revision = '0001'\nbranch_labels = None\ndepends_on = None\n\n\ndef upgrade():\n${indent(migration.upgrade)}\n\n\ndef downgrade():\n${indent(migration.downgrade)}\n`,
+    );
+  };
+  write(script);
+  return { root, write, run: (...args: string[]) => devdb(args, { cwd: root }) };
 }
 
 /** Sets "seed" in the copy's devdb.json. */
@@ -51,10 +60,11 @@ const DROP_BODY = {
 
 describe('data proofs on a plain Alembic project', () => {
   it('a rename written as drop and add fails with the alter_column that keeps the values', async () => {
-    const { run } = project('    text = Column(String(200))\n', {
+    const renamed = {
       upgrade: "op.add_column('notes', sa.Column('text', sa.String(length=200), nullable=True))\nwith op.batch_alter_table('notes') as batch_op:\n    batch_op.drop_column('body')",
       downgrade: "op.add_column('notes', sa.Column('body', sa.String(length=200), nullable=True))\nwith op.batch_alter_table('notes') as batch_op:\n    batch_op.drop_column('text')",
-    });
+    };
+    const { run, write } = project('    text = Column(String(200))\n', renamed);
     const result = await run('verify', '--json');
     expect(result.exitCode, result.stdout).toBe(1);
     const report = JSON.parse(result.stdout);
@@ -63,6 +73,12 @@ describe('data proofs on a plain Alembic project', () => {
     expect(report.values.lost).toEqual([expect.objectContaining({ step: 'upgrade', table: 'notes', column: 'body', renamedTo: 'text', allowed: false })]);
     expect(report.error.message).toContain("with op.batch_alter_table('notes') as batch_op: batch_op.alter_column('body', new_column_name='text')");
     expect(report.error.message).toContain('"# devdb: allow data-loss notes.body"');
+
+    // The same rename with the values copied across before the drop loses nothing.
+    write({ ...renamed, upgrade: renamed.upgrade.replace('\nwith', '\nop.execute("UPDATE notes SET text = body")\nwith') });
+    const copied = await run('verify', '--json');
+    expect(copied.exitCode, copied.stdout).toBe(0);
+    expect(JSON.parse(copied.stdout).values.lost).toEqual([]);
   });
 
   it('narrowing String(200) to String(10) over a 21-character note fails on SQLite, naming the row', async () => {

@@ -33,6 +33,12 @@ describe('value fingerprints', () => {
     ]);
   });
 
+  it('do not count a column gone whose values a new column carries in every row (add, copy, drop)', () => {
+    const before = [table('notes', ['id', 'body'], [[1, 1, 5], [2, 2, null]])];
+    expect(vanished(before, [table('notes', ['id', 'text'], [[1, 1, 5], [2, 2, null]])])).toEqual([]);
+    expect(vanished(before, [table('notes', ['id', 'text'], [[1, 1, null], [2, 2, 4]])])).toEqual([{ table: 'notes', column: 'body', rows: 1, gone: true }]);
+  });
+
   it('name the rows longer than a narrowed declared length, longest first, and only where the type changed', () => {
     const before = [table('notes', ['id', 'body'], [[1, 1, 21], [2, 2, 3], [3, 3, 30]])];
     expect(truncations(before, schema('VARCHAR(200)'), schema('VARCHAR(10)'))).toEqual([

@@ -102,7 +102,23 @@ export function failOnTruncation(trip: RoundTrip, schema: Schema, detail?: strin
   );
 }
 
-/** Columns (by primary key, row by row) whose non-NULL values in `from` are missing or NULL in `to`. */
+/**
+ * Whether the values of a column that is gone were carried into a column the step added
+ * (a rename done as add, copy, drop): that column holds a value in every row the old one did.
+ */
+function carried(before: TableValues, after: TableValues, match: Int32Array, lengths: Int32Array): boolean {
+  return after.columns.some((column, j) => {
+    if (before.columns.includes(column)) return false;
+    const now = after.lengths[j]!;
+    for (let row = 0; row < lengths.length; row++) if (lengths[row] !== NULL_LENGTH && match[row]! >= 0 && now[match[row]!] === NULL_LENGTH) return false;
+    return true;
+  });
+}
+
+/**
+ * Columns (by primary key, row by row) whose non-NULL values in `from` are missing or NULL
+ * in `to`, but for a column gone whose values a new column carries.
+ */
 export function vanished(from: TableValues[], to: TableValues[]): { table: string; column: string; rows: number; gone: boolean }[] {
   const found: { table: string; column: string; rows: number; gone: boolean }[] = [];
   for (const before of from) {
@@ -119,7 +135,8 @@ export function vanished(from: TableValues[], to: TableValues[]): { table: strin
       }
     });
     counts.forEach((rows, i) => {
-      if (rows > 0) found.push({ table: before.table, column: before.columns[i]!, rows, gone: at[i]! < 0 });
+      const gone = at[i]! < 0;
+      if (rows > 0 && !(gone && carried(before, after, match, before.lengths[i]!))) found.push({ table: before.table, column: before.columns[i]!, rows, gone });
     });
   }
   return found;
