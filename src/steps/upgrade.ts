@@ -19,10 +19,11 @@ export const upgrade: Step<CycleContext> = {
       await runTool(ctx, alembic(shown(ctx, ctx.trip.baseIni), 'upgrade', 'head'), io, 'the upgrade');
     } catch (error) {
       // A server refuses a narrowed column over longer values; naming the rows says more than its error.
-      if (error instanceof DevdbError && TOO_LONG.test(`${error.message}\n${error.detail ?? ''}`)) failOnTruncation(ctx.trip, ctx.trip.modelSchema!, error.detail ?? error.message);
+      if (error instanceof DevdbError && TOO_LONG.test(`${error.message}\n${error.detail ?? ''}`)) failOnTruncation(ctx.trip, 'before', ctx.trip.modelSchema!, error.detail ?? error.message);
       throw error;
     }
     await compareWithModels(ctx, CHECK);
-    failOnTruncation(ctx.trip, await inspect(ctx.trip.baseDb));
+    // SQLite keeps what does not fit; what the migration itself shortened does.
+    failOnTruncation(ctx.trip, 'upgrade', await inspect(ctx.trip.baseDb));
   },
 };

@@ -82,10 +82,11 @@ describe('data proofs on a plain Alembic project', () => {
   });
 
   it('narrowing String(200) to String(10) over a 21-character note fails on SQLite, naming the row', async () => {
-    const { run } = project('    body = Column(String(10))\n', {
+    const narrowed = {
       upgrade: "with op.batch_alter_table('notes') as batch_op:\n    batch_op.alter_column('body', existing_type=sa.String(length=200), type_=sa.String(length=10))",
       downgrade: "with op.batch_alter_table('notes') as batch_op:\n    batch_op.alter_column('body', existing_type=sa.String(length=10), type_=sa.String(length=200))",
-    });
+    };
+    const { run, write } = project('    body = Column(String(10))\n', narrowed);
     const result = await run('verify', '--json');
     expect(result.exitCode, result.stdout).toBe(1);
     const report = JSON.parse(result.stdout);
@@ -94,7 +95,14 @@ describe('data proofs on a plain Alembic project', () => {
     expect(report.values.truncated).toEqual([expect.objectContaining({ table: 'notes', column: 'body', declared: 10, count: 3 })]);
     expect(report.values.truncated[0].rows.map((r: { length: number }) => r.length)).toEqual([200, 200, 21]);
     expect(report.values.truncated[0].rows[2]).toEqual({ key: '1', length: 21 });
-    expect(report.error.message).toMatch(/^The upgrade narrows notes\.body to VARCHAR\(10\), and 3 rows hold a longer value \(primary key \d+ \(200 characters\), \d+ \(200 characters\), 1 \(21 characters\)\); keep the length at least 200/);
+    expect(report.error.message).toMatch(/^The upgrade narrows notes\.body to VARCHAR\(10\), and 3 rows hold a longer value \(primary key \d+ \(200 characters\), \d+ \(200 characters\), 1 \(21 characters\)\); keep the column at least 200 characters long/);
+    expect(report.error.message).toContain('op.execute("UPDATE notes SET body = substr(body, 1, 10) WHERE length(body) > 10")');
+
+    // The fix, pasted into the upgrade as suggested, passes.
+    write({ ...narrowed, upgrade: `op.execute("UPDATE notes SET body = substr(body, 1, 10) WHERE length(body) > 10")\n${narrowed.upgrade}` });
+    const fixed = await run('verify', '--json');
+    expect(fixed.exitCode, fixed.stdout).toBe(0);
+    expect(JSON.parse(fixed.stdout).values.truncated).toEqual([]);
   });
 
   it('dropping a column that holds data fails, passes with --accept-data-loss, and an allow-data-loss marker passes it and reports the marker that matches nothing', async () => {

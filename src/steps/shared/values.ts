@@ -62,9 +62,9 @@ const shownKey = (key: RowKey, parts: number): string => (parts === 1 ? String(k
 const LENGTH = /char[\w ]*\(\s*(\d+)\s*\)/i;
 
 /**
- * Values taken before the upgrade that do not fit the length `schema` declares for
- * their column, for the columns whose declared type the migration changed (SQLite keeps
- * an over-long value, the servers refuse or cut it: the same answer on every engine).
+ * Values that do not fit the length `schema` declares for their column, for the columns
+ * whose declared type the migration changed from `beforeSchema` (SQLite keeps an
+ * over-long value, the servers refuse or cut it: the same answer on every engine).
  */
 export function truncations(before: TableValues[], beforeSchema: Schema, schema: Schema): Truncation[] {
   const found: Truncation[] = [];
@@ -88,16 +88,16 @@ export function truncations(before: TableValues[], beforeSchema: Schema, schema:
   return found;
 }
 
-/** Fails when the values taken before the upgrade do not all fit `schema`. */
-export function failOnTruncation(trip: RoundTrip, schema: Schema, detail?: string): void {
-  const before = trip.values.taken.before;
-  if (!before || !trip.beforeSchema) return;
-  trip.values.truncated = truncations(before, trip.beforeSchema, schema);
+/** Fails when the values taken at `moment` do not all fit `schema`. */
+export function failOnTruncation(trip: RoundTrip, moment: Moment, schema: Schema, detail?: string): void {
+  const values = trip.values.taken[moment];
+  if (!values || !trip.beforeSchema) return;
+  trip.values.truncated = truncations(values, trip.beforeSchema, schema);
   const [first] = trip.values.truncated;
   if (!first) return;
   const rows = first.rows.map((r) => `${r.key} (${r.length} characters)`).join(', ');
   throw failure(
-    `The upgrade narrows ${first.table}.${first.column} to ${first.type}, and ${first.count} row${first.count > 1 ? 's hold' : ' holds'} a longer value (primary key ${rows})${trip.values.truncated.length > 1 ? `, and ${trip.values.truncated.length - 1} more column${trip.values.truncated.length > 2 ? 's' : ''}` : ''}; keep the length at least ${first.rows[0]!.length}, or shorten those values in the migration before narrowing the column.`,
+    `The upgrade narrows ${first.table}.${first.column} to ${first.type}, and ${first.count} row${first.count > 1 ? 's hold' : ' holds'} a longer value (primary key ${rows})${trip.values.truncated.length > 1 ? `, and ${trip.values.truncated.length - 1} more column${trip.values.truncated.length > 2 ? 's' : ''}` : ''}; keep the column at least ${first.rows[0]!.length} characters long (the longest value there, devdb's boundary rows included), or shorten the values first in the migration: op.execute("UPDATE ${first.table} SET ${first.column} = substr(${first.column}, 1, ${first.declared}) WHERE length(${first.column}) > ${first.declared}").`,
     detail,
   );
 }
