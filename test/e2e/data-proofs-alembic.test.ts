@@ -122,6 +122,23 @@ describe('data proofs on a plain Alembic project', () => {
     expect(report.values.downgradeLost).toEqual([expect.objectContaining({ table: 'notes', column: 'body' })]);
   });
 
+  it('dropping a table that holds rows fails, and passes with the table named in an allow-data-loss marker', async () => {
+    const dropNotes = {
+      upgrade: "op.drop_table('notes')",
+      downgrade:
+        "op.create_table('notes', sa.Column('id', sa.Integer(), nullable=False), sa.Column('user_id', sa.Integer(), nullable=False), sa.Column('body', sa.String(length=200), nullable=True), sa.ForeignKeyConstraint(['user_id'], ['users.id']), sa.PrimaryKeyConstraint('id'))",
+    };
+    const { root, run, write } = project('    body = Column(String(200))\n', dropNotes);
+    const models = path.join(root, 'app', 'models.py');
+    fs.writeFileSync(models, fs.readFileSync(models, 'utf8').replace(/\n\nclass Note[\s\S]*$/, '\n'));
+    const failed = JSON.parse((await run('verify', '--json')).stdout);
+    expect(failed.error.message).toMatch(/^The upgrade loses data: table notes is dropped with 5 rows; keep the data .*"# devdb: allow data-loss notes"/);
+    write({ ...dropNotes, head: '# devdb: allow data-loss notes\n' });
+    const marked = await run('verify', '--json');
+    expect(marked.exitCode, marked.stdout).toBe(0);
+    expect(JSON.parse(marked.stdout).values.lost).toEqual([{ step: 'upgrade', table: 'notes', column: null, rows: 5, renamedTo: null, allowed: true }]);
+  });
+
   it("applies the project's .sql seed or Python seeder to the base before the proof, and a seed that cannot be applied is a usage error", async () => {
     const { root, run } = project('    body = Column(String(200))\n    title = Column(String(80), nullable=True)\n', ADD_TITLE);
     fs.mkdirSync(path.join(root, 'fixtures'));
