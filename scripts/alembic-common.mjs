@@ -2,6 +2,7 @@
 // scripts/alembic-layouts.mjs): their small models, and the virtualenv with Alembic and
 // SQLAlchemy, made once and kept in the testbed cache (DEVDB_TESTBED_CACHE, default
 // ~/.cache/devdb-testbed).
+import crypto from 'node:crypto';
 import os from 'node:os';
 import path from 'node:path';
 import { execa } from 'execa';
@@ -58,4 +59,43 @@ export async function sharedVenv() {
       await fs.remove(lock);
     }
   }
+}
+
+/**
+ * Makes `root` a copy of a template project built once by `script` (its own source and
+ * this file's are the template's key), instead of running `alembic init`, autogenerate,
+ * upgrade and git again: the suite makes some forty of these. Every path in the project
+ * is relative (%(here)s) except project.json, which is rewritten. False when `root`
+ * already has content or DEVDB_ALEMBIC_TEMPLATE=off: the caller builds it itself.
+ */
+export async function fromTemplate(script, root, args = []) {
+  if (process.env.DEVDB_ALEMBIC_TEMPLATE === 'off' || (await fs.pathExists(root))) return false;
+  const sources = await Promise.all([script, new URL(import.meta.url).pathname].map((file) => fs.readFile(file, 'utf8')));
+  const key = crypto.createHash('sha256').update(JSON.stringify([sources, args])).digest('hex').slice(0, 16);
+  const template = path.join(cacheDir(), 'alembic-templates', key, 'project');
+  const info = path.join(template, 'project.json');
+  const lock = `${path.dirname(template)}.lock`;
+  await fs.ensureDir(path.dirname(lock));
+  while (!(await fs.pathExists(info))) {
+    try {
+      await fs.mkdir(lock);
+    } catch {
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      continue;
+    }
+    try {
+      if (!(await fs.pathExists(info))) {
+        await fs.remove(template);
+        await execa('node', [script, ...args, template], { env: { DEVDB_ALEMBIC_TEMPLATE: 'off' }, timeout: 600_000 });
+      }
+    } finally {
+      await fs.remove(lock);
+    }
+  }
+  await fs.ensureDir(path.dirname(root));
+  await execa('cp', ['-a', template, root]);
+  const project = await fs.readJson(info);
+  const moved = Object.fromEntries(Object.entries(project).map(([name, value]) => [name, typeof value === 'string' ? value.split(template).join(root) : value]));
+  await fs.writeJson(path.join(root, 'project.json'), moved, { spaces: 2 });
+  return true;
 }

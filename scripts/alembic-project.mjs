@@ -10,7 +10,8 @@
 import path from 'node:path';
 import { execa } from 'execa';
 import fs from 'fs-extra';
-import { MODELS, sharedVenv } from './alembic-common.mjs';
+import { fileURLToPath } from 'node:url';
+import { fromTemplate, MODELS, sharedVenv } from './alembic-common.mjs';
 
 
 async function main() {
@@ -23,6 +24,10 @@ async function main() {
   const info = path.join(root, 'project.json');
   if (await fs.pathExists(info)) {
     console.log(`alembic project: ${root} is ready`);
+    return;
+  }
+  if (await fromTemplate(fileURLToPath(import.meta.url), root)) {
+    console.log(`alembic project: ${root} is ready (a copy of the template)`);
     return;
   }
   const venv = await sharedVenv();

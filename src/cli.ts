@@ -11,7 +11,9 @@ import type { CleanOptions } from './commands/clean.js';
 import type { CycleOptions } from './commands/cycle.js';
 import type { HookInstallOptions } from './commands/hook.js';
 import type { InitOptions } from './commands/init.js';
+import type { GraphOptions } from './commands/graph.js';
 import type { ResetOptions } from './commands/reset.js';
+import type { StatusOptions } from './commands/status.js';
 import type { VerifyOptions } from './commands/verify.js';
 import type { Outcome } from './report/output.js';
 
@@ -176,6 +178,7 @@ withCommon(
     .addOption(new Option('--engine <name>', 'the engine to prove it on; "all" proves it on every configured engine, side by side').choices([...ENGINE_NAMES, 'all']))
     .option('--edit', 'open $VISUAL/$EDITOR on the draft before testing it')
     .option('--accept-data-loss', 'let the upgrade drop columns and tables that hold data (else it needs a "# devdb: allow data-loss TABLE[.COLUMN]" marker)')
+    .option('--strict', 'an irreversible downgrade (raise NotImplementedError) fails instead of being skipped')
     .option('--dry-run', 'print the steps and commands, change nothing'),
 ).action(async (options: CycleOptions & Waits) => {
   await execute(options, async () => (await import('./commands/cycle.js')).cycle(options), options.dryRun ? undefined : { lock: 'cycle', wait: options.wait, timeout: options.timeout });
@@ -186,6 +189,10 @@ withCommon(
     .description('prove the newest migration up, down and up against the models again, after editing it by hand')
     .addOption(new Option('--base <source>', 'start from the committed code instead of the development database or its snapshot').choices(['dev', 'vcs']))
     .addOption(new Option('--engine <name>', 'the engine to prove it on; "all" proves it on every configured engine, side by side').choices([...ENGINE_NAMES, 'all']))
+    .option('--all', 'walk the whole history: every revision upgraded, downgraded one step and upgraded again')
+    .option('--from <revision>', 'with --all: start the walk at this revision')
+    .option('--to <revision>', 'with --all: end the walk at this revision')
+    .option('--strict', 'an irreversible downgrade (raise NotImplementedError) fails instead of being skipped')
     .option('--accept-data-loss', 'let the upgrade drop columns and tables that hold data (else it needs a "# devdb: allow data-loss TABLE[.COLUMN]" marker)'),
 ).action(async (options: VerifyOptions & Waits) => {
   await execute(options, async () => (await import('./commands/verify.js')).verify(options), { lock: 'verify', wait: options.wait, timeout: options.timeout });
@@ -223,6 +230,23 @@ withCommon(
     .option('--verify', 'also prove the new migration up, down and up (devdb verify)'),
 ).action(async (options: CheckOptions & Waits) => {
   await execute(options, async () => (await import('./commands/check.js')).check(options), options.verify ? { lock: 'check --verify', wait: options.wait, timeout: options.timeout } : undefined);
+});
+
+withCommon(
+  withWait(program.command('status'))
+    .description("where am I: the development database's revision against the migrations, the draft, drift from the models, snapshots, the hook, and what to do next")
+    .option('--drift', 'build the model database (as reset does) and compare it with the development database'),
+).action(async (options: StatusOptions & Waits) => {
+  await execute(options, async () => (await import('./commands/status.js')).status(options), options.drift ? { lock: 'status --drift', wait: options.wait, timeout: options.timeout } : undefined);
+});
+
+withCommon(
+  program
+    .command('graph')
+    .description('draw the revision graph: heads, branches and merges, the development database and the draft marked')
+    .addOption(new Option('--format <format>', 'text for the terminal, mermaid for a README or pull request, dot for Graphviz').choices(['text', 'mermaid', 'dot']).default('text')),
+).action(async (options: GraphOptions) => {
+  await execute(options, async () => (await import('./commands/graph.js')).graph(options));
 });
 
 const hook = program.command('hook').description("install, remove or show devdb's pre-commit hook (git pre-commit, Mercurial pretxncommit)");

@@ -56,7 +56,7 @@ export interface Context {
   secrets: string[];
   verbose: boolean;
   /** --accept-data-loss: data an upgrade drops is reported, not a failure. */
-  acceptDataLoss: boolean;
+  acceptDataLoss?: boolean;
 }
 
 export const PASSWORD_ENV = 'DEVDB_ADMIN_PASSWORD';

@@ -58,6 +58,11 @@ def take_protocol():
     return os.fdopen(requests, "rb"), replies
 
 
+# The pseudo-tool that runs one of devdb's own scripts (templates/*.py) as __main__,
+# so reading the revisions costs no Python start and no second import of Alembic.
+PYTHON_FILE = "devdb:python-file"
+
+
 def write_all(fd, data):
     while data:
         data = data[os.write(fd, data):]
@@ -133,6 +138,11 @@ def native(text):
 def run(message):
     # Set first: some tools read sys.argv[0] when imported (kallithea-cli keeps its own path).
     sys.argv = [native(a) for a in [message["path"]] + list(message["args"])]
+    if message["tool"] == PYTHON_FILE:
+        import runpy
+
+        runpy.run_path(message["path"], run_name="__main__")
+        return
     main = group_for(message["tool"], message["args"]) or entry_point(message["tool"])
     try:
         main()

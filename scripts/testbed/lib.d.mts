@@ -57,7 +57,7 @@ export declare function defaultCacheDir(env?: NodeJS.ProcessEnv): string;
 /** Builds, finishes or just confirms the testbed at dir; resolves to its testbed.json. */
 export declare function buildTestbed(
   dir: string,
-  opts?: { quiet?: boolean; out?: NodeJS.WritableStream; cacheDir?: string },
+  opts?: { quiet?: boolean; out?: NodeJS.WritableStream; cacheDir?: string; /** false: build step by step, never clone the cache's template. */ template?: boolean },
 ): Promise<Testbed>;
 
 /** The CLI (scripts/testbed.mjs); resolves to the exit code. */

@@ -16,6 +16,8 @@
 //                                             Kallithea; <key> hashes
 //                                             requirements, constraints, Python
 //   CACHE/cache.lock                          flock()ed while the cache is built
+//   CACHE/templates/<key>/testbed             a testbed built step by step, which
+//                                             new testbeds copy (clone.mjs)
 // See docs/testbed.md.
 
 import crypto from 'node:crypto';
@@ -25,6 +27,8 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 
 import { execa } from 'execa';
 import fs from 'fs-extra';
+
+import { cloneable, cloneTestbed } from './clone.mjs';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const FILES = {
@@ -547,6 +551,37 @@ async function completeTestbed(L, keys) {
   return tb;
 }
 
+/** Whether a build has begun at L.dir: only an untouched directory is cloned, a half-made one is finished. */
+async function madeAny(L) {
+  for (const p of [L.root, L.venv, L.repos, L.json]) if (await exists(p)) return true;
+  return false;
+}
+
+/**
+ * The template testbed the clones of this cache copy (scripts/testbed/clone.mjs),
+ * built the ordinary way the first time; its key hashes every input of a build.
+ */
+async function ensureTemplate(ctx, py, L, keys) {
+  const recipe = await Promise.all([fileURLToPath(import.meta.url), FILES.gitignore, FILES.shim, FILES.shimPth, FILES.helper].map((f) => fs.readFile(f, 'utf8')));
+  const key = sha256(JSON.stringify({ recipe, depsKey: keys.depsKey, admin: ADMIN, sdist: SDIST_SHA256 })).slice(0, 16);
+  const dir = path.join(L.cacheDir, 'templates', key, 'testbed');
+  const built = async () => {
+    const tb = await readJson(path.join(dir, 'testbed.json'));
+    return tb && tb.schema === SCHEMA && tb.dir === dir ? tb : null;
+  };
+  const ready = await built();
+  if (ready) return { dir, tb: ready };
+  return ctx.withLock(py.executable, path.join(L.cacheDir, 'templates', `${key}.lock`), `the template testbed ${key}`, async () => {
+    const meanwhile = await built();
+    if (meanwhile) return { dir, tb: meanwhile };
+    const t = Date.now();
+    await fs.remove(dir);
+    const tb = await buildTestbed(dir, { quiet: true, cacheDir: L.cacheDir, template: false });
+    ctx.say(`template: built the template testbed ${key} (its log is ${path.join(dir, 'testbed.log')})`, Date.now() - t);
+    return { dir, tb };
+  });
+}
+
 /**
  * Builds (or finishes, or just confirms) the testbed at dir and returns the
  * contents of its testbed.json.
@@ -580,6 +615,14 @@ export async function buildTestbed(dirArg, opts = {}) {
 
     let t = Date.now();
     if (!(await ensureCache(ctx, py, L, keys))) ctx.say(`cache: deps virtualenv ${keys.depsKey} reused`, Date.now() - t);
+
+    if (opts.template !== false && process.env.DEVDB_TESTBED_TEMPLATE !== 'off' && cloneable(dir) && !(await madeAny(L))) {
+      t = Date.now();
+      const { dir: template, tb: source } = await ensureTemplate(ctx, py, L, keys);
+      const tb = await cloneTestbed(ctx, L, keys, template, source, TestbedError);
+      ctx.say(`clone: copied the template testbed ${path.basename(path.dirname(template))} and moved its paths`, Date.now() - t);
+      return writeTestbedJson(L.json, tb);
+    }
 
     // The source tree, the venv (minus Kallithea) and the sample repos are independent.
     t = Date.now();

@@ -26,7 +26,7 @@ export interface CycleOptions extends GlobalOptions, CycleChoices {
 export async function cycle(options: CycleOptions): Promise<Outcome> {
   const context = await loadContext({ ...options, engine: options.engine === 'all' ? undefined : options.engine }, { needPassword: !options.dryRun });
   const engines = enginesFor(context, options.engine);
-  const ctx = cycleContext(context, options.base);
+  const ctx = cycleContext(context, options.base, options.strict);
   if (options.dryRun) {
     const plans = await planSteps(cycleSteps(options), ctx);
     return {

@@ -122,7 +122,7 @@ function assertNotThrowaway(root: string, config: DevdbConfig): void {
 async function loadsScripts(root: string, python: string, devIni: string): Promise<void> {
   const ini = path.resolve(root, devIni);
   const show = (file: string): string => path.relative(root, file) || '.';
-  await readRevisions(python, ini, path.dirname(ini), show);
+  await readRevisions(python, ini, path.dirname(ini), show, true);
 }
 
 /**

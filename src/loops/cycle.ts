@@ -23,6 +23,7 @@ export interface CycleChoices {
   upgradeFirst?: boolean;
   base?: 'dev' | 'vcs';
   edit?: boolean;
+  strict?: boolean;
 }
 
 /** Steps 1, 5 and 6 of the loop: replace the previous draft, check the development database, build the base and the models, autogenerate. */
@@ -73,7 +74,7 @@ export function cycleLoop(ctx: CycleContext, engines: EngineName[], options: Cyc
   const provedHome = (): boolean => !home.error && drafted();
   const others = engines.slice(1).map((engine) => {
     const run = new EngineRun(async () => {
-      const other = cycleContext(await load(engine), options.base === 'vcs' ? 'vcs' : undefined);
+      const other = cycleContext(await load(engine), options.base === 'vcs' ? 'vcs' : undefined, options.strict);
       other.trip.migration = ctx.trip.migration;
       return other;
     });

@@ -49,8 +49,8 @@ export function enginesFor(ctx: Context, asked: EngineName | 'all' | undefined):
 }
 
 /** A round-trip context; the base comes from the development database only when it lives on the same engine. */
-export function cycleContext(context: Context, base: 'dev' | 'vcs' | undefined): CycleContext {
-  const ctx: CycleContext = { ...context, trip: newRoundTrip(context) };
+export function cycleContext(context: Context, base: 'dev' | 'vcs' | undefined, strict = false): CycleContext {
+  const ctx: CycleContext = { ...context, trip: { ...newRoundTrip(context), strict } };
   if (base === 'dev' && ctx.devDb.engine !== ctx.engine) {
     throw usageError(`--base dev needs the development database on ${ctx.engine}, and it is on ${ctx.devDb.engine}; use --base vcs (the default there) to build the base from the committed code.`);
   }

@@ -8,6 +8,7 @@ import { cycleContext, dropEngineWork, enginesFor, openEngine, proveOn, proveSte
 export interface VerifyOptions extends GlobalOptions {
   base?: 'dev' | 'vcs';
   engine?: EngineName | 'all';
+  strict?: boolean;
 }
 
 /**
@@ -16,9 +17,9 @@ export interface VerifyOptions extends GlobalOptions {
  * engine that fails does not stop the next. Each engine's context is made when the
  * loop reaches it, and its databases are dropped when its part ends.
  */
-export function verifyLoop(first: Context, engines: EngineName[], base: 'dev' | 'vcs' | undefined, load: (engine: EngineName) => Promise<Context>): { nodes: Node[]; runs: EngineRun<CycleContext>[] } {
+export function verifyLoop(first: Context, engines: EngineName[], base: 'dev' | 'vcs' | undefined, load: (engine: EngineName) => Promise<Context>, strict = false): { nodes: Node[]; runs: EngineRun<CycleContext>[] } {
   const several = engines.length > 1;
-  const lanes = engines.map((engine) => ({ engine, run: new EngineRun(engine === first.engine ? cycleContext(first, base) : async () => cycleContext(await load(engine), base)) }));
+  const lanes = engines.map((engine) => ({ engine, run: new EngineRun(engine === first.engine ? cycleContext(first, base, strict) : async () => cycleContext(await load(engine), base, strict)) }));
   const nodes = lanes.flatMap(({ engine, run }): Node[] => [
     openEngine(engine, run),
     { group: `Find the newest migration${several ? ` for ${engine}` : ''}`, run, steps: [findNewest] },
@@ -31,7 +32,7 @@ export function verifyLoop(first: Context, engines: EngineName[], base: 'dev' | 
 /** Proves the newest migration on the engines asked for (verify, and check --verify): the engines' runs, for the report. */
 export async function verifyNewest(options: VerifyOptions): Promise<EngineRun<CycleContext>[]> {
   const first = await loadContext({ ...options, engine: options.engine === 'all' ? undefined : options.engine }, { needPassword: true });
-  const { nodes, runs } = verifyLoop(first, enginesFor(first, options.engine), options.base, (engine) => loadContext({ ...options, engine }, { needPassword: true }));
+  const { nodes, runs } = verifyLoop(first, enginesFor(first, options.engine), options.base, (engine) => loadContext({ ...options, engine }, { needPassword: true }), options.strict);
   await runLoop(nodes, { json: options.json ?? false, verbose: first.verbose });
   return runs;
 }

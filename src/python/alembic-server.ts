@@ -24,6 +24,15 @@ export const IN_PROCESS_TOOLS: ReadonlySet<string> = new Set(['alembic', ...PRES
 
 type Request = { tool: string; path: string; args: string[] };
 
+/** How long a request may run before devdb kills the helper, and the sentence it then fails with. */
+export interface Deadline {
+  ms: number;
+  message: string;
+}
+
+/** The helper's pseudo-tool that runs one of devdb's own scripts as __main__ (templates/alembic_server.py's PYTHON_FILE). */
+export const PYTHON_FILE = 'devdb:python-file';
+
 /** The command being run: done once both its exit code (fd 3) and its end marker (the output pipe) have arrived. */
 interface Running {
   request: Request;
@@ -62,6 +71,8 @@ class AlembicServer {
   private stoppedBy: NodeJS.Signals | undefined;
   /** Why the helper is gone, once it is. */
   private readonly exited: Promise<string>;
+  /** The sentence for a request devdb killed the helper over, past its deadline. */
+  private overdue: string | undefined;
 
   constructor(
     execa: typeof import('execa').execa,
@@ -154,7 +165,9 @@ class AlembicServer {
     const running = this.running;
     this.running = undefined;
     running?.reject(
-      this.stoppedBy
+      this.overdue
+        ? new DevdbError(this.overdue, { exitCode: EXIT.failed, detail: [...running.lines, ...this.tail].slice(-TAIL).join('\n') })
+        : this.stoppedBy
         ? new DevdbError(`devdb stopped its helper (${this.stoppedBy}) while it was running "${running.shown}".`, { exitCode: EXIT.interrupted })
         : new DevdbError(
             `devdb's helper (${this.python}${this.version ? `, Python ${this.version}` : ''}) died while running "${running.shown}": ${this.gone}; a migration or a tool it runs ended the process (os._exit, a signal, a crash in C code): fix that and run again.`,
@@ -179,8 +192,11 @@ class AlembicServer {
     if (gone !== undefined) throw this.startFailure(gone);
   }
 
-  /** Runs one request; resolves to its exit code and the lines it printed, with `secrets` (and earlier requests' secrets) as ***. */
-  run(request: Request, shown: string, secrets: readonly string[], onLine: (line: string) => void): Promise<{ exitCode: number; lines: string[] }> {
+  /**
+   * Runs one request; resolves to its exit code and the lines it printed, with `secrets` (and earlier requests' secrets) as ***.
+   * Past `deadline.ms` the helper is killed and the request fails with `deadline.message`.
+   */
+  run(request: Request, shown: string, secrets: readonly string[], onLine: (line: string) => void, deadline?: Deadline): Promise<{ exitCode: number; lines: string[] }> {
     for (const secret of secrets) if (secret) this.secrets.add(secret);
     const task = this.queue.then(async () => {
       await this.ready();
@@ -189,7 +205,9 @@ class AlembicServer {
       }
       const end = `\u0000devdb-end-${randomBytes(8).toString('hex')}`;
       return new Promise<{ exitCode: number; lines: string[] }>((resolve, reject) => {
-        this.running = { request, shown, end, lines: [], onLine, ended: false, resolve, reject };
+        const timer = deadline && setTimeout(() => ((this.overdue = deadline.message), this.child.kill('SIGKILL')), deadline.ms);
+        const done = <T>(settle: (value: T) => void) => (value: T) => (clearTimeout(timer), settle(value));
+        this.running = { request, shown, end, lines: [], onLine, ended: false, resolve: done(resolve), reject: done(reject) };
         this.child.stdin.write(`${JSON.stringify({ ...request, end })}\n`);
       });
     });
@@ -234,9 +252,9 @@ async function serverFor(python: string, cwd: string): Promise<AlembicServer> {
  * Runs `TOOL ARGS` (a console script of the Python environment, see IN_PROCESS_TOOLS)
  * in the shared helper; every line it prints is redacted before anyone sees it.
  */
-export async function runInProcess(python: string, cwd: string, tool: { name: string; path: string }, args: string[], secrets: readonly string[], onLine?: (line: string) => void) {
+export async function runInProcess(python: string, cwd: string, tool: { name: string; path: string }, args: string[], secrets: readonly string[], onLine?: (line: string) => void, deadline?: Deadline) {
   const shown = redact(formatCommand({ tool: tool.name, args, secrets: [...secrets] }), secrets);
-  return (await serverFor(python, cwd)).run({ tool: tool.name, path: tool.path, args }, shown, secrets, (line) => onLine?.(line));
+  return (await serverFor(python, cwd)).run({ tool: tool.name, path: tool.path, args }, shown, secrets, (line) => onLine?.(line), deadline);
 }
 
 /** Runs an alembic command through the shared helper for this Python and folder. */

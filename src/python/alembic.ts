@@ -26,12 +26,15 @@ export interface AlembicScripts {
 
 type ReaderOutput = { error: string; config: boolean } | { heads: string[]; revisions: { revision: string; down_revisions: string[]; path: string }[] };
 
-/**
- * Reads the revisions through `ini` with Alembic's own ScriptDirectory, run from `cwd`
- * (where Alembic runs for this project), so no revision id is ever misparsed. A project
- * whose scripts Alembic cannot load is an error that quotes Alembic's reason.
- */
-export async function readRevisions(python: string, ini: string, cwd: string, show: (file: string) => string = (file) => file): Promise<AlembicScripts> {
+/** What the reader printed last, and how it ended. */
+interface ReaderRun {
+  exitCode: number;
+  last: string;
+  detail: string;
+}
+
+/** The reader as a Python of its own, for init, which must work before devdb's helper can. */
+async function readAlone(python: string, ini: string, cwd: string, deadline: string): Promise<ReaderRun> {
   const { execa } = await import('execa');
   const child = execa(python, [READER, ini], { cwd, reject: false, stdin: 'ignore', env: PYTHON_ENV, timeout: DEADLINE_MS });
   trackChild(child);
@@ -39,16 +42,33 @@ export async function readRevisions(python: string, ini: string, cwd: string, sh
   if ((result as { code?: string }).code === 'ENOENT') {
     throw usageError(`${python} could not be started (not found); set "python" in devdb.json to the project's Python.`);
   }
-  if (result.timedOut) {
-    throw new DevdbError(`Alembic did not finish loading the migration scripts of ${show(ini)} within ${DEADLINE_MS / 1000} s; check that importing them does not wait on something.`, { exitCode: EXIT.failed });
-  }
+  if (result.timedOut) throw new DevdbError(deadline, { exitCode: EXIT.failed });
+  return { exitCode: result.exitCode ?? -1, last: String(result.stdout).trim().split('\n').pop() ?? '', detail: String(result.stderr) };
+}
+
+/** The reader in the helper the round trip uses next: no Python start of its own, and Alembic is imported once. */
+async function readInHelper(python: string, ini: string, cwd: string, deadline: string): Promise<ReaderRun> {
+  const { runInProcess, PYTHON_FILE } = await import('./alembic-server.js');
+  const result = await runInProcess(python, cwd, { name: PYTHON_FILE, path: READER }, [ini], [], undefined, { ms: DEADLINE_MS, message: deadline });
+  return { exitCode: result.exitCode, last: result.lines.filter((line) => line.trim()).pop() ?? '', detail: result.lines.join('\n') };
+}
+
+/**
+ * Reads the revisions through `ini` with Alembic's own ScriptDirectory, run from `cwd`
+ * (where Alembic runs for this project), so no revision id is ever misparsed. A project
+ * whose scripts Alembic cannot load is an error that quotes Alembic's reason. `alone`:
+ * in a Python of its own rather than devdb's helper.
+ */
+export async function readRevisions(python: string, ini: string, cwd: string, show: (file: string) => string = (file) => file, alone = false): Promise<AlembicScripts> {
+  const deadline = `Alembic did not finish loading the migration scripts of ${show(ini)} within ${DEADLINE_MS / 1000} s; check that importing them does not wait on something.`;
+  const result = await (alone ? readAlone : readInHelper)(python, ini, cwd, deadline);
   let output: ReaderOutput;
   try {
-    output = JSON.parse(String(result.stdout).trim().split('\n').pop() ?? '') as ReaderOutput;
+    output = JSON.parse(result.last) as ReaderOutput;
   } catch {
     throw new DevdbError(`Reading the migrations of ${show(ini)} with ${python} failed (exit code ${result.exitCode}); check that Alembic is installed in that Python.`, {
       exitCode: EXIT.failed,
-      detail: String(result.stderr),
+      detail: result.detail,
     });
   }
   if ('error' in output && !output.config) {

@@ -8,7 +8,7 @@ import { shown } from '../steps/step.js';
 import type { EngineRun } from '../workflow.js';
 import { errorLines, errorReport, type Outcome } from './output.js';
 
-const MARK = { passed: pc.green('✔'), failed: pc.red('✖'), allowed: pc.yellow('≈') };
+const MARK = { passed: pc.green('✔'), failed: pc.red('✖'), allowed: pc.yellow('≈'), skipped: pc.yellow('–') };
 
 /** The final report of cycle or verify: checks, schema differences, lint findings, rows, and the error if any. */
 export function roundTripOutcome(command: 'cycle' | 'verify' | 'apply', run: EngineRun<CycleContext>, debug: boolean): Outcome {
@@ -59,9 +59,10 @@ export function roundTripOutcome(command: 'cycle' | 'verify' | 'apply', run: Eng
     lines.push('', ...errorLines(run.error, debug));
   } else if (!trip.noChange) {
     const applied = run.records.some((r) => r.id === 'apply' && r.status === 'passed');
+    const irreversible = trip.checks.some((c) => c.id === 'downgrade' && c.status === 'skipped');
     lines.push(
       '',
-      `devdb ${command}: the migration passed upgrade, downgrade and upgrade again against the models on ${ctx.engine}${applied ? `; ${describeTarget(ctx.devDb, ctx.root)} is upgraded to head (snapshot kept, see "devdb snapshot list")` : ''}.`,
+      `devdb ${command}: the migration passed ${irreversible ? 'the upgrade (its downgrade is irreversible, so downgrade and upgrade again were skipped)' : 'upgrade, downgrade and upgrade again'} against the models on ${ctx.engine}${applied ? `; ${describeTarget(ctx.devDb, ctx.root)} is upgraded to head (snapshot kept, see "devdb snapshot list")` : ''}.`,
     );
   }
   return { exitCode: error?.exitCode ?? EXIT.ok, report, summary: lines };

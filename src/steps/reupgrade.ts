@@ -10,6 +10,7 @@ export const reupgrade: Step<CycleContext> = {
   id: 'reupgrade',
   title: () => 'reupgrade: upgrade again and compare with the models',
   plan: (ctx) => [planOnBase(ctx, 'upgrade', 'head')],
+  skip: (ctx) => (ctx.trip.checks.some((c) => c.id === 'downgrade' && c.status === 'skipped') ? 'the downgrade is irreversible' : false),
   run: async (ctx, io) => {
     try {
       await runTool(ctx, alembic(shown(ctx, ctx.trip.baseIni), 'upgrade', 'head'), io, 'the second upgrade');

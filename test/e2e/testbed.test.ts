@@ -149,6 +149,15 @@ describe('testbed: npm run testbed -- <dir>', () => {
     expect(revisions(await alembic(b, 'current'))).toEqual([b.head]);
   });
 
+  it('is a clone of the cache\'s template that names only its own directory, in files and in the database', async () => {
+    expect(runA.stdout).toMatch(/^testbed: clone: copied the template testbed [0-9a-f]{16} and moved its paths/m);
+    const template = /template testbed ([0-9a-f]{16})/.exec(runA.stdout)![1]!;
+    const naming = (await execa('grep', ['-rlF', `templates/${template}`, dirA, '--exclude=testbed.log'], { reject: false })).stdout;
+    expect(naming).toBe('');
+    expect(await sql(tb, "SELECT ui_value FROM ui WHERE ui_section = 'paths'")).toEqual([[tb.repos]]);
+    expect(fs.readFileSync(path.join(tb.bin, 'alembic'), 'utf8').split('\n')[1]).toBe(`'''exec' "${tb.python}" "$0" "$@"`);
+  });
+
   it('does nothing when run again on a complete testbed', async () => {
     const jsonBefore = fs.readFileSync(path.join(dirA, 'testbed.json'), 'utf8');
     const dbBefore = fs.statSync(tb.devDb).mtimeMs;

@@ -1,4 +1,5 @@
 import path from 'node:path';
+import fs from 'fs-extra';
 import type { Context } from '../../context.js';
 import { engineFor } from '../../engines/index.js';
 import type { SeedResult } from '../../engines/engine.js';
@@ -9,6 +10,7 @@ import type { LintFinding } from '../../migration/lint.js';
 import type { MigrationScript } from '../../migration/script.js';
 import { diffSchemas, type SchemaChange } from '../../schema/diff.js';
 import type { Schema } from '../../schema/model.js';
+import { isIrreversible } from '../../migration/irreversible.js';
 import { alembic } from '../../presets/command.js';
 import { planCommand, shown } from '../step.js';
 import { newValueChecks, takeValues, type ValueChecks } from './values.js';
@@ -17,7 +19,8 @@ import { newValueChecks, takeValues, type ValueChecks } from './values.js';
 export interface Check {
   id: 'upgrade' | 'downgrade' | 'reupgrade';
   title: string;
-  status: 'passed' | 'failed' | 'allowed';
+  /** skipped: the migration declares its downgrade irreversible. */
+  status: 'passed' | 'failed' | 'allowed' | 'skipped';
   /** Differences that fail the check. */
   changes: SchemaChange[];
   /** Differences the draft makes on purpose (a column kept by a no-op downgrade). */
@@ -49,6 +52,8 @@ export interface RoundTrip {
   noChange: boolean;
   /** Server databases the run made and dropped at its end. */
   dropped: string[];
+  /** --strict: an irreversible downgrade is a failure, not a skipped proof. */
+  strict: boolean;
 }
 
 /** A context with the round trip's working state. */
@@ -72,6 +77,7 @@ export function newRoundTrip(ctx: Context): RoundTrip {
     values: newValueChecks(),
     noChange: false,
     dropped: [],
+    strict: false,
   };
 }
 
@@ -110,4 +116,10 @@ export async function compareWithModels(ctx: CycleContext, check: Pick<Check, 'i
   ctx.trip.rows[check.id] = await countRows(ctx.trip.baseDb);
   await takeValues(ctx.trip, check.id);
   recordCheck(ctx.trip, check, ctx.trip.modelSchema!, await inspect(ctx.trip.baseDb));
+}
+
+/** Whether the migration being proven declares its downgrade irreversible (downgrade() raises NotImplementedError). */
+export async function declaredIrreversible(ctx: CycleContext): Promise<boolean> {
+  const migration = ctx.trip.migration;
+  return migration !== undefined && isIrreversible(migration.script, await fs.readFile(migration.file, 'utf8'));
 }
