@@ -2,6 +2,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { alembicProject, devdb, tempDir, type AlembicProject } from '../support/devdb.js';
+import { pythonWithDrivers } from '../support/drivers.js';
+import { databasesLike, SERVERS } from '../support/servers.js';
 
 // The data proofs on the small Alembic project: values by primary key, not just rows
 // (issue 13). The development database holds a NULL and a 21-character note; each case
@@ -53,6 +55,11 @@ const ADD_TITLE = {
   downgrade: "with op.batch_alter_table('notes') as batch_op:\n    batch_op.drop_column('title')",
 };
 
+const NARROWED = {
+  upgrade: "with op.batch_alter_table('notes') as batch_op:\n    batch_op.alter_column('body', existing_type=sa.String(length=200), type_=sa.String(length=10))",
+  downgrade: "with op.batch_alter_table('notes') as batch_op:\n    batch_op.alter_column('body', existing_type=sa.String(length=10), type_=sa.String(length=200))",
+};
+
 const DROP_BODY = {
   upgrade: "with op.batch_alter_table('notes') as batch_op:\n    batch_op.drop_column('body')",
   downgrade: "op.add_column('notes', sa.Column('body', sa.String(length=200), nullable=True))",
@@ -82,10 +89,7 @@ describe('data proofs on a plain Alembic project', () => {
   });
 
   it('narrowing String(200) to String(10) over a 21-character note fails on SQLite, naming the row', async () => {
-    const narrowed = {
-      upgrade: "with op.batch_alter_table('notes') as batch_op:\n    batch_op.alter_column('body', existing_type=sa.String(length=200), type_=sa.String(length=10))",
-      downgrade: "with op.batch_alter_table('notes') as batch_op:\n    batch_op.alter_column('body', existing_type=sa.String(length=10), type_=sa.String(length=200))",
-    };
+    const narrowed = NARROWED;
     const { run, write } = project('    body = Column(String(10))\n', narrowed);
     const result = await run('verify', '--json');
     expect(result.exitCode, result.stdout).toBe(1);
@@ -104,6 +108,21 @@ describe('data proofs on a plain Alembic project', () => {
     expect(fixed.exitCode, fixed.stdout).toBe(0);
     expect(JSON.parse(fixed.stdout).values.truncated).toEqual([]);
   });
+
+  it('the same narrowing fails on PostgreSQL and MariaDB too, naming the rows rather than only the server\'s refusal, and leaves no database behind', async () => {
+    const { run } = project('    body = Column(String(10))\n', NARROWED);
+    const init = await run('init', '--yes', '--force', '--python', await pythonWithDrivers(template.python), '--server-url', SERVERS.postgres, '--server-url', SERVERS.mysql);
+    expect(init.exitCode, init.stderr).toBe(0);
+    const result = await run('verify', '--engine', 'all', '--json');
+    expect(result.exitCode, result.stdout).toBe(1);
+    const report = JSON.parse(result.stdout);
+    expect(report.engines.map((e: { engine: string; ok: boolean }) => `${e.engine}:${e.ok}`)).toEqual(['sqlite:false', 'postgres:false', 'mysql:false']);
+    for (const engine of report.engines.slice(1)) {
+      // Built from the committed code, the server bases hold devdb's rows only: the two boundary rows at 200 characters.
+      expect(engine.error.message, engine.engine).toMatch(/^The upgrade narrows notes\.body to (character varying|varchar)\(10\), and 2 rows hold a longer value \(primary key \d+ \(200 characters\), \d+ \(200 characters\)\)/);
+      for (const name of engine.dropped as string[]) expect(await databasesLike(engine.engine, name)).toEqual([]);
+    }
+  }, 120_000);
 
   it('dropping a column that holds data fails, passes with --accept-data-loss, and an allow-data-loss marker passes it and reports the marker that matches nothing', async () => {
     const unmarked = project('', DROP_BODY);
