@@ -180,6 +180,7 @@ withCommon(
     .addOption(new Option('--base <source>', 'what the migration is generated against: a copy of the development database (when on the same engine), or the committed code').choices(['dev', 'vcs']))
     .addOption(new Option('--engine <name>', 'the engine to prove it on; "all" proves it on every configured engine, side by side').choices([...ENGINE_NAMES, 'all']))
     .option('--edit', 'open $VISUAL/$EDITOR on the draft before testing it')
+    .option('--accept-data-loss', 'let the upgrade drop columns and tables that hold data (else it needs a "# devdb: allow data-loss TABLE[.COLUMN]" marker)')
     .option('--strict', 'an irreversible downgrade (raise NotImplementedError) fails instead of being skipped')
     .option('--dry-run', 'print the steps and commands, change nothing'),
 ).action(async (options: CycleOptions & Waits) => {
@@ -194,15 +195,16 @@ withCommon(
     .option('--all', 'walk the whole history: every revision upgraded, downgraded one step and upgraded again')
     .option('--from <revision>', 'with --all: start the walk at this revision')
     .option('--to <revision>', 'with --all: end the walk at this revision')
-    .option('--strict', 'an irreversible downgrade (raise NotImplementedError) fails instead of being skipped'),
+    .option('--strict', 'an irreversible downgrade (raise NotImplementedError) fails instead of being skipped')
+    .option('--accept-data-loss', 'let the upgrade drop columns and tables that hold data (else it needs a "# devdb: allow data-loss TABLE[.COLUMN]" marker)'),
 ).action(async (options: VerifyOptions & Waits) => {
   await execute(options, async () => (await import('./commands/verify.js')).verify(options), { lock: 'verify', wait: options.wait, timeout: options.timeout });
 });
 
 withCommon(
-  withWait(program.command('apply')).description(
-    'prove the newest migration (a draft fixed by hand) up, down and up against the models, then snapshot the development database and upgrade it',
-  ),
+  withWait(program.command('apply'))
+    .description('prove the newest migration (a draft fixed by hand) up, down and up against the models, then snapshot the development database and upgrade it')
+    .option('--accept-data-loss', 'let the upgrade drop columns and tables that hold data (else it needs a "# devdb: allow data-loss TABLE[.COLUMN]" marker)'),
 ).action(async (options: ApplyOptions & Waits) => {
   await execute(options, async () => (await import('./commands/apply.js')).apply(options), { lock: 'apply', wait: options.wait });
 });

@@ -21,6 +21,8 @@ export interface GlobalOptions {
   json?: boolean;
   verbose?: boolean;
   debug?: boolean;
+  /** cycle, verify, apply: an upgrade may drop columns and tables that hold data. */
+  acceptDataLoss?: boolean;
 }
 
 /** Flags of the commands that make throwaway databases: which engine to make them on. */
@@ -53,6 +55,8 @@ export interface Context {
   /** Values never to print: the admin password. */
   secrets: string[];
   verbose: boolean;
+  /** --accept-data-loss: data an upgrade drops is reported, not a failure. */
+  acceptDataLoss?: boolean;
 }
 
 export const PASSWORD_ENV = 'DEVDB_ADMIN_PASSWORD';
@@ -136,6 +140,9 @@ export async function loadContext(options: GlobalOptions & EngineOptions, { need
   }
   const throwaway = await throwawayOn(engine, config, file, root, python);
   assertThrowawayInside(root, file, config, throwaway.throwawayDb, throwawayIni, devIni);
+  if (typeof config.seed === 'string' && !(await fs.pathExists(path.resolve(root, config.seed)))) {
+    throw usageError(`The seed file ${config.seed} named by "seed" in ${file} does not exist; fix the path (relative to the project root) or remove "seed".`);
+  }
   const repos = path.resolve(root, config.repos);
   if (preset.needsAdmin && needPassword) await checkRepos(repos);
   return {
@@ -155,5 +162,6 @@ export async function loadContext(options: GlobalOptions & EngineOptions, { need
     admin: password ? { user: config.admin.user, email: config.admin.email, password } : undefined,
     secrets: password ? [password] : [],
     verbose: options.verbose ?? false,
+    acceptDataLoss: options.acceptDataLoss ?? false,
   };
 }

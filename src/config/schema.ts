@@ -58,6 +58,13 @@ export const configSchema = z
       .default('migrations')
       .describe('alembic preset: how a database is built from empty: alembic upgrade head, or create_all from target_metadata then alembic stamp head'),
     models: z.array(relativeOrAbsolutePath).min(1).optional().describe('globs of the model files devdb check watches, relative to the project root'),
+    seed: z
+      .union([
+        relativeOrAbsolutePath.refine((s) => s.toLowerCase().endsWith('.sql'), 'must be a .sql file, or {"python": "pkg.module:function"}'),
+        z.object({ python: z.string().regex(/^[A-Za-z_]\w*(\.[A-Za-z_]\w*)*:[A-Za-z_]\w*$/, 'must name a function as "pkg.module:function"') }).strict(),
+      ], { error: 'must be a .sql file, or {"python": "pkg.module:function"}' })
+      .optional()
+      .describe("the project's own rows, applied to the base before each proof: a .sql file relative to the project root, or a Python function called with a SQLAlchemy connection"),
     snapshots: z
       .object({ keep: z.number().int().min(1, 'must be at least 1').default(5) })
       .strict()

@@ -1,5 +1,6 @@
 import type { EngineName, Schema } from '../schema/model.js';
 import type { DatabaseTarget } from './url.js';
+import type { TableValues } from './values.js';
 
 /**
  * Reads one database into the neutral model, after Atlas's inspectors: every engine's
@@ -47,8 +48,12 @@ export interface Engine {
   fingerprint(target: DatabaseTarget): Promise<string[]>;
   /** Rows per user table (alembic_version excluded). */
   countRows(target: DatabaseTarget): Promise<Record<string, number>>;
+  /** Each row's values of `tables`, by primary key, column by column (values.ts); missing tables and those without a primary key are left out. */
+  values(target: DatabaseTarget, tables: string[]): Promise<TableValues[]>;
   /** Puts one row into each of `tables` that is empty, satisfying its constraints where it can. */
   seedRows(target: DatabaseTarget, tables: string[]): Promise<SeedResult[]>;
+  /** Adds boundary rows (seed-shapes.ts) to each of `tables`; what a table refused is in `skipped`. */
+  seedShapes(target: DatabaseTarget, tables: string[]): Promise<SeedResult[]>;
   /** The Alembic revisions in alembic_version; none when the table or database is missing. */
   revisions(target: DatabaseTarget): Promise<string[]>;
   /** Closes pooled connections so the process can exit (a MariaDB pool would keep it alive). */

@@ -23,7 +23,7 @@ export interface SeedDatabase {
 
 export type ExpressionParts = { identifiers: string[]; strings: string[]; numbers: number[] };
 
-const reason = (error: unknown): string => (error instanceof Error ? error.message : String(error));
+export const reason = (error: unknown): string => (error instanceof Error ? error.message : String(error));
 const lower = (name: string): string => name.toLowerCase();
 
 /** Dates, times and JSON, which SQLAlchemy's types write as these strings on every engine; undefined for other types. */
@@ -54,7 +54,7 @@ function candidates(dialect: SeedValues, column: Column, check: CheckConstraint)
 }
 
 /** Changes unfixed values in `row` until every CHECK holds; the first that cannot be satisfied is returned. */
-async function satisfyChecks(db: SeedDatabase, dialect: SeedValues, table: Table, row: Row, fixed: Set<string>): Promise<CheckConstraint | undefined> {
+export async function satisfyChecks(db: SeedDatabase, dialect: SeedValues, table: Table, row: Row, fixed: Set<string>): Promise<CheckConstraint | undefined> {
   const done: CheckConstraint[] = [];
   const allHold = async (): Promise<boolean> => {
     for (const check of done) if ((await db.holds(table, check, row)) === false) return false;
@@ -84,7 +84,7 @@ async function satisfyChecks(db: SeedDatabase, dialect: SeedValues, table: Table
 }
 
 /** Values for the foreign-key columns: an existing parent row's key, or NULL where allowed; a reason when neither. */
-async function foreignKeyValues(db: SeedDatabase, table: Table, row: Row, fixed: Set<string>): Promise<string | undefined> {
+export async function foreignKeyValues(db: SeedDatabase, table: Table, row: Row, fixed: Set<string>): Promise<string | undefined> {
   const nullable = (name: string): boolean => table.columns.find((column) => column.name === name)?.nullable ?? true;
   const parentKey = async (fk: ForeignKey, optional: boolean): Promise<(Value | undefined)[] | undefined> => {
     // A row is its own parent only when it must have one: code walking up a tree would never stop.
@@ -130,7 +130,7 @@ async function seedTable(db: SeedDatabase, dialect: SeedValues, table: Table): P
 }
 
 /** `names` and the tables they reference, parents before children (a cycle is cut where it closes). */
-function seedOrder(tables: Map<string, Table>, names: string[]): Table[] {
+export function seedOrder(tables: Map<string, Table>, names: string[]): Table[] {
   const order: Table[] = [];
   const seen = new Set<string>();
   const visit = (name: string): void => {

@@ -18,6 +18,7 @@ import { dropServerWork } from '../steps/shared/databases.js';
 import { newRoundTrip, type CycleContext } from '../steps/shared/round-trip.js';
 import type { Step } from '../steps/step.js';
 import { upgrade } from '../steps/upgrade.js';
+import { values } from '../steps/values.js';
 import type { EngineRun, Group, Hook } from '../workflow.js';
 
 /** The round trip shared by cycle, verify and apply: lint, rows, upgrade, downgrade, upgrade again, data. */
@@ -28,6 +29,7 @@ export const roundTripSteps: Step<CycleContext>[] = [
   downgrade,
   reupgrade,
   rows,
+  values,
 ];
 
 /** The round trip of a migration generated or found elsewhere, with the engine's own throwaway INI, base and model database first. */

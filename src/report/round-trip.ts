@@ -32,6 +32,8 @@ export function roundTripOutcome(command: 'cycle' | 'verify' | 'apply', run: Eng
     lint: trip.lint,
     rows: trip.rows,
     downgradeLosses: trip.downgradeLosses,
+    shapes: trip.shapes,
+    values: { lost: trip.values.lost, truncated: trip.values.truncated, downgradeLost: trip.values.downgradeLost, warnings: trip.values.warnings },
     dropped: trip.dropped,
     ...(error ? { error } : {}),
   };
@@ -49,6 +51,9 @@ export function roundTripOutcome(command: 'cycle' | 'verify' | 'apply', run: Eng
     lines.push(`${severity} ${finding.rule} (line ${finding.line}): ${finding.message}`, pc.dim(`    → ${finding.suggestion}`));
   }
   for (const loss of trip.downgradeLosses) lines.push(`the downgrade leaves ${loss.after} of ${loss.before} rows in ${loss.table}`);
+  for (const loss of trip.values.downgradeLost) lines.push(`the downgrade does not bring back ${loss.rows} value${loss.rows === 1 ? '' : 's'} of ${loss.table}.${loss.column}`);
+  for (const loss of trip.values.lost.filter((l) => l.allowed)) lines.push(pc.yellow(`data loss allowed: ${loss.column === null ? `table ${loss.table} (${loss.rows} rows)` : `${loss.table}.${loss.column} (${loss.rows} values)`}`));
+  for (const warning of trip.values.warnings) lines.push(`${pc.yellow('warning')} ${warning}`);
   if (trip.dropped.length > 0) lines.push(pc.dim(`dropped ${trip.dropped.join(', ')}`));
   if (error) {
     lines.push('', ...errorLines(run.error, debug));
@@ -81,6 +86,7 @@ const COLUMNS = [
   { id: 'downgrade', title: 'downgrade = base' },
   { id: 'reupgrade', title: 'upgrade again = models' },
   { id: 'rows', title: 'no rows lost' },
+  { id: 'values', title: 'no values lost' },
 ] as const;
 
 /** One engine's result for one row of the table: the check's status, else the step's. */

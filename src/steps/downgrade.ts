@@ -1,6 +1,7 @@
 import { alembic } from '../presets/command.js';
 import type { MigrationScript } from '../migration/script.js';
 import type { SchemaChange } from '../schema/diff.js';
+import { takeValues } from './shared/values.js';
 import { failure } from '../errors.js';
 import { countRows, declaredIrreversible, inspect, planOnBase, recordCheck, sidesOf, type CycleContext } from './shared/round-trip.js';
 import { shown, runTool, type Step } from './step.js';
@@ -32,6 +33,7 @@ export const downgrade: Step<CycleContext> = {
     const parent = ctx.trip.migration!.script.downRevision;
     await runTool(ctx, alembic(shown(ctx, ctx.trip.baseIni), 'downgrade', typeof parent === 'string' ? parent : '-1'), io, 'the downgrade');
     ctx.trip.rows.downgrade = await countRows(ctx.trip.baseDb);
+    await takeValues(ctx.trip, 'downgrade');
     recordCheck(ctx.trip, CHECK, ctx.trip.beforeSchema!, await inspect(ctx.trip.baseDb), keptOnPurpose(ctx.trip.migration!.script));
   },
 };

@@ -146,7 +146,8 @@ describe('an Alembic project laid out as real ones are', () => {
     const cycle = await run('cycle', '--json', '-m', 'notes: add title');
     expect(cycle.exitCode, cycle.stdout).toBe(0);
     const report = JSON.parse(cycle.stdout);
-    expect(report.rows.before).toMatchObject({ users: 1, notes: 1 });
+    // One plain row, and the three boundary rows of the table the migration touches.
+    expect(report.rows.before).toMatchObject({ users: 1, notes: 4 });
     expect(await query(devDb, 'select version_num from alembic_version')).toEqual([{ version_num: report.revision }]);
     expect(fs.existsSync(path.join(project.root, 'alembic.db'))).toBe(false);
     expect(fs.readFileSync(project.devIni).equals(before)).toBe(true);

@@ -21,7 +21,8 @@ describe('devdb cycle on a plain Alembic project', () => {
     expect(result.exitCode, result.stdout).toBe(0);
     const report = JSON.parse(result.stdout);
     expect(report.checks.map((c: { status: string }) => c.status)).toEqual(['passed', 'passed', 'passed']);
-    expect(report.rows.before).toMatchObject({ users: 1, notes: 1 });
+    // One plain row, and the three boundary rows of the table the migration touches.
+    expect(report.rows.before).toMatchObject({ users: 1, notes: 4 });
     expect(await query(project.devDb, 'select version_num from alembic_version')).toEqual([{ version_num: report.revision }]);
   });
 

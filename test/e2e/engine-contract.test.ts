@@ -9,6 +9,7 @@ import type { Engine } from '../../src/engines/engine.js';
 import { mysqlEngine } from '../../src/engines/mysql/engine.js';
 import { postgresEngine } from '../../src/engines/postgres/engine.js';
 import { sqliteEngine } from '../../src/engines/sqlite/engine.js';
+import { NULL_LENGTH } from '../../src/engines/values.js';
 import type { DatabaseTarget } from '../../src/engines/url.js';
 import { diffSchemas } from '../../src/schema/diff.js';
 import type { EngineName, Schema } from '../../src/schema/model.js';
@@ -361,6 +362,26 @@ describe.each([sqliteBed(), postgresBed(), mysqlBed()].map((bed) => [bed.name, b
     await engine.create(db, 'm');
     await run('types', bed.kinds);
     expect(await engine.seedRows(db, ['kinds'])).toEqual([{ table: 'kinds', inserted: 1 }]);
+    await engine.drop(db);
+  });
+
+  it("adds boundary rows to every column type SQLAlchemy uses, and reads each row's value lengths by primary key", async () => {
+    const db = target('shapes');
+    await engine.create(db, 'm');
+    await run('shapes', ...bed.inline, bed.kinds);
+    await engine.seedRows(db, ['users', 'kinds']);
+    expect(await engine.seedShapes(db, ['users', 'kinds'])).toEqual([
+      { table: 'users', inserted: 3 },
+      { table: 'kinds', inserted: 3 },
+    ]);
+    const [users] = await engine.values(db, ['users', 'nope']);
+    expect(users?.key).toEqual(['id']);
+    expect(users?.keys).toHaveLength(4);
+    const lengths = (column: string) => [...(users?.lengths[users.columns.indexOf(column)] ?? [])];
+    // The longest email VARCHAR(100) takes; the nullable score NULL in one boundary row, CHECK (age >= 18) kept.
+    expect(Math.max(...lengths('email'))).toBe(100);
+    expect(lengths('score')).toContain(NULL_LENGTH);
+    expect(await engine.countRows(db)).toMatchObject({ users: 4, kinds: 4 });
     await engine.drop(db);
   });
 

@@ -9,7 +9,7 @@ import { databasesLike, SERVERS, serverQuery } from '../support/servers.js';
 const REPO_NAME = '    repo_name = Column(Unicode(255), nullable=False, unique=True)';
 const IP_ADDR = '    ip_addr = Column(String(255), nullable=False)';
 
-/** A hand-written migration PostgreSQL and MariaDB refuse (text to integer without USING) and SQLite's batch mode runs. */
+/** A hand-written migration PostgreSQL and MariaDB refuse (text to integer without USING) and SQLite's batch mode runs, casting text to 0. */
 const CAST_MIGRATION = `"""ip map: ip_addr as an integer
 
 Revision ID: devdbcast0001
@@ -128,7 +128,7 @@ describe('the same loop on PostgreSQL and MariaDB, against a real Kallithea', ()
     }
   });
 
-  it('a migration that passes on SQLite and fails on PostgreSQL and MariaDB is caught, naming the engines', async () => {
+  it('a text-to-integer cast PostgreSQL and MariaDB refuse, and SQLite runs over the boundary rows into a UNIQUE collision, is caught, naming the engines', async () => {
     const models = path.join(tb.root, 'kallithea', 'model', 'db.py');
     fs.writeFileSync(models, fs.readFileSync(models, 'utf8').replace(IP_ADDR, '    ip_addr = Column(Integer(), nullable=False)'));
     const head = (await query<{ version_num: string }>(tb.devDb, 'select version_num from alembic_version'))[0]!.version_num;
@@ -137,10 +137,13 @@ describe('the same loop on PostgreSQL and MariaDB, against a real Kallithea', ()
     const result = await run('verify', '--engine', 'all', '--json');
     expect(result.exitCode, result.stdout).toBe(1);
     const report = JSON.parse(result.stdout);
-    expect(report.engines.map((e: { engine: string; ok: boolean }) => `${e.engine}:${e.ok}`)).toEqual(['sqlite:true', 'postgres:false', 'mysql:false']);
+    expect(report.engines.map((e: { engine: string; ok: boolean }) => `${e.engine}:${e.ok}`)).toEqual(['sqlite:false', 'postgres:false', 'mysql:false']);
+    // SQLite's batch mode casts the boundary rows' text to 0, so they collide on UNIQUE (user_id, ip_addr).
+    expect(report.engines[0].shapes).toEqual([{ table: 'user_ip_map', inserted: 3 }]);
+    expect(report.engines[0].error.message).toMatch(/the upgrade failed: .*UNIQUE constraint failed: _alembic_tmp_user_ip_map\.user_id, _alembic_tmp_user_ip_map\.ip_addr/);
     expect(report.engines[1].error.message).toMatch(/the upgrade failed: .*cannot be cast automatically to type integer/);
     const people = await run('verify', '--engine', 'all');
-    expect(people.stderr).toContain('devdb verify: the migration failed on postgres, mysql and passed on sqlite.');
+    expect(people.stderr).toContain('devdb verify: the migration failed on sqlite, postgres, mysql.');
     expect(sha256(tb.devDb)).toBe(devHash);
     expect(await databasesLike('postgres', `devdb_${tag}`)).toEqual([]);
   });

@@ -41,12 +41,12 @@ describe('the loops as one list of groups, as plain lines (no TTY) and as JSON',
     const cycle = await run('cycle', '--no-apply', '--json', '-m', 'notes: add title');
     expect(cycle.exitCode, cycle.stderr).toBe(0);
     const cycleReport = JSON.parse(cycle.stdout) as Report;
-    expect(cycleReport.steps.map((s) => s.id)).toEqual(['replace-draft', 'preflight', 'make-config', 'point-db', 'base-db', 'drop-db', 'model-db', 'autogenerate', 'lint', 'seed-rows', 'upgrade', 'downgrade', 'reupgrade', 'rows']);
+    expect(cycleReport.steps.map((s) => s.id)).toEqual(['replace-draft', 'preflight', 'make-config', 'point-db', 'base-db', 'drop-db', 'model-db', 'autogenerate', 'lint', 'seed-rows', 'upgrade', 'downgrade', 'reupgrade', 'rows', 'values']);
     expect(new Set(cycleReport.steps.map((s) => s.group)).size).toBe(2);
     const verifyJson = await run('verify', '--json');
     expect(verifyJson.exitCode, verifyJson.stderr).toBe(0);
     const verifyReport = JSON.parse(verifyJson.stdout) as Report;
-    expect(verifyReport.steps.map((s) => s.id)).toEqual(['find-newest', 'make-config', 'point-db', 'base-db', 'drop-db', 'model-db', 'lint', 'seed-rows', 'upgrade', 'downgrade', 'reupgrade', 'rows']);
+    expect(verifyReport.steps.map((s) => s.id)).toEqual(['find-newest', 'make-config', 'point-db', 'base-db', 'drop-db', 'model-db', 'lint', 'seed-rows', 'upgrade', 'downgrade', 'reupgrade', 'rows', 'values']);
     const verify = await run('verify');
     expect(verify.exitCode, verify.stderr).toBe(0);
     expectNested(verify.stdout, verifyReport);

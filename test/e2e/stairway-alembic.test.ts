@@ -1,9 +1,9 @@
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { execa } from 'execa';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { alembicProject, devdb, kallitheaTestbed, tempDir, type AlembicProject, type DevdbRun } from '../support/devdb.js';
+import { pythonWithDrivers } from '../support/drivers.js';
 import { databasesLike, SERVERS } from '../support/servers.js';
 
 // devdb verify --all, the stairway: every revision upgraded, downgraded one step and
@@ -150,29 +150,6 @@ describe('devdb verify --all on a small Alembic project', () => {
   });
 });
 
-/**
- * The chain's Python with the PostgreSQL and MariaDB drivers besides: a venv that sees the
- * shared one's packages (a .pth) plus the drivers from the wheelhouse the Kallithea testbed
- * keeps; the shared venv itself stays without drivers, as engines-errors needs it.
- */
-async function pythonWithDrivers(): Promise<string> {
-  const cache = process.env.DEVDB_TESTBED_CACHE ?? path.join(process.env.XDG_CACHE_HOME ?? path.join(os.homedir(), '.cache'), 'devdb-testbed');
-  const wheelhouse = path.join(cache, 'wheelhouse');
-  if (!fs.existsSync(wheelhouse) || !fs.readdirSync(wheelhouse).some((f) => f.startsWith('psycopg2_binary-'))) {
-    throw new Error(`${wheelhouse} has no psycopg2-binary wheel yet: the Kallithea case of this file (or node scripts/testbed.mjs DIR) fills it`);
-  }
-  const venv = path.join(tempDir('drivers'), 'venv');
-  await execa('python3', ['-m', 'venv', '--without-pip', venv]);
-  const python = path.join(venv, 'bin', 'python');
-  const purelib = async (py: string) => (await execa(py, ['-c', 'import sysconfig; print(sysconfig.get_paths()["purelib"])'])).stdout.trim();
-  const site = await purelib(python);
-  fs.writeFileSync(path.join(site, 'devdb-shared.pth'), `${await purelib(chain.python)}\n`);
-  const pip = ['-m', 'pip', 'install', '--quiet', '--disable-pip-version-check', '--no-index', '--find-links', wheelhouse, '--target', site];
-  await execa(chain.python, [...pip, 'psycopg2-binary', 'pymysql']);
-  fs.symlinkSync(alembicOf(chain), path.join(venv, 'bin', 'alembic'));
-  return python;
-}
-
 describe('devdb verify --all on the Kallithea testbed and on every engine', () => {
   it('on Kallithea it starts from the committed head downgraded as far as the downgrades go, says where and why, and walks up from there', async () => {
     const tb = await kallitheaTestbed();
@@ -187,7 +164,7 @@ describe('devdb verify --all on the Kallithea testbed and on every engine', () =
 
   it('--engine all walks the chain on SQLite, PostgreSQL and MariaDB and drops what it made on the servers', async () => {
     const { root, run } = copy();
-    const init = await run('init', '--yes', '--force', '--python', await pythonWithDrivers(), '--server-url', SERVERS.postgres, '--server-url', SERVERS.mysql);
+    const init = await run('init', '--yes', '--force', '--python', await pythonWithDrivers(chain.python), '--server-url', SERVERS.postgres, '--server-url', SERVERS.mysql);
     expect(init.exitCode, init.stderr).toBe(0);
     const result = await run('verify', '--all', '--engine', 'all', '--json');
     expect(result.exitCode, result.stdout + result.stderr).toBe(0);

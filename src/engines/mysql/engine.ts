@@ -16,6 +16,7 @@ const dialect: ServerDialect = {
   alembicVersion: "SELECT 1 FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = 'alembic_version'",
   badValue: () => false,
   values: { parts: checkParts, valueFor: (column) => serverValue(column, 0), booleans: () => [], accepts: serverAccepts },
+  text: (expression) => `CAST(${expression} AS CHAR)`,
   inspector: mysqlInspector,
   tables: tableNames,
   fingerprint: fingerprintMysql,

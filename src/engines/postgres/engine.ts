@@ -26,6 +26,7 @@ const dialect: ServerDialect = {
     booleans: (column) => (column.type.toLowerCase() === 'boolean' ? [true, false] : []),
     accepts: serverAccepts,
   },
+  text: (expression) => `(${expression})::text`,
   inspector: postgresInspector,
   tables: tableNames,
   fingerprint: fingerprintPostgres,

@@ -1,7 +1,9 @@
 import type { Engine, Inspector } from '../engine.js';
+import { seedShapes } from '../seed-shapes.js';
 import { seedSchema, type SeedDatabase, type SeedValues, type Value } from '../seed-values.js';
 import { seedStatements, type Spelling } from '../sql.js';
 import type { DatabaseTarget } from '../url.js';
+import { collect, type TableValues } from '../values.js';
 import type { ServerEngine } from '../../schema/model.js';
 import { databaseOf, type Query, type Server } from './connection.js';
 
@@ -23,6 +25,8 @@ export interface ServerDialect extends Spelling {
   inspector(query: Query): Inspector;
   /** The user tables by name, sorted: not the server's own, not Alembic's alembic_version. */
   tables(query: Query): Promise<string[]>;
+  /** A value's text, in SQL, for keys and value lengths. */
+  readonly text: (expression: string) => string;
   /** What the database holds, as parts to hash. */
   fingerprint(query: Query): Promise<string[]>;
 }
@@ -57,7 +61,7 @@ function seedDatabase(dialect: ServerDialect, query: Query): SeedDatabase {
 }
 
 /** The operations both server engines do alike. */
-export function sharedHalf(dialect: ServerDialect, reach: Reach): Pick<Engine, 'name' | 'inspect' | 'fingerprint' | 'countRows' | 'seedRows' | 'revisions'> {
+export function sharedHalf(dialect: ServerDialect, reach: Reach): Pick<Engine, 'name' | 'inspect' | 'fingerprint' | 'countRows' | 'values' | 'seedRows' | 'seedShapes' | 'revisions'> {
   const { inDatabase, exists } = reach;
   return {
     name: dialect.name,
@@ -72,9 +76,32 @@ export function sharedHalf(dialect: ServerDialect, reach: Reach): Pick<Engine, '
       return counts;
     },
 
+    async values(target, tables) {
+      const query = inDatabase(target);
+      const { quote, text } = dialect;
+      const result: TableValues[] = [];
+      // The server measures the values, so only their lengths cross the wire.
+      for (const table of (await dialect.inspector(query).inspect()).tables.filter((t) => tables.includes(t.name))) {
+        const key = table.columns.filter((c) => c.primaryKey).map((c) => c.name);
+        if (key.length === 0) continue;
+        const columns = table.columns.map((c) => c.name);
+        const select = [...key.map((k, i) => `${text(quote(k))} AS k${i}`), ...columns.map((c, i) => `char_length(${text(quote(c))}) AS l${i}`)].join(', ');
+        const rows = await query<Record<string, unknown>>(`reading "${table.name}" values`, `SELECT ${select} FROM ${quote(table.name)}`);
+        const width = key.length + columns.length;
+        const ordered = rows.map((row) => Array.from({ length: width }, (_, i) => row[i < key.length ? `k${i}` : `l${i - key.length}`]));
+        result.push(collect(table.name, key, columns, ordered, rows.length));
+      }
+      return result;
+    },
+
     async seedRows(target, tables) {
       const query = inDatabase(target);
       return seedSchema(seedDatabase(dialect, query), dialect.values, await dialect.inspector(query).inspect(), tables, databaseOf(target));
+    },
+
+    async seedShapes(target, tables) {
+      const query = inDatabase(target);
+      return seedShapes(seedDatabase(dialect, query), dialect.values, await dialect.inspector(query).inspect(), tables);
     },
 
     async revisions(target) {

@@ -4,6 +4,7 @@ import type Database from 'better-sqlite3';
 import { DevdbError, EXIT, failure, usageError } from '../../errors.js';
 import type { Column } from '../../schema/model.js';
 import type { SeedResult } from '../engine.js';
+import { seedShapes } from '../seed-shapes.js';
 import { seedSchema, temporalOrJson, type SeedDatabase, type SeedValues, type Value } from '../seed-values.js';
 import { expressionParts, quoteStandard, seedStatements } from '../sql.js';
 import type { DatabaseTarget } from '../url.js';
@@ -88,13 +89,16 @@ function seedDatabase(db: Db): SeedDatabase {
 /**
  * Gives every table in `names` (default: all user tables) at least one row, with
  * foreign keys enforced; the tables they reference are seeded first, and reported too.
+ * With `shapes`, adds the boundary rows of seed-shapes.ts to each instead.
  */
-export async function seedRows(file: string, names?: string[]): Promise<SeedResult[]> {
+export async function seedRows(file: string, names?: string[], { shapes = false } = {}): Promise<SeedResult[]> {
   const db = openDatabase(file, { readonly: false });
   try {
     query('enabling foreign keys', () => db.pragma('foreign_keys = ON'));
     const schema = inspectDatabase(db);
-    return await seedSchema(seedDatabase(db), VALUES, schema, names ?? schema.tables.map((table) => table.name), file);
+    const tables = names ?? schema.tables.map((table) => table.name);
+    if (shapes) return await seedShapes(seedDatabase(db), VALUES, schema, tables);
+    return await seedSchema(seedDatabase(db), VALUES, schema, tables, file);
   } finally {
     db.close();
   }

@@ -42,7 +42,9 @@ export function sqliteEngine(): Engine {
     // Every committed write changes the file (its header counts them) or, in WAL mode, the -wal beside it.
     fingerprint: async (target) => [await fileHash(fileOf(target)), await fileHash(`${fileOf(target)}-wal`)],
     countRows: async (target) => (await sqlite()).countRows(fileOf(target)),
+    values: async (target, tables) => (await import('./values.js')).readValues(fileOf(target), tables),
     seedRows: async (target, tables) => (await sqlite()).seedRows(fileOf(target), tables),
+    seedShapes: async (target, tables) => (await sqlite()).seedRows(fileOf(target), tables, { shapes: true }),
     revisions: async (target) => (await sqlite()).currentRevisions(target),
     close: async () => {},
   };

@@ -2,6 +2,7 @@ import path from 'node:path';
 import fs from 'fs-extra';
 import type { Context } from '../../context.js';
 import { engineFor } from '../../engines/index.js';
+import type { SeedResult } from '../../engines/engine.js';
 import type { Snapshot } from '../../engines/snapshots.js';
 import type { DatabaseTarget } from '../../engines/url.js';
 import { failure } from '../../errors.js';
@@ -16,6 +17,7 @@ import { describeDifference, type Sides } from '../../schema/render.js';
 import { isIrreversible } from '../../migration/irreversible.js';
 import { alembic } from '../../presets/command.js';
 import { planCommand, shown } from '../step.js';
+import { newValueChecks, takeValues, type ValueChecks } from './values.js';
 
 /** One schema comparison of the round trip. */
 export interface Check {
@@ -70,6 +72,10 @@ export interface RoundTrip {
   rows: Partial<Record<'before' | 'upgrade' | 'downgrade' | 'reupgrade', RowCounts>>;
   checks: Check[];
   lint: LintFinding[];
+  /** The boundary rows seed-rows added, table by table. */
+  shapes: SeedResult[];
+  /** Value fingerprints and what they showed lost or too long. */
+  values: ValueChecks;
   /** Rows the downgrade lost, table by table (reported, not a failure). */
   downgradeLosses: { table: string; before: number; after: number }[];
   /** Autogenerate found nothing to do. */
@@ -97,6 +103,8 @@ export function newRoundTrip(ctx: Context): RoundTrip {
     checks: [],
     lint: [],
     downgradeLosses: [],
+    shapes: [],
+    values: newValueChecks(),
     noChange: false,
     dropped: [],
     strict: false,
@@ -149,6 +157,7 @@ export const planOnBase = (ctx: CycleContext, ...args: string[]): string => plan
 /** After an upgrade of the base: its rows are counted, and it must match the database built from the models. */
 export async function compareWithModels(ctx: CycleContext, check: Pick<Check, 'id' | 'title'> & { id: 'upgrade' | 'reupgrade' }): Promise<void> {
   ctx.trip.rows[check.id] = await countRows(ctx.trip.baseDb);
+  await takeValues(ctx.trip, check.id);
   const envPy = await readEnvPy(ctx);
   recordCheck(ctx.trip, check, ctx.trip.modelSchema!, await inspect(ctx.trip.baseDb), undefined, (changes) => autogenerateMisses(changes, { engine: ctx.engine, envPy }));
 }
