@@ -37,3 +37,21 @@ describe('devdb verify stopped at every step', () => {
     expect(exitCode, stdout + stderr).toBe(0);
   });
 });
+
+// The stairway writes only devdb's own base database, on one helper, revision by revision.
+const STAIRWAY_POINTS: StopPoint[] = [...['find-chain', 'start-db', 'stair'].map((id) => ({ at: starts(id), delayMs: 0 })), { at: starts('stair'), delayMs: 400 }];
+
+describe('devdb verify --all stopped at every step of the walk', () => {
+  for (const signal of ['SIGINT', 'SIGKILL'] as const) {
+    it.each(STAIRWAY_POINTS)(`${signal} $delayMs ms after $at`, async (point) => {
+      const devDb = sha256(tb.devDb);
+      await stopAndCheck(['verify', '--all'], point, signal, tb);
+      expect(sha256(tb.devDb)).toBe(devDb);
+    });
+  }
+
+  it('then verify --all walks the chain', async () => {
+    const { exitCode, stdout, stderr } = await run('verify', '--all');
+    expect(exitCode, stdout + stderr).toBe(0);
+  });
+});

@@ -99,7 +99,7 @@ export interface StopPoint {
 }
 
 /** The round trip's steps as their progress lines start, in order: where cycle, verify and apply stop after the model database. */
-export const ROUND_TRIP_POINTS = ['lint', 'seed-rows', 'upgrade', 'downgrade', 'reupgrade', 'rows'].map(starts);
+export const ROUND_TRIP_POINTS = ['lint', 'seed-rows', 'upgrade', 'downgrade', 'reupgrade', 'rows', 'values'].map(starts);
 
 /** Runs devdb and sends `signal` at the stop point; the run's result and everything it printed. */
 export async function stopAt(args: string[], point: StopPoint, signal: 'SIGINT' | 'SIGKILL', options: { cwd: string; env: Record<string, string> }) {
