@@ -1,6 +1,7 @@
 import path from 'node:path';
 import fs from 'fs-extra';
 import { loadConfig } from '../config/load.js';
+import { replaceFile } from '../config/replace-file.js';
 import { versionsFolder } from '../config/project-files.js';
 import { loadContext, type GlobalOptions } from '../context.js';
 import { usageError } from '../errors.js';
@@ -54,13 +55,14 @@ export async function rebase(options: RebaseOptions): Promise<Outcome> {
   const others = heads.filter((h) => h !== moved.revision);
   const onto = options.onto ?? (others.length === 1 ? others[0] : undefined);
   if (!onto) {
-    if (others.length === 0) return { exitCode: 0, report: { ok: true, command: 'rebase', migration: moved.file, moved: false }, summary: [`devdb rebase: ${moved.file} is the only head already; nothing to move.`] };
+    if (others.length === 0) return { exitCode: 0, report: { ok: true, command: 'rebase', migration: moved.file, moved: false }, summary: [`devdb rebase: ${moved.file} is the only head already, so there is nothing to move; if a rebase of it was interrupted, prove it with devdb verify.`] };
     throw usageError(`The migrations have ${heads.length} heads (${heads.join(', ')}); say which one ${moved.file} should follow with --onto REV.`);
   }
   if (!have.has(onto) || onto === moved.revision) throw usageError(`--onto ${onto} is no other revision of this checkout's migrations; give one of ${others.join(', ') || working.map((h) => h.revision).join(', ')}.`);
   const file = path.join(vcs.top, moved.file);
   const { source, from } = reparentSource(fs.readFileSync(file, 'utf8'), onto);
-  await fs.writeFile(file, source);
+  // All at once: a run killed here leaves the migration as it was or as rebased, never half of it.
+  await replaceFile(file, source);
   const header = { ...moved, downRevisions: [onto] };
   const ctx = await loadContext(options, { needPassword: true });
   const revision = await baseCommitFor(vcs, base, header, top(versions));
