@@ -8,7 +8,7 @@ import { modelMatcher, versionsFolder } from '../config/project-files.js';
 import type { DevdbConfig } from '../config/schema.js';
 import { loadContext, type GlobalOptions } from '../context.js';
 import { EXIT, usageError } from '../errors.js';
-import { ciVerify } from '../loops/ci.js';
+import { ciWalk } from '../loops/ci.js';
 import { enginesFor } from '../loops/engines.js';
 import { chainProblems, headsOf, readRevisionHeader, type RevisionHeader } from '../migration/chain.js';
 import { lintMigration } from '../migration/lint/index.js';
@@ -22,7 +22,6 @@ import type { Outcome } from '../report/output.js';
 import { errorReport } from '../report/output.js';
 import { sarifLog } from '../report/sarif.js';
 import type { EngineName } from '../schema/model.js';
-import { baseCommitFor } from '../vcs/base-commit.js';
 import { changedSince, resolveBaseRef, scriptsAt, type BaseRef } from '../vcs/base-ref.js';
 import { detectVcs, type Vcs } from '../vcs/index.js';
 
@@ -44,8 +43,8 @@ const downRevisionLine = (source: string): number | undefined => {
 
 /**
  * One CI job's proof of a branch: the models and the migrations agree, the migrations
- * keep one head together with the target branch's tip, the newest migration passes the
- * round trip on the engines asked for, and the new migrations pass lint. Everything is
+ * keep one head together with the target branch's tip, every migration since the base
+ * ref's head passes the stairway on the engines asked for, and the new migrations pass lint. Everything is
  * built from the checkout and its history; reports go to the files asked for.
  */
 export async function ci(options: CiOptions): Promise<Outcome> {
@@ -73,12 +72,18 @@ export async function ci(options: CiOptions): Promise<Outcome> {
   const checks: CiCheck[] = [headsCheck(working, await scriptsAt(vcs, base.tip, top(versions)), base, vcs), linted.check];
 
   const result: CiResult = { base, engines: [], migrations, models, checks, lint: linted.lint, downgradeLosses: [] };
-  await proveNewest(options, vcs, base, working, result);
+  await proveWalk(options, vcs, baseHead(await scriptsAt(vcs, base.mergeBase, top(versions))), working, result);
   checks.splice(0, checks.length, ...order(checks));
 
   const written = await writeReports(options, result);
   return ciOutcome(result, written);
 }
+
+/** Where the walk starts: the merge base's one head (the branch has it), or the whole history when there is none or several. */
+const baseHead = (atBase: RevisionHeader[]): string | undefined => {
+  const heads = headsOf(atBase);
+  return heads.length === 1 ? heads[0] : undefined;
+};
 
 const ORDER = ['models', 'heads', 'verify', 'lint'];
 const order = (checks: CiCheck[]): CiCheck[] => [...checks].sort((a, b) => ORDER.indexOf(a.id) - ORDER.indexOf(b.id));
@@ -123,54 +128,75 @@ async function lintCheck(vcs: Vcs, python: string, config: Pick<DevdbConfig, 'en
   return { check, lint };
 }
 
-/** Checks 1 and 3 on each engine: the round trip of the newest migration, whose upgrade compared with the models says whether they agree. */
-async function proveNewest(options: CiOptions, vcs: Vcs, base: BaseRef, working: RevisionHeader[], result: CiResult): Promise<void> {
+/** The line of a script's first line matching `pattern`, for reports that point at it. */
+const lineOf = (file: string, pattern: RegExp): number => {
+  const index = fs.readFileSync(file, 'utf8').split('\n').findIndex((line) => pattern.test(line));
+  return index < 0 ? 1 : index + 1;
+};
+
+const PHASES = ['upgrade', 'downgrade', 'reupgrade'] as const;
+
+/**
+ * Checks 1 and 3 on each engine: the stairway from the base ref's head (`from`) to the
+ * branch's head, one verify check per revision walked; the upgrade to the last revision,
+ * compared with the models, says whether they agree.
+ */
+async function proveWalk(options: CiOptions, vcs: Vcs, from: string | undefined, working: RevisionHeader[], result: CiResult): Promise<void> {
   const first = await loadContext({ ...options, engine: options.engine === 'all' ? undefined : options.engine }, { needPassword: true });
   result.engines = enginesFor(first, options.engine);
   const heads = headsOf(working);
-  const newest = heads.length === 1 ? working.find((h) => h.revision === heads[0]) : undefined;
-  if (!newest || newest.downRevisions.length !== 1) {
-    const message = newest ? `the newest migration ${newest.file} has ${newest.downRevisions.length === 0 ? 'no parent' : 'several parents'}; devdb proves a migration that follows exactly one other` : `the checkout's migrations have ${heads.length} heads; fix the heads first`;
+  if (heads.length !== 1) {
+    const message = `the checkout's migrations have ${heads.length} heads; fix the heads first`;
     for (const engine of result.engines) result.checks.push({ id: 'models', engine, status: 'skipped', message, ms: 0 }, { id: 'verify', engine, status: 'skipped', message, ms: 0 });
     return;
   }
-  let revision: string;
-  try {
-    revision = await baseCommitFor(vcs, base, newest, path.dirname(newest.file));
-  } catch (error) {
-    const { message } = errorReport(error);
-    for (const engine of result.engines) result.checks.push({ id: 'models', engine, status: 'skipped', message, ms: 0 }, { id: 'verify', engine, status: 'failed', message, usage: true, file: newest.file, line: 1, ms: 0 });
-    return;
-  }
   const started = performance.now();
-  const { runs, error: stopped } = await ciVerify(first, result.engines, revision, (engine) => loadContext({ ...options, engine }, { needPassword: true }), { json: options.json ?? false, verbose: first.verbose });
+  const { runs, error: stopped } = await ciWalk(first, result.engines, from, (engine) => loadContext({ ...options, engine }, { needPassword: true }), { json: options.json ?? false, verbose: first.verbose });
+  const top = (file: string): string => path.relative(vcs.top, file).split(path.sep).join('/');
   for (const [index, engine] of result.engines.entries()) {
     const run = runs[index];
-    const ms = run ? run.records.reduce((sum, r) => sum + r.ms, 0) : Math.round(performance.now() - started);
     if (!run || !run.opened) {
       const blocked = result.engines.find((_, i) => !runs[i]?.opened);
-      const why = stopped !== undefined && blocked === engine ? errorReport(stopped).message : `the round trip did not reach ${engine}${blocked && blocked !== engine ? `, as ${blocked} could not be opened` : ''}`;
-      result.checks.push({ id: 'models', engine, status: 'skipped', message: why, ms: 0 }, { id: 'verify', engine, status: 'failed', message: why, usage: true, ms: 0 });
+      const why = stopped !== undefined && blocked === engine ? errorReport(stopped).message : `the walk did not reach ${engine}${blocked && blocked !== engine ? `, as ${blocked} could not be opened` : ''}`;
+      result.checks.push({ id: 'models', engine, status: 'skipped', message: why, ms: 0 }, { id: 'verify', engine, status: 'failed', message: why, usage: true, ms: Math.round(performance.now() - started) });
       continue;
     }
-    const { trip } = run.ctx;
-    const upgrade = trip.checks.find((c) => c.id === 'upgrade');
+    const { walk, trip } = run.ctx;
     const error = run.error === undefined ? undefined : errorReport(run.error);
-    if (upgrade?.status === 'failed') {
-      // The upgrade check compares the models (expected) with the upgraded base: "removed" is what only the models have.
-      const what = upgrade.changes.map((c) => `${c.table}${c.object ? `.${c.object}` : ''} ${c.kind.endsWith('-removed') ? 'has no migration' : c.kind.endsWith('-added') ? 'is not in the models' : 'differs'}`).join(', ');
+    const last = walk.order.at(-1);
+    const lastResult = walk.results.find((r) => r.revision === last?.revision);
+    const { failure } = walk;
+    if (last && failure?.step === 'upgrade' && failure.revision === last.revision) {
+      // The upgrade is compared with the models (expected): "removed" is what only the models have.
+      const what = failure.changes.map((c) => `${c.table}${c.object ? `.${c.object}` : ''} ${c.kind.endsWith('-removed') ? 'has no migration' : c.kind.endsWith('-added') ? 'is not in the models' : 'differs'}`).join(', ');
       const models = result.models.length > 0 ? `The models changed (${result.models.join(', ')}) but` : 'The models and';
-      result.checks.push({ id: 'models', engine, status: 'failed', message: `${models} the migrations do not build the same schema (${what}); run devdb cycle -m "area: message" and commit the migration it writes.`, file: result.models[0] ?? newest.file, line: 1, ms });
-    } else if (upgrade) {
-      result.checks.push({ id: 'models', engine, status: 'passed', ms });
+      result.checks.push({ id: 'models', engine, status: 'failed', message: `${models} the migrations do not build the same schema (${what}); run devdb cycle -m "area: message" and commit the migration it writes.`, file: result.models[0] ?? top(last.file), line: 1, ms: lastResult?.ms ?? 0 });
+    } else if (lastResult?.upgrade === 'passed') {
+      result.checks.push({ id: 'models', engine, status: 'passed', ms: lastResult.ms });
     } else {
-      result.checks.push({ id: 'models', engine, status: 'skipped', message: 'the round trip stopped before the upgrade was compared with the models', ms: 0 });
+      result.checks.push({ id: 'models', engine, status: 'skipped', message: 'the walk stopped before the upgrade to the head was compared with the models', ms: 0 });
     }
-    result.checks.push(
-      error
-        ? { id: 'verify', engine, status: 'failed', message: standalone(error.message), ...(error.detail ? { detail: error.detail } : {}), file: newest.file, line: 1, ms, ...(error.exitCode === EXIT.usage ? { usage: true } : {}) }
-        : { id: 'verify', engine, status: 'passed', ms },
-    );
+    let reported = false;
+    for (const stair of walk.stairs) {
+      const walked = walk.results.find((r) => r.revision === stair.revision);
+      const file = top(stair.file);
+      if (!walked) {
+        result.checks.push({ id: 'verify', engine, revision: stair.revision, status: 'skipped', message: 'not walked, as an earlier revision or step failed', file, ms: 0 });
+        continue;
+      }
+      const phase = PHASES.find((p) => walked[p] === 'failed');
+      if (!phase || !error) {
+        result.checks.push({ id: 'verify', engine, revision: stair.revision, status: 'passed', ms: walked.ms });
+        continue;
+      }
+      reported = true;
+      const line = lineOf(stair.file, phase === 'upgrade' ? /^def upgrade\b/ : /^def downgrade\b/);
+      result.checks.push({ id: 'verify', engine, revision: stair.revision, step: phase, status: 'failed', message: standalone(error.message), ...(error.detail ? { detail: error.detail } : {}), file, line, ms: walked.ms, ...(error.exitCode === EXIT.usage ? { usage: true } : {}) });
+    }
+    if (error && !reported) {
+      // The walk stopped before its first revision (the start could not be built): one check says why.
+      result.checks.push({ id: 'verify', engine, status: 'failed', message: standalone(error.message), ...(error.detail ? { detail: error.detail } : {}), ms: run.records.reduce((sum, r) => sum + r.ms, 0), ...(error.exitCode === EXIT.usage ? { usage: true } : {}) });
+    }
     result.downgradeLosses.push(...trip.downgradeLosses.map((l) => ({ engine, ...l })));
   }
 }

@@ -1,9 +1,11 @@
 import type { Context } from '../context.js';
 import type { EngineName } from '../schema/model.js';
 import { findNewest } from '../steps/find-newest.js';
+import type { StairwayContext } from '../steps/shared/stairway.js';
 import type { CycleContext } from '../steps/shared/round-trip.js';
 import { EngineRun, runLoop, type Node, type RenderOptions } from '../workflow.js';
 import { cycleContext, dropEngineWork, openEngine, proveOn, proveSteps } from './engines.js';
+import { stairwayLoop } from './stairway.js';
 
 /** A round-trip context whose base is built from `revision` of the checkout's history, not from its files. */
 function fromRevision(ctx: Context, revision: string): CycleContext {
@@ -13,11 +15,9 @@ function fromRevision(ctx: Context, revision: string): CycleContext {
 }
 
 /**
- * ci's proof of the newest migration: verify's tree (find the newest migration, prove it
- * on each engine in turn), with the base built from a commit that lacks the migration,
- * since in CI everything is committed and no development database exists. When
- * `devdb verify --all --from REV` exists, this is where ci switches to it, to prove
- * every migration the branch adds rather than the newest.
+ * The proof of the newest migration that devdb rebase runs after moving it: verify's
+ * tree (find the newest migration, prove it on each engine in turn), with the base
+ * built from a commit that lacks the migration.
  */
 export async function ciVerify(first: Context, engines: EngineName[], revision: string, load: (engine: EngineName) => Promise<Context>, render: RenderOptions): Promise<{ runs: EngineRun<CycleContext>[]; error?: unknown }> {
   const lanes = engines.map((engine) => ({
@@ -30,7 +30,21 @@ export async function ciVerify(first: Context, engines: EngineName[], revision: 
     proveOn(engine, run, proveSteps),
     dropEngineWork(engine, run),
   ]);
-  const runs = lanes.map((lane) => lane.run);
+  return run(nodes, lanes.map((lane) => lane.run), render);
+}
+
+/**
+ * ci's proof of the branch: verify --all's tree from `from` (the base ref's head, walked
+ * again so the models are compared even when the branch adds no migration) up to the
+ * branch's head, on each engine in turn. The stairway builds its start from the checkout
+ * and its history, as CI has no development database.
+ */
+export async function ciWalk(first: Context, engines: EngineName[], from: string | undefined, load: (engine: EngineName) => Promise<Context>, render: RenderOptions): Promise<{ runs: EngineRun<StairwayContext>[]; error?: unknown }> {
+  const { nodes, runs } = stairwayLoop(first, engines, { from }, load);
+  return run(nodes, runs, render);
+}
+
+async function run<C extends Context>(nodes: Node[], runs: EngineRun<C>[], render: RenderOptions): Promise<{ runs: EngineRun<C>[]; error?: unknown }> {
   try {
     await runLoop(nodes, render);
   } catch (error) {

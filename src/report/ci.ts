@@ -10,7 +10,7 @@ export type CiCheckId = 'models' | 'heads' | 'verify' | 'lint';
 export const CI_CHECKS: Record<CiCheckId, string> = {
   models: 'models and migrations agree',
   heads: 'one head, with the base branch',
-  verify: 'newest migration up, down, up',
+  verify: 'each new migration up, down, up',
   lint: 'lint of the new migrations',
 };
 
@@ -18,6 +18,10 @@ export const CI_CHECKS: Record<CiCheckId, string> = {
 export interface CiCheck {
   id: CiCheckId;
   engine: EngineName | null;
+  /** The revision a verify check walked; the stairway gives one check per revision. */
+  revision?: string;
+  /** The step of the revision's proof that failed. */
+  step?: 'upgrade' | 'downgrade' | 'reupgrade';
   status: 'passed' | 'failed' | 'skipped';
   message?: string;
   /** The last lines the tool printed, for the JUnit failure's body. */
@@ -43,7 +47,10 @@ export interface CiResult {
 
 const MARK = { passed: pc.green('✔'), failed: pc.red('✖'), skipped: pc.dim('-') };
 
-export const checkLabel = (check: CiCheck): string => `${CI_CHECKS[check.id]}${check.engine ? ` on ${check.engine}` : ''}`;
+const STEP = { upgrade: 'upgrade', downgrade: 'downgrade', reupgrade: 'upgrade again' };
+
+export const checkLabel = (check: CiCheck): string =>
+  `${CI_CHECKS[check.id]}${check.revision ? ` ${check.revision}${check.step ? ` (${STEP[check.step]} failed)` : ''}` : ''}${check.engine ? ` on ${check.engine}` : ''}`;
 
 export function ciExitCode(result: CiResult): ExitCode {
   const failed = result.checks.filter((c) => c.status === 'failed');

@@ -1,5 +1,5 @@
 import { CI_CHECKS, type CiCheck, type CiCheckId, type CiResult } from './ci.js';
-import { ciExitCode } from './ci.js';
+import { checkLabel, ciExitCode } from './ci.js';
 
 const ICON: Record<CiCheck['status'], string> = { passed: '✅ passed', failed: '❌ failed', skipped: '⏭️ skipped' };
 
@@ -8,15 +8,17 @@ const cellText = (text: string): string => text.replaceAll('|', '\\|').replaceAl
 
 /**
  * devdb ci as a pull-request comment (and a GitHub job summary): an engine × check
- * table, the failures with where to look, lint findings with their lines, and the rows
+ * table (each revision walked in its failures), the failures with where to look, lint findings with their lines, and the rows
  * a downgrade loses.
  */
 export function ciMarkdown(result: CiResult): string {
   const ok = ciExitCode(result) === 0;
   const ids = Object.keys(CI_CHECKS) as CiCheckId[];
   const statusOf = (id: CiCheckId, engine: string): string => {
-    const check = result.checks.find((c) => c.id === id && (c.engine === null || c.engine === engine));
-    return check ? ICON[check.status] : '—';
+    // A check walked per revision is failed when one revision failed, passed when every walked one passed.
+    const checks = result.checks.filter((c) => c.id === id && (c.engine === null || c.engine === engine));
+    const status = (['failed', 'passed', 'skipped'] as const).find((s) => checks.some((c) => c.status === s));
+    return status ? ICON[status] : '—';
   };
   const lines = [
     `## devdb ci: ${ok ? '✅ passed' : '❌ failed'}`,
@@ -30,7 +32,7 @@ export function ciMarkdown(result: CiResult): string {
   const failed = result.checks.filter((c) => c.status === 'failed');
   if (failed.length > 0) {
     lines.push('', '### Failures', '');
-    for (const c of failed) lines.push(`- **${CI_CHECKS[c.id]}${c.engine ? ` on ${c.engine}` : ''}**${c.file ? ` (\`${c.file}${c.line ? `:${c.line}` : ''}\`)` : ''}: ${cellText(c.message ?? 'failed')}`);
+    for (const c of failed) lines.push(`- **${checkLabel(c)}**${c.file ? ` (\`${c.file}${c.line ? `:${c.line}` : ''}\`)` : ''}: ${cellText(c.message ?? 'failed')}`);
   }
   const findings = result.lint.flatMap(({ file, findings: all }) => all.map((f) => ({ file, ...f })));
   if (findings.length > 0) {

@@ -62,11 +62,30 @@ describe('devdb ci on a plain Alembic project in git', () => {
     expect(clean.exitCode, clean.markdown).toBe(0);
     expect(clean.report).toMatchObject({ ok: true, migrations: [migration], models: ['app/models.py'], engines: ['sqlite'], base: { name: 'main' } });
     expect(Object.values(clean.checks).map((c) => c.status)).toEqual(['passed', 'passed', 'passed', 'passed']);
-    expect(clean.junit).toMatchObject({ tests: '4', failures: '0' });
-    expect(clean.junit.testsuite.flatMap((s) => s.testcase.map((c) => c.classname))).toEqual(['devdb.ci.models', 'devdb.ci.heads', 'devdb.ci.verify', 'devdb.ci.lint']);
+    // The walk starts at main's head and goes up through the branch's migration: two verify cases.
+    expect(clean.junit).toMatchObject({ tests: '5', failures: '0' });
+    expect(clean.junit.testsuite.flatMap((s) => s.testcase.map((c) => c.classname))).toEqual(['devdb.ci.models', 'devdb.ci.heads', 'devdb.ci.verify', 'devdb.ci.verify', 'devdb.ci.lint']);
     expect(clean.markdown).toContain('| sqlite | ✅ passed | ✅ passed | ✅ passed | ✅ passed |');
     expect(clean.sarif.runs[0].results.map((r: { ruleId: string }) => r.ruleId)).toContain('lint/downgrade-drops-added-column');
     expect(fs.readFileSync(summary, 'utf8')).toBe(clean.markdown);
+
+    // Every new migration is walked, not only the newest: the second one's downgrade drops the first one's column.
+    await git(project.root, 'checkout', '-q', '-b', 'broken-downgrade');
+    addColumn('editor');
+    const second = await migrate('notes: add editor');
+    const script = path.join(project.root, second.migration);
+    fs.writeFileSync(script, fs.readFileSync(script, 'utf8').replace("op.drop_column('notes', 'editor')", "op.drop_column('notes', 'author')"));
+    await commit('notes: add editor, wrong downgrade');
+    const broken = await ci('broken');
+    expect(broken.exitCode, broken.markdown).toBe(1);
+    const walked = (broken.report.checks as { id: string; revision?: string; status: string; step?: string; file?: string; message?: string }[]).filter((c) => c.id === 'verify');
+    expect(walked.map((c) => c.status)).toEqual(['passed', 'passed', 'failed']);
+    expect(walked[2]).toMatchObject({ revision: second.revision, step: 'downgrade', file: second.migration });
+    expect(walked[2]?.message).toMatch(new RegExp(`^Revision ${second.revision} \\(.*\\): after its downgrade the database differs from the database before its upgrade`));
+    const failing = broken.junit.testsuite.flatMap((s) => s.testcase).filter((c) => c.failure);
+    expect(failing.map((c) => c.name)).toContain(`each new migration up, down, up ${second.revision} (downgrade failed) on sqlite`);
+    expect(failing.find((c) => c.classname === 'devdb.ci.verify')?.failure?.message).toBe(walked[2]?.message);
+    expect(broken.markdown).toContain(`- **each new migration up, down, up ${second.revision} (downgrade failed) on sqlite** (\`${second.migration}:`);
 
     await git(project.root, 'checkout', '-q', '-b', 'no-migration', 'main');
     addColumn('draft');
@@ -129,7 +148,7 @@ describe('devdb ci on a plain Alembic project in git', () => {
       expect(job.exitCode, `${step.name}: ${job.stderr}`).toBe(0);
       if (step.name === 'devdb ci') expect(job.stdout).toContain('devdb ci: every check passed.');
     }
-    expect(parseJunit(fs.readFileSync(path.join(clone, 'devdb-junit.xml'), 'utf8')).testsuites).toMatchObject({ tests: '4', failures: '0' });
+    expect(parseJunit(fs.readFileSync(path.join(clone, 'devdb-junit.xml'), 'utf8')).testsuites).toMatchObject({ tests: '5', failures: '0' });
     expect(validSarif(JSON.parse(fs.readFileSync(path.join(clone, 'devdb.sarif'), 'utf8')))).toBe(true);
     expect(fs.readFileSync(path.join(clone, 'devdb-comment.md'), 'utf8')).toContain('## devdb ci: ✅ passed');
 

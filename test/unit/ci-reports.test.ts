@@ -56,7 +56,7 @@ describe('devdb ci reports', () => {
     expect(root.testsuite.map((s) => s.name)).toEqual([
       'devdb ci: models and migrations agree',
       'devdb ci: one head, with the base branch',
-      'devdb ci: newest migration up, down, up',
+      'devdb ci: each new migration up, down, up',
       'devdb ci: lint of the new migrations',
     ]);
     const models = root.testsuite[0]!;
@@ -87,7 +87,7 @@ describe('devdb ci reports', () => {
   it('Markdown: an engine × check table, failures with where to look, lint findings with lines, downgrade losses; pipes escaped', () => {
     const text = ciMarkdown(failing);
     expect(text).toContain('## devdb ci: ❌ failed');
-    expect(text).toContain('| engine | models and migrations agree | one head, with the base branch | newest migration up, down, up | lint of the new migrations |');
+    expect(text).toContain('| engine | models and migrations agree | one head, with the base branch | each new migration up, down, up | lint of the new migrations |');
     expect(text).toContain('| sqlite | ✅ passed | ❌ failed | ✅ passed | ❌ failed |');
     expect(text).toContain('| postgres | ❌ failed | ❌ failed | ⏭️ skipped | ❌ failed |');
     expect(text).toContain(`- **one head, with the base branch** (\`${MIGRATION}:16\`): The migrations would have 2 heads (abc, def); re-parent the new migration onto the other head with "devdb rebase" \\| or merge.`);
