@@ -103,6 +103,27 @@ describe('devdb ci reports', () => {
     expect(ciExitCode(failing)).toBe(1);
     expect(ciExitCode({ ...passing, checks: [{ id: 'verify', engine: 'sqlite', status: 'failed', usage: true, ms: 0 }] })).toBe(2);
   });
+
+  it('the walk: one verify testcase per revision, the failing one named with its step; the table cell is failed when one revision failed', () => {
+    const walked: CiResult = {
+      ...passing,
+      checks: [
+        { id: 'models', engine: 'sqlite', status: 'passed', ms: 1 },
+        { id: 'heads', engine: null, status: 'passed', ms: 1 },
+        { id: 'verify', engine: 'sqlite', revision: 'aaa', status: 'passed', ms: 1 },
+        { id: 'verify', engine: 'sqlite', revision: 'bbb', step: 'downgrade', status: 'failed', message: 'Revision bbb: after its downgrade the database differs.', file: MIGRATION, line: 28, ms: 1 },
+        { id: 'verify', engine: 'sqlite', revision: 'ccc', status: 'skipped', message: 'not walked', ms: 0 },
+        { id: 'lint', engine: null, status: 'passed', ms: 1 },
+      ],
+    };
+    const verify = parseJunit(junitXml(walked)).testsuites.testsuite.find((s) => s.name === 'devdb ci: each new migration up, down, up');
+    expect(verify?.testcase.map((c) => c.name)).toEqual(['each new migration up, down, up aaa on sqlite', 'each new migration up, down, up bbb (downgrade failed) on sqlite', 'each new migration up, down, up ccc on sqlite']);
+    expect(verify).toMatchObject({ tests: '3', failures: '1', skipped: '1' });
+    const text = ciMarkdown(walked);
+    expect(text).toContain('| sqlite | ✅ passed | ✅ passed | ❌ failed | ✅ passed |');
+    expect(text).toContain(`- **each new migration up, down, up bbb (downgrade failed) on sqlite** (\`${MIGRATION}:28\`): Revision bbb: after its downgrade the database differs.`);
+    expect(validSarif(sarifLog(walked, '0.1.0'))).toBe(true);
+  });
 });
 
 describe('re-parenting a migration script', () => {
