@@ -82,7 +82,7 @@ export async function branchRestore(name: string | undefined, options: GlobalOpt
   const chosen = mine.filter((s) => fits(s, known)).at(-1);
   if (!chosen) {
     const none = mine.length === 0 ? `There is no snapshot of branch ${branch}` : `No snapshot of branch ${branch} is at a revision that exists in this checkout`;
-    throw usageError(`${none}; check out the branch it was saved on, or run "devdb branch save" there first (devdb branch list shows them).`);
+    throw usageError(`${none}, so nothing was changed: run "devdb branch save ${branch}" while the development database holds that branch's data (devdb branch list shows the snapshots), or go back to the branch the database came from and "alembic downgrade" it to a revision both branches have.`);
   }
   watchContext(ctx);
   const exists = await (await engineFor(ctx.devDb.engine)).exists(ctx.devDb);

@@ -77,10 +77,13 @@ describe('devdb branch on two git branches of an Alembic project', () => {
     // a's revision is not in b's checkout.
     const refused = await run('branch', 'restore', 'a');
     expect(refused.exitCode).toBe(2);
-    expect(refused.stderr.trim().split('\n')).toEqual(['devdb: No snapshot of branch a is at a revision that exists in this checkout; check out the branch it was saved on, or run "devdb branch save" there first (devdb branch list shows them).']);
+    expect(refused.stderr.trim().split('\n')).toEqual([
+      'devdb: No snapshot of branch a is at a revision that exists in this checkout, so nothing was changed: run "devdb branch save a" while the development database holds that branch\'s data (devdb branch list shows the snapshots), or go back to the branch the database came from and "alembic downgrade" it to a revision both branches have.',
+    ]);
+    expect(await revision()).toEqual(['bbbb0001']);
     const none = await run('branch', 'restore', 'nosuch');
     expect(none.exitCode).toBe(2);
-    expect(none.stderr).toContain('There is no snapshot of branch nosuch;');
+    expect(none.stderr).toContain('There is no snapshot of branch nosuch, so nothing was changed');
 
     await sql("insert into b_things (id, name) values (2, 'later on b')");
     await git(project.root, 'checkout', '-q', 'a');
