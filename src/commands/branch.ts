@@ -3,7 +3,7 @@ import { loadContext, type Context, type GlobalOptions } from '../context.js';
 import { engineFor } from '../engines/index.js';
 import { keepNewestBranchSnapshots, listSnapshots, restoreSnapshot, takeSnapshot, type Snapshot } from '../engines/snapshots.js';
 import { describeTarget } from '../engines/url.js';
-import { EXIT, usageError } from '../errors.js';
+import { DevdbError, EXIT, usageError } from '../errors.js';
 import { watchContext } from '../interrupt.js';
 import { readVersions } from '../migration/revisions.js';
 import type { Outcome } from '../report/output.js';
@@ -71,7 +71,7 @@ export async function branchSave(name: string | undefined, options: GlobalOption
 
 /**
  * Puts back the newest snapshot of `name` (default: the current branch) whose revision
- * exists in this checkout, after snapshotting the current database for the branch it is on now.
+ * exists in this checkout, after snapshotting the current database for the branch it belongs to.
  */
 export async function branchRestore(name: string | undefined, options: GlobalOptions): Promise<Outcome> {
   const ctx = await loadContext(options, { needPassword: false });
@@ -90,7 +90,12 @@ export async function branchRestore(name: string | undefined, options: GlobalOpt
   progress(options, `branch restore: snapshotting ${describeTarget(ctx.devDb, ctx.root)} for branch ${tag}`);
   const safety = exists ? await takeSnapshot(ctx.stateDir, ctx.devDb, `branch ${tag}, before restoring ${chosen.id}`, tag) : undefined;
   progress(options, `branch restore: restoring snapshot ${chosen.id} of branch ${branch}`);
-  await restoreSnapshot(ctx.stateDir, ctx.devDb, chosen, { python: ctx.python, safety: false, say: (line) => process.stderr.write(`devdb: ${line}\n`) });
+  await restoreSnapshot(ctx.stateDir, ctx.devDb, chosen, { python: ctx.python, safety: false, say: (line) => process.stderr.write(`devdb: ${line}\n`) }).catch((error: unknown) => {
+    // restoreSnapshot names its own safety snapshot; this one is taken here, so it is named here.
+    if (!safety) throw error;
+    const exitCode = error instanceof DevdbError ? error.exitCode : EXIT.failed;
+    throw new DevdbError(`${(error as Error).message.replace(/\.$/, '')}; what it was before is snapshot ${safety.id}: run "devdb snapshot restore ${safety.id}".`, { exitCode, cause: error });
+  });
   await keepNewestBranchSnapshots(ctx.stateDir, ctx.devDb, tag, ctx.config.branchSnapshots, chosen.id);
   const where = describeTarget(ctx.devDb, ctx.root);
   return {

@@ -117,7 +117,7 @@ describe('devdb branch on two git branches of an Alembic project', () => {
 describe('devdb branch save and restore stopped at each step', () => {
   const SAVE = ['branch save: snapshotting', 'branch save: keeping'];
   // The restore itself takes a few tens of milliseconds: stops within it, not only at its start.
-  const RESTORE = [0, 15].map((delayMs) => ({ at: 'branch restore: snapshotting', delayMs })).concat([0, 5, 15, 25].map((delayMs) => ({ at: 'branch restore: restoring', delayMs })));
+  const RESTORE = [{ at: 'branch restore: snapshotting', delayMs: 0 }].concat([0, 5, 15, 25].map((delayMs) => ({ at: 'branch restore: restoring', delayMs })));
   for (const signal of ['SIGINT', 'SIGKILL'] as const) {
     it.each(SAVE.flatMap((at) => [0, 40].map((delayMs) => ({ at, delayMs }))))(`save, ${signal} $delayMs ms after "$at"`, async (point) => {
       const devDb = sha256(project.devDb);
@@ -160,3 +160,17 @@ async function restoredContent(branch: string): Promise<Record<string, unknown>>
   restoredCache.set(branch, content);
   return content;
 }
+
+describe('devdb branch restore from a damaged snapshot', () => {
+  it('fails, leaves the development database as it was, and names the snapshot of it', async () => {
+    await git(project.root, 'checkout', '-q', 'a');
+    const before = await dbContent(project.devDb);
+    const id = ((await json('branch', 'list')).branches.a as { id: string; inCheckout: boolean }[]).find((s) => s.inCheckout)?.id as string;
+    fs.writeFileSync(path.join(project.root, '.devdb', 'snapshots', `${id}.db`), 'not a database'.repeat(100));
+    const failed = await run('branch', 'restore');
+    expect(failed.exitCode, failed.stdout).not.toBe(0);
+    const lines = failed.stderr.trim().split('\n');
+    expect(lines[0]).toMatch(/what it was before is snapshot \S+: run "devdb snapshot restore \S+"\.$/);
+    expect(await dbContent(project.devDb)).toEqual(before);
+  }, 30_000);
+});
