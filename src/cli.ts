@@ -6,6 +6,7 @@ import { EXIT } from './errors.js';
 import { timeoutSeconds, waitSeconds } from './seconds.js';
 import { PRESET_NAMES } from './presets/index.js';
 import { ENGINE_NAMES } from './schema/model.js';
+import { addBranchCommands } from './commands/branch-cli.js';
 import type { ApplyOptions } from './commands/apply.js';
 import type { CheckOptions } from './commands/check.js';
 import type { CiOptions } from './commands/ci.js';
@@ -245,6 +246,8 @@ withCommon(
     .description("re-parent the branch's newest migration onto the current head (its down_revision line only), then prove it up, down and up")
     .option('--onto <rev>', 'the revision it should follow (default: the other head)').option('--base-ref <ref>', 'the branch this one is merged into (default: as devdb ci finds it)'),
 ).action(async (options: RebaseOptions & Waits) => execute(options, async () => (await import('./commands/rebase.js')).rebase(options), { lock: 'rebase', wait: options.wait, timeout: options.timeout }));
+
+addBranchCommands(program, execute, withCommon, withWait);
 
 const hook = program.command('hook').description("install, remove or show devdb's pre-commit hook (git pre-commit, Mercurial pretxncommit)");
 withCommon(hook.command('install').description('run devdb check before every commit; an existing git pre-commit hook keeps running first').option('--verify', 'the hook runs devdb check --verify')).action(

@@ -140,7 +140,8 @@ async function cleanUp(cause: Cause, step: Run['step']): Promise<void> {
         what: 'list the snapshots this run took',
         remove: async () => {
           // Every write to the development database follows a snapshot of it: the first one this run took is how it was before.
-          const taken = (await listSnapshots(ctx.stateDir, ctx.devDb)).filter((s) => new Date(s.createdAt) >= (run as Run).startedAt);
+          // devdb branch save only copies the development database: its snapshot is no sign of a write.
+          const taken = (await listSnapshots(ctx.stateDir, ctx.devDb)).filter((s) => new Date(s.createdAt) >= (run as Run).startedAt && (run as Run).command !== 'branch save');
           if (taken[0]) restore = `devdb snapshot restore ${taken[0].id}`;
         },
       });

@@ -70,6 +70,7 @@ export const configSchema = z
       .strict()
       .default({ keep: 5 })
       .describe('how many snapshots of the development database to keep (the one an applied, uncommitted draft needs is kept as well)'),
+    branchSnapshots: z.number().int().min(1, 'must be at least 1').default(3).describe('how many snapshots devdb branch save keeps per branch'),
   })
   .strict()
   .refine((config) => config.engine === 'sqlite' || config.servers[config.engine] !== undefined, {

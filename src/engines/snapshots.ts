@@ -25,6 +25,8 @@ export interface Snapshot {
   database?: string;
   /** SQLite: the copy's size. */
   bytes?: number;
+  /** A branch snapshot (devdb branch save): the branch the database was taken on. Kept per branch, not with the others. */
+  branch?: string;
 }
 
 const folder = (stateDir: string): string => path.join(stateDir, 'snapshots');
@@ -41,7 +43,7 @@ export function snapshotTarget(snapshot: Pick<Snapshot, 'file' | 'database'>, da
  * consistent even if in use), or into a database devdb owns on the same server
  * (PostgreSQL: CREATE DATABASE … TEMPLATE; MariaDB: table by table).
  */
-export async function takeSnapshot(stateDir: string, database: DatabaseTarget, reason: string): Promise<Snapshot> {
+export async function takeSnapshot(stateDir: string, database: DatabaseTarget, reason: string, branch?: string): Promise<Snapshot> {
   const engine = await engineFor(database.engine);
   const revisions = await engine.revisions(database);
   // Milliseconds: a restore right after a cycle takes its safety snapshot within the same second.
@@ -62,6 +64,7 @@ export async function takeSnapshot(stateDir: string, database: DatabaseTarget, r
       source: database.file ?? database.database ?? '',
       ...copy,
       ...(copy.file ? { bytes: (await fs.stat(copy.file)).size } : {}),
+      ...(branch === undefined ? {} : { branch }),
     };
     await fs.writeJson(meta, snapshot, { spaces: 2 });
     return snapshot;
@@ -145,11 +148,21 @@ export async function restoreSnapshot(stateDir: string, database: DatabaseTarget
 }
 
 /**
- * Keeps the newest `keep` snapshots of `database`, and the one the uncommitted draft
+ * Keeps the newest `keep` snapshots of `database` that are not branch snapshots (those
+ * are kept per branch, see keepNewestBranchSnapshots), and the one the uncommitted draft
  * goes back to however old it is; drops the rest. Returns the ids dropped.
  */
 export async function keepNewestSnapshots(stateDir: string, database: DatabaseTarget, keep: number): Promise<string[]> {
-  const all = await listSnapshots(stateDir, database);
+  return dropAllBut(stateDir, database, (await listSnapshots(stateDir, database)).filter((s) => s.branch === undefined), keep);
+}
+
+/** Keeps the newest `keep` branch snapshots of `branch` (and `spare`, the one just restored); drops the rest. Returns the ids dropped. */
+export async function keepNewestBranchSnapshots(stateDir: string, database: DatabaseTarget, branch: string, keep: number, spare?: string): Promise<string[]> {
+  const all = (await listSnapshots(stateDir, database)).filter((s) => s.branch === branch && s.id !== spare);
+  return dropAllBut(stateDir, database, all, keep);
+}
+
+async function dropAllBut(stateDir: string, database: DatabaseTarget, all: Snapshot[], keep: number): Promise<string[]> {
   const needed = (await readState(stateDir)).draft?.snapshot;
   const dropped: string[] = [];
   for (const snapshot of all.slice(0, Math.max(0, all.length - keep))) {
