@@ -3,7 +3,7 @@ import path from 'node:path';
 import { execa } from 'execa';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { alembicProject, CLI, devdb, git, tempDir, type AlembicProject } from '../support/devdb.js';
+import { alembicProject, projectEdits, CLI, devdb, git, tempDir, type AlembicProject } from '../support/devdb.js';
 import { parseJunit, validSarif } from '../support/ci-reports.js';
 
 // One small Alembic project in git, with a main branch and feature branches, taken through
@@ -13,19 +13,7 @@ import { parseJunit, validSarif } from '../support/ci-reports.js';
 
 let project: AlembicProject;
 let reports: string;
-const run = (...args: string[]) => devdb(args, { cwd: project.root });
-const commit = async (message: string) => {
-  await git(project.root, 'add', '-A');
-  await git(project.root, 'commit', '-q', '-m', message);
-};
-const models = () => path.join(project.root, 'app', 'models.py');
-const addColumn = (column: string) =>
-  fs.writeFileSync(models(), fs.readFileSync(models(), 'utf8').replace('    body = Column(String(200))\n', `    body = Column(String(200))\n    ${column} = Column(String(80), nullable=True)\n`));
-const migrate = async (message: string) => {
-  const cycled = await run('cycle', '--json', '--no-apply', '--base', 'vcs', '-m', message);
-  expect(cycled.exitCode, cycled.stdout).toBe(0);
-  return JSON.parse(cycled.stdout) as { migration: string; revision: string };
-};
+const { run, commit, models, addColumn, migrate } = projectEdits(() => project);
 
 /** devdb ci with all three reports: its JSON report, and the reports as CI systems read them. */
 async function ci(name: string, env: Record<string, string> = {}) {

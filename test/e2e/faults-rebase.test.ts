@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { alembicProject, devdb, git, sha256, starts, type AlembicProject } from '../support/devdb.js';
+import { alembicProject, projectEdits, git, sha256, starts, type AlembicProject } from '../support/devdb.js';
 import { leftovers, stopAt, type StopPoint } from '../support/faults.js';
 
 // devdb rebase rewrites a migration the user keeps (its down_revision), then proves it on
@@ -12,19 +12,7 @@ import { leftovers, stopAt, type StopPoint } from '../support/faults.js';
 let project: AlembicProject;
 let migration: string;
 let original: string;
-const run = (...args: string[]) => devdb(args, { cwd: project.root });
-const commit = async (message: string) => {
-  await git(project.root, 'add', '-A');
-  await git(project.root, 'commit', '-q', '-m', message);
-};
-const models = () => path.join(project.root, 'app', 'models.py');
-const addColumn = (column: string) =>
-  fs.writeFileSync(models(), fs.readFileSync(models(), 'utf8').replace('    body = Column(String(200))\n', `    body = Column(String(200))\n    ${column} = Column(String(80), nullable=True)\n`));
-const migrate = async (message: string) => {
-  const cycled = await run('cycle', '--json', '--no-apply', '--base', 'vcs', '-m', message);
-  expect(cycled.exitCode, cycled.stdout).toBe(0);
-  return JSON.parse(cycled.stdout) as { migration: string; revision: string };
-};
+const { run, commit, models, addColumn, migrate } = projectEdits(() => project);
 
 const REBASE_POINTS: StopPoint[] = ['base-db', 'model-db', 'upgrade', 'downgrade', 'reupgrade'].map((id) => ({ at: starts(id), delayMs: 0 }));
 

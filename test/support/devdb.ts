@@ -140,3 +140,27 @@ export function addLine(root: string, file: string, after: string, line: string)
 
 /** git in the project, as the tests' user. */
 export const git = (root: string, ...args: string[]) => execa('git', ['-c', 'user.name=devdb tests', '-c', 'user.email=devdb@example.com', ...args], { cwd: root });
+
+/**
+ * What the branch tests do to the small Alembic project: commit everything, add a nullable
+ * column to notes, and generate its migration with cycle against the committed code.
+ */
+export function projectEdits(project: () => AlembicProject) {
+  const run = (...args: string[]) => devdb(args, { cwd: project().root });
+  const models = () => path.join(project().root, 'app', 'models.py');
+  return {
+    run,
+    models,
+    commit: async (message: string) => {
+      await git(project().root, 'add', '-A');
+      await git(project().root, 'commit', '-q', '-m', message);
+    },
+    addColumn: (column: string) =>
+      fs.writeFileSync(models(), fs.readFileSync(models(), 'utf8').replace('    body = Column(String(200))\n', `    body = Column(String(200))\n    ${column} = Column(String(80), nullable=True)\n`)),
+    migrate: async (message: string) => {
+      const cycled = await run('cycle', '--json', '--no-apply', '--base', 'vcs', '-m', message);
+      if (cycled.exitCode !== 0) throw new Error(`cycle -m ${message} failed (exit ${cycled.exitCode}):\n${cycled.stdout}\n${cycled.stderr}`);
+      return JSON.parse(cycled.stdout) as { migration: string; revision: string };
+    },
+  };
+}
