@@ -80,6 +80,9 @@ export async function fromTemplate(script, root, args = []) {
     try {
       await fs.mkdir(lock);
     } catch {
+      // A builder killed part-way leaves its lock: older than any build takes, it is taken over.
+      const age = Date.now() - (await fs.stat(lock).catch(() => ({ mtimeMs: Date.now() }))).mtimeMs;
+      if (age > 600_000) await fs.remove(lock);
       await new Promise((resolve) => setTimeout(resolve, 200));
       continue;
     }
