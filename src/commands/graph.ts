@@ -7,7 +7,8 @@ import { buildGraph } from '../migration/graph.js';
 import { readVersions } from '../migration/revisions.js';
 import type { Outcome } from '../report/output.js';
 import { readState } from '../state.js';
-import { databaseFacts, readProject } from './status.js';
+import { readProject } from '../project.js';
+import { databaseFacts } from '../migration/database-position.js';
 
 export interface GraphOptions extends GlobalOptions {
   format?: 'text' | 'mermaid' | 'dot';

@@ -1,19 +1,15 @@
 import path from 'node:path';
 import fs from 'fs-extra';
 import { cacheable, cacheInputs, cacheKey, findEntry } from '../cache/reset-cache.js';
-import { readIni } from '../config/ini-read.js';
-import { loadConfig } from '../config/load.js';
+import { readProject, type Project } from '../project.js';
 import { versionsFolder } from '../config/project-files.js';
-import type { DevdbConfig } from '../config/schema.js';
-import { databaseOf, developmentTarget, loadContext, PASSWORD_ENV, throwawayTarget, type Context, type GlobalOptions } from '../context.js';
+import { loadContext, PASSWORD_ENV, throwawayTarget, type Context, type GlobalOptions } from '../context.js';
 import { engineFor } from '../engines/index.js';
 import { listSnapshots } from '../engines/snapshots.js';
-import { describeTarget, type DatabaseTarget } from '../engines/url.js';
-import { EXIT, usageError } from '../errors.js';
-import { buildGraph, positionOf, type RevisionGraph } from '../migration/graph.js';
+import { EXIT } from '../errors.js';
+import { databaseFacts } from '../migration/database-position.js';
+import { buildGraph, type RevisionGraph } from '../migration/graph.js';
 import { readVersions, type ScriptHeader } from '../migration/revisions.js';
-import { presetFor } from '../presets/index.js';
-import type { Preset } from '../presets/preset.js';
 import { checkPython } from '../python/locate.js';
 import type { Outcome } from '../report/output.js';
 import { nextStep, statusLines, type StatusFacts } from '../report/status.js';
@@ -25,47 +21,6 @@ import { detectVcs, isCommitted, type Vcs } from '../vcs/index.js';
 
 export interface StatusOptions extends GlobalOptions {
   drift?: boolean;
-}
-
-/** What status reads of the project: the config and the development database, without Python or tool checks. */
-export interface Project {
-  file: string;
-  root: string;
-  config: DevdbConfig;
-  preset: Preset;
-  devIni: string;
-  devDb: DatabaseTarget;
-  stateDir: string;
-}
-
-export async function readProject(options: GlobalOptions): Promise<Project> {
-  const { file, root, config } = await loadConfig(options.config, process.cwd());
-  const preset = presetFor(config);
-  const devIni = path.resolve(root, config.devIni);
-  const devDb = config.devDb ? developmentTarget(config.devDb, root, `"devDb" in ${file}`) : databaseOf(await readIni(devIni, 'development INI'), preset, path.dirname(devIni));
-  if (!devDb) throw usageError(`The development INI ${devIni} sets no sqlalchemy.url in ${preset.urlSections.map((s) => `[${s}]`).join(' or ')}; add the development database's URL there, or name it with "devdb init --yes --force --dev-db URL".`);
-  return { file, root, config, preset, devIni, devDb, stateDir: path.join(root, '.devdb') };
-}
-
-export async function databaseFacts(project: Project, graph: RevisionGraph): Promise<StatusFacts['database']> {
-  const { devDb } = project;
-  const base = { where: describeTarget(devDb, project.root), engine: devDb.engine, exists: false, revisions: [] as string[], known: false };
-  try {
-    const engine = await engineFor(devDb.engine);
-    if (!(await engine.exists(devDb))) return { ...base, position: 'missing' };
-    const revisions = await engine.revisions(devDb);
-    const position = positionOf(graph, revisions);
-    return {
-      ...base,
-      exists: true,
-      revisions,
-      known: revisions.every((r) => graph.nodes.has(r)),
-      position: position.kind,
-      ...(position.kind === 'behind' || position.kind === 'empty' ? { behind: position.by } : {}),
-    };
-  } catch (error) {
-    return { ...base, position: 'unreadable', error: (error as Error).message };
-  }
 }
 
 /** The newest script: the head whose file changed last, so a fresh draft beats an older head. */
