@@ -7,13 +7,13 @@ import { timeoutSeconds, waitSeconds } from './seconds.js';
 import { PRESET_NAMES } from './presets/index.js';
 import { ENGINE_NAMES } from './schema/model.js';
 import { addBranchCommands } from './commands/branch-cli.js';
+import { addHookCommands } from './commands/hook-cli.js';
 import type { ApplyOptions } from './commands/apply.js';
 import type { CheckOptions } from './commands/check.js';
 import type { CiOptions } from './commands/ci.js';
 import type { RebaseOptions } from './commands/rebase.js';
 import type { CleanOptions } from './commands/clean.js';
 import type { CycleOptions } from './commands/cycle.js';
-import type { HookInstallOptions } from './commands/hook.js';
 import type { InitOptions } from './commands/init.js';
 import type { GraphOptions } from './commands/graph.js';
 import type { ResetOptions } from './commands/reset.js';
@@ -249,18 +249,7 @@ withCommon(
 
 addBranchCommands(program, execute, withCommon, withWait);
 
-const hook = program.command('hook').description("install, remove or show devdb's pre-commit hook (git pre-commit, Mercurial pretxncommit)");
-withCommon(hook.command('install').description('run devdb check before every commit; an existing git pre-commit hook keeps running first').option('--verify', 'the hook runs devdb check --verify')).action(
-  async (options: HookInstallOptions) => {
-    await execute(options, async () => (await import('./commands/hook.js')).hookInstall(options));
-  },
-);
-withCommon(hook.command('uninstall').description('remove the hook and restore what was there before')).action(async (options: Common) => {
-  await execute(options, async () => (await import('./commands/hook.js')).hookUninstall(options));
-});
-withCommon(hook.command('status').description('say whether the hook is installed, where, and what it runs')).action(async (options: Common) => {
-  await execute(options, async () => (await import('./commands/hook.js')).hookStatus(options));
-});
+addHookCommands(program, execute, withCommon);
 
 program.addHelpText(
   'after',

@@ -15,6 +15,7 @@ export interface HookInstallOptions extends GlobalOptions {
 const CLI = fileURLToPath(new URL('../cli.js', import.meta.url));
 
 const HOOK_NAME = { git: 'git pre-commit hook', hg: 'Mercurial pretxncommit hook' } as const;
+const CHECKOUT_HOOK_NAME = { git: 'git post-checkout hook', hg: 'Mercurial update hook' } as const;
 
 /** The project's root and the checkout it is in. */
 async function projectVcs(options: GlobalOptions): Promise<{ root: string; vcs: Vcs }> {
@@ -32,6 +33,8 @@ export async function hookInstall(options: HookInstallOptions): Promise<Outcome>
   const state = await installHook(vcs, { node: process.execPath, cli: CLI, root, flags: options.verify ? ['--verify'] : [] });
   const summary = [`Installed devdb's ${HOOK_NAME[vcs.kind]} in ${state.file}; it runs: ${state.runs}`];
   if (state.chained) summary.push(`The pre-commit hook that was there runs first (kept as ${path.basename(state.chained)}).`);
+  summary.push(`Installed devdb's ${CHECKOUT_HOOK_NAME[vcs.kind]} in ${state.checkout.file}: after a checkout to another branch, a development database at a revision that branch lacks is swapped for that branch's snapshot (DEVDB_NO_CHECKOUT_HOOK=1 turns it off).`);
+  if (state.checkout.chained) summary.push(`The post-checkout hook that was there runs first (kept as ${path.basename(state.checkout.chained)}).`);
   return { exitCode: EXIT.ok, report: stateReport('hook install', vcs, state), summary };
 }
 
@@ -51,5 +54,11 @@ export async function hookStatus(options: GlobalOptions): Promise<Outcome> {
   const summary = state.installed
     ? [`devdb's ${HOOK_NAME[vcs.kind]} is installed in ${state.file}; it runs: ${state.runs}`, ...(state.chained ? [`It runs ${state.chained} first.`] : [])]
     : [`devdb's ${HOOK_NAME[vcs.kind]} is not installed (looked in ${state.file}); run devdb hook install.`];
+  summary.push(
+    state.checkout.installed
+      ? `devdb's ${CHECKOUT_HOOK_NAME[vcs.kind]} is installed in ${state.checkout.file}${state.checkout.chained ? `; it runs ${state.checkout.chained} first` : ''}.`
+      : `devdb's ${CHECKOUT_HOOK_NAME[vcs.kind]} is not installed (looked in ${state.checkout.file}); run devdb hook install.`,
+  );
   return { exitCode: EXIT.ok, report: stateReport('hook status', vcs, state), summary };
 }
+

@@ -209,7 +209,7 @@ export async function wizard(options: InitOptions): Promise<Outcome> {
     say(...saved.summary);
     const ignored = vcs ? await addIgnores(vcs, throwawayPatterns(vcs, root, throwawayIni, throwawayTarget(throwawayDb, root).file)) : undefined;
     if (ignored?.added.length) say(`Added to ${path.relative(root, ignored.file) || ignored.file}: ${ignored.added.join(', ')}.`);
-    if (vcs && !(await hookState(vcs)).installed && (await askYesNo('Install the pre-commit hook (devdb check before every commit)?', true))) {
+    if (vcs && !(await hookState(vcs)).installed && (await askYesNo('Install the hooks (devdb check before every commit; the database follows checkouts)?', true))) {
       say(...(await hookInstall({})).summary);
     }
     if (!(await askYesNo('Run the first "devdb reset" now?', true))) {

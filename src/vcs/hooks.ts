@@ -4,17 +4,24 @@ import { execa } from 'execa';
 import fs from 'fs-extra';
 import { rawValue, removeIniKey, setIniValue } from '../config/ini-edit.js';
 import { usageError } from '../errors.js';
-import { VCS_OPTIONS, type Vcs } from './index.js';
+import { HG_LEAVING, VCS_OPTIONS, type Vcs } from './index.js';
 import { replaceFile } from '../config/replace-file.js';
 
 // src/ and dist/ sit at the same depth under the package root, so this holds for both.
-const TEMPLATE = fileURLToPath(new URL('../../templates/hooks/pre-commit', import.meta.url));
-const MARKER = 'devdb-hook: pre-commit';
-/** Where a pre-commit hook that was there before devdb's is kept, and run from. */
-export const CHAINED = 'pre-commit.devdb-chained';
-const HG_KEY = 'pretxncommit.devdb';
+const TEMPLATES = fileURLToPath(new URL('../../templates/hooks/', import.meta.url));
 
-/** What the hook runs: `devdb check` with the Node.js and dist/cli.js that installed it, in the project root. */
+/** devdb's git hooks: one before every commit, one after every checkout. */
+const GIT_HOOKS = ['pre-commit', 'post-checkout'] as const;
+type GitHook = (typeof GIT_HOOKS)[number];
+const markerOf = (name: GitHook): string => `devdb-hook: ${name}`;
+/** Where a hook that was there before devdb's is kept, and run from. */
+export const chainedName = (name: GitHook): string => `${name}.devdb-chained`;
+export const CHAINED = chainedName('pre-commit');
+
+/** Mercurial's: pretxncommit runs check; preupdate notes the branch being left, which the update hook (after the checkout) cannot tell. */
+const HG_KEYS = { commit: 'pretxncommit.devdb', leaving: 'preupdate.devdb', checkout: 'update.devdb' } as const;
+
+/** What the hooks run: devdb with the Node.js and dist/cli.js that installed them, in the project root. */
 export interface HookCommand {
   node: string;
   cli: string;
@@ -22,20 +29,28 @@ export interface HookCommand {
   flags: string[];
 }
 
-/** Where devdb's hook is, whether it is installed, and the hook it runs first (git). */
+/** Where devdb's checkout hook is (git post-checkout, Mercurial update) and whether it is installed. */
+export interface CheckoutHookState {
+  file: string;
+  installed: boolean;
+  chained?: string;
+}
+
+/** Where devdb's commit hook is, whether it is installed, the hook it runs first (git), and the checkout hook's state. */
 export interface HookState {
   file: string;
   installed: boolean;
   chained?: string;
   /** The command line the hook runs. */
   runs?: string;
+  checkout: CheckoutHookState;
 }
 
 /** Quotes an argument for sh, whatever it holds. */
 export const shellQuote = (value: string): string => `'${value.replace(/'/g, `'\\''`)}'`;
 
-const commandLine = (command: HookCommand): string =>
-  [command.node, command.cli].map(shellQuote).join(' ') + ' check' + command.flags.map((f) => ` ${f}`).join('');
+const devdbLine = (command: HookCommand): string => [command.node, command.cli].map(shellQuote).join(' ');
+const checkLine = (command: HookCommand): string => `${devdbLine(command)} check${command.flags.map((f) => ` ${f}`).join('')}`;
 
 const readText = async (file: string): Promise<string | undefined> => (await fs.pathExists(file) ? fs.readFile(file, 'utf8') : undefined);
 
@@ -45,53 +60,72 @@ async function gitHooksDir(vcs: Vcs): Promise<string> {
   return path.resolve(vcs.top, result.stdout.trim());
 }
 
-/** Installs or refreshes devdb's hook: git's pre-commit (an existing one is chained), Mercurial's pretxncommit. */
+/** Installs or refreshes devdb's hooks: git's pre-commit and post-checkout (existing ones are chained), Mercurial's pretxncommit, preupdate and update. */
 export async function installHook(vcs: Vcs, command: HookCommand): Promise<HookState> {
   if (vcs.kind === 'hg') return installHgHook(vcs, command);
   const dir = await gitHooksDir(vcs);
-  const file = path.join(dir, 'pre-commit');
-  const chained = path.join(dir, CHAINED);
-  const existing = await readText(file);
-  if (existing !== undefined && !existing.includes(MARKER)) {
-    if (await fs.pathExists(chained)) throw usageError(`Both ${file} and ${chained} exist; move one of them away, then run devdb hook install again.`);
-    await fs.rename(file, chained);
+  const foreign: GitHook[] = [];
+  // Every refusal comes before the first write, so a refused install changes nothing.
+  for (const name of GIT_HOOKS) {
+    const existing = await readText(path.join(dir, name));
+    if (existing === undefined || existing.includes(markerOf(name))) continue;
+    const chained = path.join(dir, chainedName(name));
+    if (await fs.pathExists(chained)) throw usageError(`Both ${path.join(dir, name)} and ${chained} exist; move one of them away, then run devdb hook install again.`);
+    foreign.push(name);
   }
-  const template = await fs.readFile(TEMPLATE, 'utf8');
-  const script = template
-    .replace('@ROOT@', shellQuote(command.root))
-    .replace('@NODE@ @CLI@ check@FLAGS@', commandLine(command));
   await fs.ensureDir(dir);
-  await fs.writeFile(file, script, { mode: 0o755 });
-  await fs.chmod(file, 0o755);
+  for (const name of GIT_HOOKS) {
+    if (foreign.includes(name)) await fs.rename(path.join(dir, name), path.join(dir, chainedName(name)));
+    const template = await fs.readFile(path.join(TEMPLATES, name), 'utf8');
+    const script = template
+      .replace('@ROOT@', shellQuote(command.root))
+      .replace('@DEVDB@', devdbLine(command))
+      .replace('@FLAGS@', command.flags.map((f) => ` ${f}`).join(''));
+    const file = path.join(dir, name);
+    await fs.writeFile(file, script, { mode: 0o755 });
+    await fs.chmod(file, 0o755);
+  }
   return hookState(vcs);
 }
 
-/** Removes devdb's hook and puts back what was there before; false when devdb's hook is not installed. */
+/** Removes devdb's hooks and puts back what was there before; false when none of devdb's hooks is installed. */
 export async function uninstallHook(vcs: Vcs): Promise<boolean> {
   if (vcs.kind === 'hg') return uninstallHgHook(vcs);
   const dir = await gitHooksDir(vcs);
-  const file = path.join(dir, 'pre-commit');
-  if (!(await readText(file))?.includes(MARKER)) return false;
-  await fs.remove(file);
-  // rename keeps the chained hook's bytes and mode exactly.
-  if (await fs.pathExists(path.join(dir, CHAINED))) await fs.rename(path.join(dir, CHAINED), file);
-  return true;
+  let removed = false;
+  for (const name of GIT_HOOKS) {
+    const file = path.join(dir, name);
+    if (!(await readText(file))?.includes(markerOf(name))) continue;
+    await fs.remove(file);
+    removed = true;
+    // rename keeps the chained hook's bytes and mode exactly.
+    if (await fs.pathExists(path.join(dir, chainedName(name)))) await fs.rename(path.join(dir, chainedName(name)), file);
+  }
+  return removed;
+}
+
+async function gitHookState(dir: string, name: GitHook): Promise<{ file: string; installed: boolean; chained?: string; text?: string }> {
+  const file = path.join(dir, name);
+  const text = await readText(file);
+  const installed = text?.includes(markerOf(name)) ?? false;
+  const chained = path.join(dir, chainedName(name));
+  return { file, installed, ...(installed && (await fs.pathExists(chained)) ? { chained } : {}), ...(text === undefined ? {} : { text }) };
 }
 
 /** What is installed where. */
 export async function hookState(vcs: Vcs): Promise<HookState> {
   if (vcs.kind === 'hg') {
     const file = hgrcOf(vcs);
-    const runs = rawValue((await readText(file)) ?? '', 'hooks', HG_KEY);
-    return { file, installed: runs !== undefined, ...(runs !== undefined ? { runs } : {}) };
+    const text = (await readText(file)) ?? '';
+    const runs = rawValue(text, 'hooks', HG_KEYS.commit);
+    const checkout = { file, installed: rawValue(text, 'hooks', HG_KEYS.checkout) !== undefined && rawValue(text, 'hooks', HG_KEYS.leaving) !== undefined };
+    return { file, installed: runs !== undefined, ...(runs !== undefined ? { runs } : {}), checkout };
   }
   const dir = await gitHooksDir(vcs);
-  const file = path.join(dir, 'pre-commit');
-  const text = await readText(file);
-  const installed = text?.includes(MARKER) ?? false;
-  const chained = path.join(dir, CHAINED);
-  const runs = installed ? text?.split('\n').find((l) => l.startsWith('exec '))?.slice(5) : undefined;
-  return { file, installed, ...(installed && (await fs.pathExists(chained)) ? { chained } : {}), ...(runs ? { runs } : {}) };
+  const { text, ...commit } = await gitHookState(dir, 'pre-commit');
+  const { text: _unused, ...checkout } = await gitHookState(dir, 'post-checkout');
+  const runs = commit.installed ? text?.split('\n').find((l) => l.startsWith('exec '))?.slice(5) : undefined;
+  return { ...commit, ...(runs ? { runs } : {}), checkout };
 }
 
 const hgrcOf = (vcs: Vcs): string => path.join(vcs.top, '.hg', 'hgrc');
@@ -106,9 +140,16 @@ async function installHgHook(vcs: Vcs, command: HookCommand): Promise<HookState>
   const file = hgrcOf(vcs);
   const before = await readText(file);
   const previous = (await fs.readJson(recordOf(vcs)).catch(() => undefined)) as HgRecord | undefined;
-  const original = before !== undefined && rawValue(before, 'hooks', HG_KEY) !== undefined && previous ? previous.before : (before ?? null);
+  const original = before !== undefined && Object.values(HG_KEYS).some((k) => rawValue(before, 'hooks', k) !== undefined) && previous ? previous.before : (before ?? null);
   // Mercurial runs hooks from the repository root with sh; the project may sit below it.
-  const after = setIniValue(before ?? '', 'hooks', HG_KEY, `cd ${shellQuote(command.root)} && ${commandLine(command)}`);
+  const cd = `cd ${shellQuote(command.root)}`;
+  const lines: [string, string][] = [
+    [HG_KEYS.commit, `${cd} && ${checkLine(command)}`],
+    [HG_KEYS.leaving, `cat .hg/branch > ${HG_LEAVING} 2>/dev/null || echo default > ${HG_LEAVING}`],
+    // An update hook's failure is only a warning to Mercurial; devdb says what went wrong itself.
+    [HG_KEYS.checkout, `test -n "$DEVDB_NO_CHECKOUT_HOOK" || (${cd} && ${devdbLine(command)} hook checkout) || true`],
+  ];
+  const after = lines.reduce((text, [key, value]) => setIniValue(text, 'hooks', key, value), before ?? '');
   await replaceFile(file, after);
   await fs.writeJson(recordOf(vcs), { before: original, after } satisfies HgRecord);
   return hookState(vcs);
@@ -117,15 +158,16 @@ async function installHgHook(vcs: Vcs, command: HookCommand): Promise<HookState>
 async function uninstallHgHook(vcs: Vcs): Promise<boolean> {
   const file = hgrcOf(vcs);
   const text = await readText(file);
-  if (text === undefined || rawValue(text, 'hooks', HG_KEY) === undefined) return false;
+  if (text === undefined || Object.values(HG_KEYS).every((k) => rawValue(text, 'hooks', k) === undefined)) return false;
   const record = (await fs.readJson(recordOf(vcs)).catch(() => undefined)) as HgRecord | undefined;
   if (record && record.after === text) {
     if (record.before === null) await fs.remove(file);
     else await replaceFile(file, record.before);
   } else {
-    // Edited since devdb's install: take out only devdb's line (and a [hooks] devdb added).
+    // Edited since devdb's install: take out only devdb's lines (and a [hooks] devdb added).
     const addedSection = record !== undefined && !/^\[hooks\]/m.test(record.before ?? '');
-    await replaceFile(file, removeIniKey(text, 'hooks', HG_KEY, { dropEmptySection: addedSection }));
+    const keys = Object.values(HG_KEYS).filter((k) => rawValue(text, 'hooks', k) !== undefined);
+    await replaceFile(file, keys.reduce((t, k, i) => removeIniKey(t, 'hooks', k, { dropEmptySection: addedSection && i === keys.length - 1 }), text));
   }
   await fs.remove(recordOf(vcs));
   return true;

@@ -26,6 +26,9 @@ export function detectVcs(dir: string): Vcs | undefined {
 /** What every git and hg command devdb waits on gets: no terminal to prompt on, and a deadline (an archive of a large tree fits). */
 export const VCS_OPTIONS = { stdin: 'ignore', timeout: 300_000 } as const;
 
+/** Where devdb's Mercurial preupdate hook writes the branch being left (relative to the repository's top): the update hook runs after the checkout and cannot tell. */
+export const HG_LEAVING = path.join('.hg', 'devdb-branch-before');
+
 /** The committed revision devdb builds a base from: git HEAD, Mercurial ".". */
 export const baseRevision = (vcs: Vcs): string => (vcs.kind === 'git' ? 'HEAD' : '.');
 

@@ -145,6 +145,9 @@ const CASES: Case[] = [
   { name: 'a --setup-command that is not a JSON array', config: null, args: ['init', '--yes', '--preset', 'alembic', '--setup-command', 'python setup.py'], exit: 2, message: /give the command as a JSON array of strings/ },
   { name: 'a --dev-db URL of an unknown scheme', config: null, args: ['init', '--yes', '--dev-db', 'ftp://host/db'], exit: 2, message: /The database URL "ftp:\/\/host\/db" in --dev-db has an unknown scheme/ },
   { name: 'a --dev-db that is the throwaway database', config: null, args: ['init', '--yes', '--dev-db', 'temp.db'], exit: 2, message: /--dev-db temp\.db is the throwaway database/ },
+  { name: 'the checkout hook under a half-written devdb.json', config: '{"preset": "kallithea", "pyth', args: ['hook', 'checkout', '0000000', '1111111', '1'], exit: 2, message: /devdb\.json is not valid JSON .*; fix it or recreate it/ },
+  { name: 'branch restore of a branch with no snapshot', args: ['branch', 'restore', 'nope'], exit: 2, message: /There is no snapshot of branch nope, so nothing was changed: run "devdb branch save nope"/ },
+  { name: 'branch save outside any checkout without a NAME', args: ['branch', 'save'], exit: 2, message: /not in a git or Mercurial checkout, so devdb cannot tell the branch; give the branch name, e.g\. "devdb branch save NAME"/ },
   { name: 'a "devDb" in devdb.json that is in memory', config: { devDb: 'sqlite://' }, args: ['reset'], exit: 2, message: /The database URL "sqlite:\/\/" in "devDb" in .* is an in-memory SQLite database/ },
 ];
 

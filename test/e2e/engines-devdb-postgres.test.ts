@@ -1,17 +1,13 @@
-import { randomBytes } from 'node:crypto';
-import fs from 'node:fs';
-import path from 'node:path';
-import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { devdb, editModels, kallitheaTestbed, type Testbed } from '../support/devdb.js';
-import { databasesLike, SERVERS, serverQuery } from '../support/servers.js';
+import { databasesLike, kallitheaOnPostgres, serverQuery } from '../support/servers.js';
 
 const REPO_NAME = '    repo_name = Column(Unicode(255), nullable=False, unique=True)';
 
 /** A development database on PostgreSQL, set up by hand as Kallithea's docs say; devdb did not make it. */
 describe('a development database on PostgreSQL: copied as the base, snapshotted and restored on the server', () => {
   let tb: Testbed & { env: Record<string, string> };
-  const dev = `kallithea_dev_${randomBytes(4).toString('hex')}`;
+  let dev: string;
   let tag: string;
   const run = (...args: string[]) => devdb(args, { cwd: tb.root, env: tb.env });
   const columns = async (): Promise<string[]> =>
@@ -20,13 +16,7 @@ describe('a development database on PostgreSQL: copied as the base, snapshotted 
 
   beforeAll(async () => {
     tb = await kallitheaTestbed();
-    await serverQuery('postgres', undefined, `CREATE DATABASE ${dev}`);
-    const ini = path.join(tb.root, 'development.ini');
-    fs.writeFileSync(ini, fs.readFileSync(ini, 'utf8').replace(/^sqlalchemy\.url = .*$/m, `sqlalchemy.url = postgresql://root@127.0.0.1:5432/${dev}`));
-    await execa(tb.kallitheaCli, ['db-create', '-c', 'development.ini', '--user', 'admin', '--password', tb.adminPassword, '--email', 'admin@example.com', '--repos', tb.repos, '--force-yes', '--no-public-access'], { cwd: tb.root });
-    const init = await run('init', '--yes', '--force', '--repos', tb.repos, '--engine', 'postgres', '--server-url', SERVERS.postgres);
-    expect(init.exitCode, init.stderr).toBe(0);
-    tag = /devdb_([0-9a-f]{8})_temp/.exec(JSON.parse((await run('reset', '--dry-run', '--json')).stdout).database)![1]!;
+    ({ dev, tag } = await kallitheaOnPostgres(tb));
   });
 
   afterAll(async () => {

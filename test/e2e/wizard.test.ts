@@ -77,7 +77,7 @@ describe('devdb init as an interactive wizard, in a real terminal', () => {
     expect(await terminal.waitFor('? Write devdb.json?')).toMatch(/throwaway database\s+temp\.db/);
     await terminal.answer('Write devdb.json?');
     expect(await terminal.waitFor('Added to .gitignore: temp.ini, temp.*.ini, temp.db, .devdb/, devdb.local.json.')).toContain('devdb init: wrote devdb.json (preset alembic');
-    await terminal.answer('Install the pre-commit hook (devdb check before every commit)?');
+    await terminal.answer('Install the hooks (devdb check before every commit; the database follows checkouts)?');
     await terminal.answer('Run the first "devdb reset" now?');
     expect(await terminal.waitFor('EXIT=0', 60_000)).toContain('devdb reset: throwaway database temp.db rebuilt');
     // The shared virtualenv is outside the repository: one user's path, in the ignored per-user file.
@@ -110,7 +110,7 @@ describe('devdb init as an interactive wizard, in a real terminal', () => {
     await terminal.keys('C-u');
     await terminal.answer('Throwaway database', 'scratch.db');
     await terminal.answer('Write devdb.json?');
-    await terminal.answer('Install the pre-commit hook (devdb check before every commit)?', 'n');
+    await terminal.answer('Install the hooks (devdb check before every commit; the database follows checkouts)?', 'n');
     await terminal.answer('Run the first "devdb reset" now?', 'n');
     expect(await terminal.waitFor('EXIT=0')).toContain('Run "devdb reset" to build the throwaway database.');
     expect(config()).toMatchObject({ throwawayDb: 'scratch.db' });
@@ -146,7 +146,7 @@ describe('devdb init as an interactive wizard, in a real terminal', () => {
     expect(await terminal.waitFor('? Throwaway database')).toContain('(mine.db)');
     await terminal.answer('Throwaway database');
     await terminal.answer('Write devdb.json?');
-    await terminal.answer('Install the pre-commit hook (devdb check before every commit)?', 'n');
+    await terminal.answer('Install the hooks (devdb check before every commit; the database follows checkouts)?', 'n');
     await terminal.answer('Run the first "devdb reset" now?', 'n');
     await terminal.waitFor('EXIT=0');
     expect(config()).toEqual({ ...before, throwawayIni: 'scratch.ini' });
