@@ -62,6 +62,32 @@ const sequence = async (...steps) => {
 
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
+/**
+ * What devdb's post-checkout hook adds to a checkout that needs no database change: git
+ * checkouts back and forth between two branches at one commit, with the hook and with no
+ * hook at all (the file moved away), alternating; medians in ms.
+ */
+async function checkoutHookCost(root, env, install) {
+  await install();
+  const hookFile = path.join(root, '.git', 'hooks', 'post-checkout');
+  const home = (await execa('git', ['rev-parse', '--abbrev-ref', 'HEAD'], { cwd: root })).stdout.trim();
+  await execa('git', ['branch', '-f', 'devdb-bench-other'], { cwd: root });
+  const sides = { hooked: [], bare: [] };
+  for (let i = 0; i <= 2 * runs; i += 1) {
+    for (const side of i % 2 === 0 ? ['hooked', 'bare'] : ['bare', 'hooked']) {
+      if (side === 'bare') await fs.move(hookFile, `${hookFile}.off`);
+      for (const branch of ['devdb-bench-other', home]) {
+        const { seconds } = await timed(['git', 'checkout', '-q', branch], { cwd: root, env });
+        if (i > 0) sides[side].push(seconds * 1000);
+      }
+      if (side === 'bare') await fs.move(`${hookFile}.off`, hookFile);
+    }
+  }
+  const hooked = median(sides.hooked);
+  const bare = median(sides.bare);
+  return { hooked, bare, added: hooked - bare };
+}
+
 async function main() {
   const dir = path.join(await fs.mkdtemp(path.join(os.tmpdir(), 'devdb-bench-')), 'testbed');
   await execa('node', [path.join(repo, 'scripts', 'testbed.mjs'), '--quiet', ...DIALECT.testbed, dir], { stdio: 'inherit' });
@@ -204,6 +230,7 @@ async function main() {
   const check = await startup(['check'], tb.root);
   // After the pairs the reset cache holds the models' database, so status diffs it against the development database too.
   const status = await startup(['status'], tb.root);
+  const hook = gearbox ? undefined : await checkoutHookCost(tb.root, env, () => untimed('hook', 'install'));
 
   const met = (ok) => (ok ? 'met' : '**not met**');
   const rows = results.map((r) => {
@@ -218,12 +245,13 @@ async function main() {
     `| \`devdb --help\` | | ${help.toFixed(0)} ms | | ≤ 100 ms: ${met(help <= 100)} | |`,
     `| \`devdb check\`, nothing staged | | ${check.toFixed(0)} ms | | ≤ 200 ms: ${met(check <= 200)} | |`,
     `| \`devdb status\` | | ${status.toFixed(0)} ms | | ≤ 300 ms: ${met(status <= 300)} | |`,
+    ...(hook ? [`| what the checkout hook adds to a \`git checkout\` that needs no database change | ${hook.bare.toFixed(0)} ms | ${hook.hooked.toFixed(0)} ms | +${hook.added.toFixed(0)} ms | ≤ +300 ms: ${met(hook.added <= 300)} | |`] : []),
   ].join('\n');
   const sides = results.map((r) => `- **${r.what}**: manual = ${r.manualIs}; devdb = ${r.devdbIs}.`).join('\n');
   const machine = `${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}, load average ${os.loadavg()[0].toFixed(1)} at the end`;
   const doc = `# Benchmarks${gearbox ? ': the gearbox dialect' : ''}
 
-From one \`npm run bench${gearbox ? ' -- --dialect gearbox' : ''}\` run on ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC, ${machine}: ${DIALECT.testbedIs}, the same model change (a nullable column) on both sides, ${runs} runs per side after a warm-up with the two sides alternating, medians of wall time. Peak RSS is that of each side's largest process. Start-up times are medians of ${2 * runs} runs one after another.
+From one \`npm run bench${gearbox ? ' -- --dialect gearbox' : ''}\` run on ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC, ${machine}: ${DIALECT.testbedIs}, the same model change (a nullable column) on both sides, ${runs} runs per side after a warm-up with the two sides alternating, medians of wall time. Peak RSS is that of each side's largest process. Start-up times are medians of ${2 * runs} runs one after another${gearbox ? '' : `; the checkout hook's cost is the median of ${4 * runs} \`git checkout\`s between two branches at the same commit with devdb's post-checkout hook against as many without any hook, alternating`}.
 
 What each side of a pair runs (the manual side is the documented sequence as plain shell scripts in \`scripts/bench/\`, each command on the database the documentation names; devdb checks far more in the same time):
 
