@@ -105,7 +105,14 @@ async function driftFacts(project: Project, options: StatusOptions, database: St
 async function snapshotFacts(project: Project, graph: RevisionGraph): Promise<StatusFacts['snapshots']> {
   // A snapshot's server that does not answer must not hide the rest of the screen; the database line says what is wrong.
   const all = await listSnapshots(project.stateDir, project.devDb).catch(() => []);
-  const list = all.map((s) => ({ id: s.id, createdAt: s.createdAt, revisions: s.revisions, reason: s.reason, known: s.revisions.length > 0 && s.revisions.every((r) => graph.nodes.has(r)) }));
+  const list = all.map((s) => ({
+    id: s.id,
+    createdAt: s.createdAt,
+    revisions: s.revisions,
+    reason: s.reason,
+    known: s.revisions.length > 0 && s.revisions.every((r) => graph.nodes.has(r)),
+    ...withDefined('branch', s.branch),
+  }));
   return { count: list.length, ...withDefined('newest', list.at(-1)?.id), list };
 }
 
@@ -134,7 +141,7 @@ export async function status(options: StatusOptions): Promise<Outcome> {
     migrationFacts(project, versions, headers, graph, state, vcs),
     driftFacts(project, options, database),
     database.position === 'unreadable' ? Promise.resolve({ count: 0, list: [] }) : snapshotFacts(project, graph),
-    vcs ? hookState(vcs).then((h) => ({ vcs: vcs.kind, installed: h.installed, file: h.file })) : Promise.resolve({ vcs: null }),
+    vcs ? hookState(vcs).then((h) => ({ vcs: vcs.kind, installed: h.installed, file: h.file, checkout: h.checkout.installed })) : Promise.resolve({ vcs: null }),
   ]);
   // Read again: --drift may have just made the throwaway database.
   const facts = { database, migrations, drift, snapshots, throwaway: throwawayFacts(await readState(project.stateDir)), hook };

@@ -25,10 +25,15 @@ export interface StatusFacts {
     draft?: { revision: string; file: string; applied: boolean; committed?: boolean; exists: boolean };
   };
   drift: { checked: false; reason: string } | { checked: true; source: 'cache' | 'built'; changes: SchemaChange[] };
-  snapshots: { count: number; newest?: string; list: { id: string; createdAt: string; revisions: string[]; reason: string; /** Whether this checkout has every revision it holds. */ known: boolean }[] };
+  snapshots: {
+    count: number;
+    newest?: string;
+    list: { id: string; createdAt: string; revisions: string[]; reason: string; /** Whether this checkout has every revision it holds. */ known: boolean; /** The branch of a branch snapshot. */ branch?: string }[];
+  };
   /** Throwaway databases devdb recorded making, by engine (snapshots not counted). */
   throwaway: Record<string, number>;
-  hook: { vcs: string; installed: boolean; file: string } | { vcs: null };
+  /** `installed`: the pre-commit hook; `checkout`: the hook that makes the database follow the branch. */
+  hook: { vcs: string; installed: boolean; file: string; checkout: boolean } | { vcs: null };
   next: string;
 }
 
@@ -45,7 +50,8 @@ export function nextStep(facts: Omit<StatusFacts, 'next'>): string {
   if (db.position === 'missing') return 'the development database does not exist yet: create it with `alembic upgrade head` (or the project\'s own setup).';
   if (db.position === 'unknown') {
     const usable = [...snapshots.list].reverse().find((s) => s.known);
-    const restore = usable ? `\`devdb snapshot restore ${usable.id}\` (a snapshot at ${usable.revisions.map(short).join(', ')}), or ` : '';
+    const at = usable ? usable.revisions.map(short).join(', ') : '';
+    const restore = !usable ? '' : usable.branch ? `\`devdb branch restore ${usable.branch}\` (its snapshot at ${at}), or ` : `\`devdb snapshot restore ${usable.id}\` (a snapshot at ${at}), or `;
     return `the development database is at ${db.revisions.map(short).join(', ')}, which this checkout has no migration for (another branch's?): ${restore}go back to that branch and \`alembic downgrade\` to a revision both branches have.`;
   }
   if (migrations.heads.length > 1) return `the migrations have ${migrations.heads.length} heads (${migrations.heads.map(short).join(', ')}): merge them with \`alembic merge heads -m "merge"\`.`;
@@ -98,7 +104,7 @@ export function statusLines(facts: StatusFacts, color: boolean): string[] {
   for (const s of snapshots.list.slice(-5)) lines.push(`  ${s.id}  at ${s.revisions.map(short).join(', ') || '(no revision)'}  ${pc.dim(s.reason)}`);
   const owned = Object.entries(facts.throwaway).map(([engine, n]) => `${engine} ${n}`);
   lines.push(`${pc.bold('Throwaway databases')}  ${owned.length > 0 ? owned.join(', ') : 'none'}`);
-  lines.push(`${pc.bold('Hook')}  ${hook.vcs === null ? 'no git or Mercurial checkout' : hook.installed ? `installed (${hook.file})` : 'not installed: `devdb hook install`'}`);
+  lines.push(`${pc.bold('Hook')}  ${hook.vcs === null ? 'no git or Mercurial checkout' : hook.installed ? `installed (${hook.file})${hook.checkout ? '; the database follows checkouts' : ''}` : 'not installed: `devdb hook install`'}`);
   lines.push(`${pc.bold('next:')} ${facts.next}`);
   return lines;
 }

@@ -228,7 +228,22 @@ describe('Mercurial: the development database follows hg update across named bra
     await hg('update', '-q', 'a');
     expect(sha256(project.devDb)).toBe(before);
 
+    const installed = JSON.parse((await run('status', '--json')).stdout);
+    expect(installed.hook).toEqual({ vcs: 'hg', installed: true, file: path.join(project.root, '.hg', 'hgrc'), checkout: true });
     expect((await run('hook', 'uninstall')).exitCode).toBe(0);
     expect(fs.readFileSync(path.join(project.root, '.hg', 'hgrc'), 'utf8')).toBe(HGRC);
   }, 90_000);
+
+  it('devdb status in Mercurial: an update without the hook leaves the database at a revision the branch lacks, and next names the branch snapshot', async () => {
+    await hg('update', '-q', 'b');
+    const report = JSON.parse((await run('status', '--json')).stdout);
+    expect(report.database).toMatchObject({ revisions: ['aaaa0001'], known: false, position: 'unknown' });
+    expect(report.migrations).toMatchObject({ heads: ['bbbb0001'], newest: { revision: 'bbbb0001', committed: true } });
+    expect(report.hook).toEqual({ vcs: 'hg', installed: false, file: path.join(project.root, '.hg', 'hgrc'), checkout: false });
+    expect(report.snapshots.list.at(-1)).toMatchObject({ branch: expect.any(String) });
+    expect(report.next).toMatch(/^the development database is at aaaa0001, which this checkout has no migration for \(another branch's\?\): `devdb branch restore b` \(its snapshot at bbbb0001\), or go back/);
+    expect((await run('branch', 'restore')).exitCode).toBe(0);
+    const back = JSON.parse((await run('status', '--json')).stdout);
+    expect(back.database).toMatchObject({ revisions: ['bbbb0001'], known: true, position: 'head' });
+  }, 60_000);
 });
