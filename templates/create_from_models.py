@@ -1,6 +1,6 @@
 """Build a database straight from an Alembic project's models.
 
-    python create_from_models.py [--stamp] INI
+    python create_from_models.py [--stamp] [--import MODULE]... INI
 
 Runs the project's Alembic env.py the way `alembic` would (so whatever it does to
 find its models and its database URL still applies), takes the `target_metadata`
@@ -8,8 +8,11 @@ it configures, and creates every table with `metadata.create_all()` in the
 database the INI names. No migration runs. devdb uses the result as "the schema
 the code wants" to compare migrated databases with. With --stamp it then runs
 `alembic stamp head`: how projects whose migrations cannot build a database from
-empty make one (devdb init --setup models).
+empty make one (devdb init --setup models). --import MODULE imports a module first,
+for an env.py that imports the declarative base but not the modules that put the
+tables on it (Kallithea's imports kallithea.model.meta, not kallithea.model.db).
 """
+import importlib
 import sys
 
 from alembic import command
@@ -35,7 +38,9 @@ def target_metadatas(config, offline=False):
     return list(metadata) if isinstance(metadata, (list, tuple)) else [metadata]
 
 
-def main(ini, stamp):
+def main(ini, stamp, modules):
+    for module in modules:
+        importlib.import_module(module)
     config = Config(ini)
     metadatas = target_metadatas(config)
     from sqlalchemy import engine_from_config, pool
@@ -54,6 +59,10 @@ if __name__ == "__main__":
     stamp = args[:1] == ["--stamp"]
     if stamp:
         args = args[1:]
+    modules = []
+    while args[:1] == ["--import"] and len(args) > 1:
+        modules.append(args[1])
+        args = args[2:]
     if len(args) != 1:
-        sys.exit("usage: create_from_models.py [--stamp] INI")
-    main(args[0], stamp)
+        sys.exit("usage: create_from_models.py [--stamp] [--import MODULE]... INI")
+    main(args[0], stamp, modules)

@@ -24,6 +24,8 @@ export const kallithea: Preset<'kallithea'> = {
     }
   },
   needsPython: { what: 'Kallithea 0.6 and later (the kallithea preset)', need: '3.6+', has: ([major, minor]) => major > 3 || (major === 3 && minor >= 6) },
+  // db-create is create_all on kallithea.model.db's tables, alembic stamp head and rows (kallithea/lib/db_manage.py create_tables).
+  schemaFromModels: { modules: ['kallithea.model.db'] },
   makeConfig: (ini) => ({ tool: 'kallithea-cli', args: ['config-create', ini] }),
   setupDb: ({ ini, admin, repos, publicAccess }: SetupOptions): Command => ({
     tool: 'kallithea-cli',

@@ -50,6 +50,13 @@ export interface Preset<Name extends string = string> {
   needsPython?: PythonNeed;
   /** How setup-db builds a database from empty: the preset's tool, migrations (alembic upgrade head), the models (create_all, stamp head) or the project's own command. */
   setup?: 'migrations' | 'models' | 'command';
+  /**
+   * Modules whose import puts every model on the env's target_metadata, named where setup-db
+   * is known to make exactly the schema of create_all on it (plus rows): then the model
+   * database, which only its schema is read of, is built with create_all on SQLite instead of
+   * setup-db. Left out, the model database runs setup-db.
+   */
+  schemaFromModels?: { modules: readonly string[] };
   /** Whether setup-db takes the admin options (and so needs a password). */
   needsAdmin: boolean;
   /** Sections that may hold sqlalchemy.url, in the order the Alembic env reads them; the last is where devdb sets it. */

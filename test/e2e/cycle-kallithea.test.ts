@@ -1,7 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
-import { addRepoNotes, devdb, editModels, kallitheaTestbed, query, sha256 } from '../support/devdb.js';
+import { addRepoNotes, devdb, editModels, kallitheaTestbed, query, REPO, sha256 } from '../support/devdb.js';
 
 const REPO_NAME = '    repo_name = Column(Unicode(255), nullable=False, unique=True)';
 
@@ -53,6 +54,28 @@ describe('devdb cycle on the Kallithea testbed', () => {
     expect(indexes.map((i) => i.name)).toContain('rn_repo_id_idx');
     expect(await revision()).toBe(report.revision);
   });
+
+  it('after a model edit the model database is built with create_all, which is the schema kallithea-cli db-create makes of the same models', async () => {
+    const { tb, run } = await sandbox();
+    editModels(tb.root, REPO_NAME, '    note = Column(Unicode(255), nullable=True)');
+    const cycled = await run('cycle', '--no-apply', '-m', 'repositories: add note');
+    expect(cycled.exitCode, cycled.stderr).toBe(0);
+    expect(cycled.stdout).toContain('built with create_all from the models: setup-db would make the same schema, and only the schema is compared');
+
+    const schemaOf = async (file: string) => query<{ type: string; name: string; sql: string | null }>(file, 'select type, name, sql from sqlite_master order by name');
+    const ini = (file: string) => {
+      const at = path.join(tb.dir, `${path.basename(file)}.ini`);
+      fs.writeFileSync(at, fs.readFileSync(path.join(tb.root, 'temp.ini'), 'utf8').replace(/^sqlalchemy\.url = .*$/m, `sqlalchemy.url = sqlite:///${file}`));
+      return at;
+    };
+    const created = path.join(tb.dir, 'create-all.db');
+    const byCli = path.join(tb.dir, 'db-create.db');
+    await execa(tb.python, [path.join(REPO, 'templates', 'create_from_models.py'), '--import', 'kallithea.model.db', ini(created)], { cwd: tb.root, timeout: 120_000 });
+    await execa(tb.kallitheaCli, ['db-create', '-c', ini(byCli), '--user', 'admin', '--password', tb.adminPassword, '--email', 'admin@example.com', '--repos', tb.repos, '--force-yes', '--no-public-access'], { cwd: tb.root, timeout: 120_000 });
+    const schema = await schemaOf(byCli);
+    expect(schema.map((o) => o.name)).toContain('repositories');
+    expect(await schemaOf(created)).toEqual(schema);
+  }, 180_000);
 
   it('adding an index alone passes', async () => {
     const { tb, run } = await sandbox();

@@ -158,7 +158,7 @@ describe('the reset cache on the Kallithea testbed', () => {
     );
   });
 
-  it("cycle's model database comes from the cache when the models are those of the last reset, and from setup-db after a change", async () => {
+  it("cycle's model database comes from the cache when the models are those of the last reset, and from create_all after a change", async () => {
     const dbPy = path.join(tb.root, 'kallithea', 'model', 'db.py');
     const versions = path.join(tb.root, 'kallithea', 'alembic', 'versions');
     const original = fs.readFileSync(dbPy, 'utf8');
@@ -175,11 +175,13 @@ describe('the reset cache on the Kallithea testbed', () => {
     try {
       const changed = await cycle();
       expect(changed).not.toContain('setup-db served from the cache');
-      expect(changed).toContain('Database set up successfully.');
+      expect(changed).toContain('built with create_all from the models');
+      expect(changed).not.toContain('Database set up successfully.');
       expect(built(await reset())).toEqual(RAN);
       const unchanged = await cycle();
       expect(unchanged).toMatch(/setup-db served from the cache \(\.devdb\/cache\/reset\/[0-9a-f]+\.db\): nothing it depends on changed since a reset built it/);
       expect(unchanged).not.toContain('Database set up successfully.');
+      expect(unchanged).not.toContain('built with create_all');
     } finally {
       fs.writeFileSync(dbPy, original);
       for (const draft of drafts()) fs.rmSync(path.join(versions, draft));
