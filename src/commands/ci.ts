@@ -50,7 +50,7 @@ const downRevisionLine = (source: string): number | undefined => {
 export async function ci(options: CiOptions): Promise<Outcome> {
   const { root, config } = await loadConfig(options.config, process.cwd());
   const vcs = detectVcs(root);
-  if (!vcs) throw usageError(`The project ${root} is in no git checkout; devdb ci compares a branch with the one it is merged into.`);
+  if (!vcs) throw usageError(`The project ${root} is in no git or Mercurial checkout; devdb ci compares a branch with the one it is merged into.`);
   const base = await resolveBaseRef(vcs, options.baseRef);
   const top = (file: string): string => path.relative(vcs.top, path.join(root, file)).split(path.sep).join('/');
   const fromTop = (file: string): string => path.relative(root, path.join(vcs.top, file)).split(path.sep).join('/');

@@ -29,7 +29,7 @@ export interface RebaseOptions extends GlobalOptions {
 export async function rebase(options: RebaseOptions): Promise<Outcome> {
   const { root, config } = await loadConfig(options.config, process.cwd());
   const vcs = detectVcs(root);
-  if (!vcs || vcs.kind !== 'git') throw usageError(`devdb rebase reads the branch's history from git, and ${root} is ${vcs ? 'a Mercurial checkout, which it does not read yet' : 'in no git checkout'}; edit down_revision by hand there.`);
+  if (!vcs) throw usageError(`devdb rebase reads the branch's history from git or Mercurial, and ${root} is in neither; edit down_revision by hand there.`);
   const versions = await versionsFolder(config, root);
   const top = (file: string): string => path.relative(vcs.top, path.join(root, file)).split(path.sep).join('/');
   const folder = path.join(root, versions);
@@ -50,7 +50,7 @@ export async function rebase(options: RebaseOptions): Promise<Outcome> {
     if (uncommitted || (base && !onTip.has(header.revision))) branchOnly.push({ header, uncommitted });
   }
   const moved = (branchOnly.find((b) => b.uncommitted) ?? branchOnly[0])?.header;
-  if (!moved) throw usageError('No head of the migrations is uncommitted or missing from the target branch, so devdb rebase has nothing to move; give the branch with --base-ref if it is not origin/HEAD, main or master.');
+  if (!moved) throw usageError(`No head of the migrations is uncommitted or missing from the target branch, so devdb rebase has nothing to move; give the branch with --base-ref if it is not ${vcs.kind === 'hg' ? 'default' : 'origin/HEAD, main or master'}.`);
   if (moved.downRevisions.length !== 1) throw usageError(`${moved.file} is a merge (it follows ${moved.downRevisions.join(', ') || 'nothing'}); devdb rebase moves a migration that follows exactly one other.`);
   const others = heads.filter((h) => h !== moved.revision);
   const onto = options.onto ?? (others.length === 1 ? others[0] : undefined);

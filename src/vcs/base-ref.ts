@@ -1,10 +1,11 @@
 import { usageError } from '../errors.js';
 import { readRevisionHeader, type RevisionHeader } from '../migration/chain.js';
+import { hgBeforeAdding, hgChangedSince, hgScriptsAt, resolveHgBaseRef } from './base-ref-hg.js';
 import { VCS_OPTIONS, type Vcs } from './index.js';
 
-/** What a CI run compares the checkout with: the target branch's tip, and where this branch left it. */
+/** What a CI run compares the checkout with: the target branch's tip, and where this branch left it (git commits or Mercurial nodes). */
 export interface BaseRef {
-  /** As given or found: origin/HEAD, main, master, or --base-ref. */
+  /** As given or found: origin/HEAD, main, master (Mercurial: default), or --base-ref. */
   name: string;
   tip: string;
   mergeBase: string;
@@ -26,9 +27,10 @@ function targetFromCi(): string[] {
 /**
  * The base ref given, else the branch the CI system says is targeted, else the default
  * branch: origin/HEAD, else main or master (a CI checkout often has only their origin/ copies).
+ * Mercurial's are found by base-ref-hg.ts.
  */
 export async function resolveBaseRef(vcs: Vcs, given: string | undefined): Promise<BaseRef> {
-  if (vcs.kind !== 'git') throw usageError('devdb ci does not read Mercurial repositories yet; run it in a git checkout.');
+  if (vcs.kind === 'hg') return resolveHgBaseRef(vcs, given);
   const candidates = given ? [given] : [...targetFromCi(), 'origin/HEAD', 'main', 'master', 'origin/main', 'origin/master'];
   for (const name of candidates) {
     const tip = await commitOf(vcs, name);
@@ -43,6 +45,7 @@ export async function resolveBaseRef(vcs: Vcs, given: string | undefined): Promi
 
 /** The migration scripts (directly in `folder`, relative to the top) at a commit, read without a checkout. */
 export async function scriptsAt(vcs: Vcs, commit: string, folder: string): Promise<RevisionHeader[]> {
+  if (vcs.kind === 'hg') return hgScriptsAt(vcs, commit, folder);
   const listed = await git(vcs, ['ls-tree', '-z', '--name-only', `${commit}:${folder}`]);
   if (listed.exitCode !== 0) return [];
   const headers: RevisionHeader[] = [];
@@ -56,6 +59,7 @@ export async function scriptsAt(vcs: Vcs, commit: string, folder: string): Promi
 
 /** Files changed between `commit` and the working tree (committed or not), relative to the top, and those of them that are new. */
 export async function changedSince(vcs: Vcs, commit: string): Promise<{ changed: string[]; added: string[] }> {
+  if (vcs.kind === 'hg') return hgChangedSince(vcs, commit);
   const diff = await git(vcs, ['diff', '--name-status', '--no-renames', '-z', commit]);
   const untracked = await git(vcs, ['ls-files', '-z', '--others', '--exclude-standard']);
   const fields = diff.stdout.split('\0').filter(Boolean);
@@ -75,6 +79,7 @@ export async function changedSince(vcs: Vcs, commit: string): Promise<{ changed:
 
 /** The commit before the one that added `file` (relative to the top): its tree lacks the file. */
 export async function beforeAdding(vcs: Vcs, file: string): Promise<string | undefined> {
+  if (vcs.kind === 'hg') return hgBeforeAdding(vcs, file);
   const result = await git(vcs, ['log', '--diff-filter=A', '--format=%H', '-1', '--', file]);
   const adding = result.stdout.trim();
   return adding ? commitOf(vcs, `${adding}^`) : undefined;

@@ -139,13 +139,5 @@ describe('devdb ci on a plain Alembic project in git', () => {
     expect(parseJunit(fs.readFileSync(path.join(clone, 'devdb-junit.xml'), 'utf8')).testsuites).toMatchObject({ tests: '5', failures: '0' });
     expect(validSarif(JSON.parse(fs.readFileSync(path.join(clone, 'devdb.sarif'), 'utf8')))).toBe(true);
     expect(fs.readFileSync(path.join(clone, 'devdb-comment.md'), 'utf8')).toContain('## devdb ci: ✅ passed');
-
-    // Mercurial is not read yet: one sentence, exit 2.
-    const hg = path.join(tempDir('ci-hg'), 'project');
-    fs.cpSync(clone, hg, { recursive: true, filter: (file) => path.basename(file) !== '.git' });
-    await execa('hg', ['init'], { cwd: hg });
-    const refused = await devdb(['ci'], { cwd: hg });
-    expect(refused.exitCode).toBe(2);
-    expect(refused.stderr.trim()).toBe('devdb: devdb ci does not read Mercurial repositories yet; run it in a git checkout.');
   });
 });

@@ -143,15 +143,21 @@ export const git = (root: string, ...args: string[]) => execa('git', ['-c', 'use
 
 /**
  * What the branch tests do to the small Alembic project: commit everything, add a nullable
- * column to notes, and generate its migration with cycle against the committed code.
+ * column to notes, and generate its migration with cycle against the committed code. With
+ * `hg`, the project is a Mercurial repository and `env` (withMercurial's) finds hg for the
+ * tests and the devdb runs alike.
  */
-export function projectEdits(project: () => AlembicProject) {
-  const run = (...args: string[]) => devdb(args, { cwd: project().root });
+export function projectEdits(project: () => AlembicProject, vcs: 'git' | 'hg' = 'git', env: () => Record<string, string> = () => ({})) {
+  const run = (...args: string[]) => devdb(args, { cwd: project().root, env: env() });
   const models = () => path.join(project().root, 'app', 'models.py');
   return {
     run,
     models,
     commit: async (message: string) => {
+      if (vcs === 'hg') {
+        await execa('hg', ['commit', '-q', '-A', '-u', 'devdb tests', '-m', message], { cwd: project().root, env: env(), stdin: 'ignore' });
+        return;
+      }
       await git(project().root, 'add', '-A');
       await git(project().root, 'commit', '-q', '-m', message);
     },
