@@ -158,7 +158,9 @@ async function proveWalk(options: CiOptions, vcs: Vcs, from: string | undefined,
     await loadContext({ ...options, engine }, { needPassword: true }).then((ctx) => loaded.set(engine, ctx), (error: unknown) => unloaded.set(engine, error));
   }
   const walked = result.engines.filter((e) => loaded.has(e));
-  const { runs, error: stopped } = await ciWalk(first, walked, from, async (engine) => loaded.get(engine)!, { json: options.json ?? false, verbose: first.verbose });
+  // Built from the merge base, the start is its head: none of the branch's downgrades runs before its own proof.
+  const start = from === undefined ? {} : { from, baseCommit: result.base.mergeBase };
+  const { runs, error: stopped } = await ciWalk(first, walked, start, async (engine) => loaded.get(engine)!, { json: options.json ?? false, verbose: first.verbose });
   const top = (file: string): string => path.relative(vcs.top, file).split(path.sep).join('/');
   const added = new Set(result.migrations);
   for (const engine of result.engines) {

@@ -4,7 +4,7 @@ import { execa } from 'execa';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { alembicProject, projectEdits, CLI, devdb, git, tempDir, type AlembicProject } from '../support/devdb.js';
-import { parseJunit, validSarif } from '../support/ci-reports.js';
+import { ciWithReports, parseJunit, validSarif } from '../support/ci-reports.js';
 import { pythonWithDrivers } from '../support/drivers.js';
 import { SERVERS } from '../support/servers.js';
 
@@ -17,16 +17,8 @@ let project: AlembicProject;
 let reports: string;
 const { run, commit, models, addColumn, migrate } = projectEdits(() => project);
 
-/** devdb ci with all three reports: its JSON report, and the reports as CI systems read them. */
-async function ci(name: string, env: Record<string, string> = {}) {
-  const file = (ext: string) => path.join(reports, `${name}.${ext}`);
-  const result = await devdb(['ci', '--json', '--junit', file('xml'), '--sarif', file('sarif'), '--markdown', file('md')], { cwd: project.root, env });
-  const report = JSON.parse(result.stdout);
-  const sarif = JSON.parse(fs.readFileSync(file('sarif'), 'utf8'));
-  expect(validSarif(sarif), JSON.stringify(validSarif.errors)).toBe(true);
-  const checks = Object.fromEntries((report.checks as { id: string; status: string; message?: string }[]).map((c) => [c.id, c]));
-  return { exitCode: result.exitCode, report, checks, junit: parseJunit(fs.readFileSync(file('xml'), 'utf8')).testsuites, sarif, markdown: fs.readFileSync(file('md'), 'utf8') };
-}
+/** devdb ci with all three reports, read back as CI reads them. */
+const ci = (name: string, env: Record<string, string> = {}) => ciWithReports(project.root, reports, name, { env });
 
 beforeAll(async () => {
   project = await alembicProject();
