@@ -6,7 +6,7 @@ import { modelFiles } from '../cache/model-files.js';
 import { loadConfig } from '../config/load.js';
 import { modelMatcher, versionsFolder } from '../config/project-files.js';
 import type { DevdbConfig } from '../config/schema.js';
-import { loadContext, type GlobalOptions } from '../context.js';
+import { loadContext, type Context, type GlobalOptions } from '../context.js';
 import { EXIT, usageError } from '../errors.js';
 import { ciWalk } from '../loops/ci.js';
 import { enginesFor } from '../loops/engines.js';
@@ -151,17 +151,28 @@ async function proveWalk(options: CiOptions, vcs: Vcs, from: string | undefined,
     return;
   }
   const started = performance.now();
-  const { runs, error: stopped } = await ciWalk(first, result.engines, from, (engine) => loadContext({ ...options, engine }, { needPassword: true }), { json: options.json ?? false, verbose: first.verbose });
+  // Each engine's context is loaded before the walk, so every engine without a driver (or a server) is named, not only the first.
+  const loaded = new Map<EngineName, Context>([[first.engine, first]]);
+  const unloaded = new Map<EngineName, unknown>();
+  for (const engine of result.engines.filter((e) => e !== first.engine)) {
+    await loadContext({ ...options, engine }, { needPassword: true }).then((ctx) => loaded.set(engine, ctx), (error: unknown) => unloaded.set(engine, error));
+  }
+  const walked = result.engines.filter((e) => loaded.has(e));
+  // Built from the merge base, the start is its head: none of the branch's downgrades runs before its own proof.
+  const start = from === undefined ? {} : { from, baseCommit: result.base.mergeBase };
+  const { runs, error: stopped } = await ciWalk(first, walked, start, async (engine) => loaded.get(engine)!, { json: options.json ?? false, verbose: first.verbose });
   const top = (file: string): string => path.relative(vcs.top, file).split(path.sep).join('/');
-  for (const [index, engine] of result.engines.entries()) {
-    const run = runs[index];
+  const added = new Set(result.migrations);
+  for (const engine of result.engines) {
+    const run = runs[walked.indexOf(engine)];
     if (!run || !run.opened) {
-      const blocked = result.engines.find((_, i) => !runs[i]?.opened);
-      const why = stopped !== undefined && blocked === engine ? errorReport(stopped).message : `the walk did not reach ${engine}${blocked && blocked !== engine ? `, as ${blocked} could not be opened` : ''}`;
+      const blocked = walked.find((_, i) => !runs[i]?.opened);
+      const error = unloaded.get(engine) ?? (blocked === engine ? stopped : undefined);
+      const why = error !== undefined ? errorReport(error).message : `the walk did not reach ${engine}${blocked && blocked !== engine ? `, as ${blocked} could not be opened` : ''}`;
       result.checks.push({ id: 'models', engine, status: 'skipped', message: why, ms: 0 }, { id: 'verify', engine, status: 'failed', message: why, usage: true, ms: Math.round(performance.now() - started) });
       continue;
     }
-    const { walk, trip } = run.ctx;
+    const { walk } = run.ctx;
     const error = run.error === undefined ? undefined : errorReport(run.error);
     const last = walk.order.at(-1);
     const lastResult = walk.results.find((r) => r.revision === last?.revision);
@@ -197,7 +208,11 @@ async function proveWalk(options: CiOptions, vcs: Vcs, from: string | undefined,
       // The walk stopped before its first revision (the start could not be built): one check says why.
       result.checks.push({ id: 'verify', engine, status: 'failed', message: standalone(error.message), ...(error.detail ? { detail: error.detail } : {}), ms: run.records.reduce((sum, r) => sum + r.ms, 0), ...(error.exitCode === EXIT.usage ? { usage: true } : {}) });
     }
-    result.downgradeLosses.push(...trip.downgradeLosses.map((l) => ({ engine, ...l })));
+    // Only the branch's own migrations: the base's head is walked again for the models' sake, not as the branch's change.
+    for (const stair of walk.stairs.filter((s) => added.has(top(s.file)))) {
+      const losses = walk.results.find((r) => r.revision === stair.revision)?.losses ?? [];
+      result.downgradeLosses.push(...losses.map((l) => ({ engine, revision: stair.revision, file: top(stair.file), ...l })));
+    }
   }
 }
 

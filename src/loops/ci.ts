@@ -36,11 +36,12 @@ export async function ciVerify(first: Context, engines: EngineName[], revision: 
 /**
  * ci's proof of the branch: verify --all's tree from `from` (the base ref's head, walked
  * again so the models are compared even when the branch adds no migration) up to the
- * branch's head, on each engine in turn. The stairway builds its start from the checkout
- * and its history, as CI has no development database.
+ * branch's head, on each engine in turn. The stairway builds its start from the history,
+ * as CI has no development database: from `baseCommit` (the merge base) when the
+ * history does not replay from an empty database.
  */
-export async function ciWalk(first: Context, engines: EngineName[], from: string | undefined, load: (engine: EngineName) => Promise<Context>, render: RenderOptions): Promise<{ runs: EngineRun<StairwayContext>[]; error?: unknown }> {
-  const { nodes, runs } = stairwayLoop(first, engines, { from }, load);
+export async function ciWalk(first: Context, engines: EngineName[], start: { from?: string; baseCommit?: string }, load: (engine: EngineName) => Promise<Context>, render: RenderOptions): Promise<{ runs: EngineRun<StairwayContext>[]; error?: unknown }> {
+  const { nodes, runs } = stairwayLoop(first, engines, start, load);
   return run(nodes, runs, render);
 }
 

@@ -19,6 +19,12 @@ export interface WalkChoices {
   from?: string;
   to?: string;
   strict?: boolean;
+  /**
+   * The commit a base built the committed way comes from (ci: the merge base), instead of
+   * the checkout's own: it is already at --from's parent or just above, so the walk down
+   * to the start runs none of the branch's downgrades before they are proven one by one.
+   */
+  baseCommit?: string;
 }
 
 /**
@@ -29,7 +35,7 @@ export interface WalkChoices {
 function stairwayContext(context: Context, choices: WalkChoices): StairwayContext {
   const mode: Walk['mode'] = context.preset.setup === 'migrations' ? 'empty' : 'committed';
   const ctx: StairwayContext = { ...cycleContext(context, undefined), walk: { mode, from: choices.from, to: choices.to, strict: choices.strict ?? false, order: [], stairs: [], results: [] } };
-  if (mode === 'committed') ctx.trip.base.kind = 'vcs';
+  if (mode === 'committed') ctx.trip.base = { kind: 'vcs', ...(choices.baseCommit ? { revision: choices.baseCommit } : {}) };
   return ctx;
 }
 

@@ -42,8 +42,29 @@ export interface CiResult {
   models: string[];
   checks: CiCheck[];
   lint: { file: string; findings: LintFinding[] }[];
-  downgradeLosses: { engine: EngineName; table: string; before: number; after: number }[];
+  /** What each walked revision's downgrade took away from the rows the walk put in its tables (reported, not a failure). */
+  downgradeLosses: DowngradeLoss[];
 }
+
+/** One table's or column's loss to one revision's downgrade on one engine; `allowed` as StairLoss says. */
+export interface DowngradeLoss {
+  engine: EngineName;
+  revision: string;
+  /** The revision's script, relative to the checkout's top. */
+  file: string;
+  table: string;
+  column: string | null;
+  rows: number;
+  allowed: 'added' | 'marked' | null;
+}
+
+/** Why a downgrade may lose what it lost, for sentences and table cells. */
+export const lossReason = (loss: Pick<DowngradeLoss, 'allowed'>): string =>
+  loss.allowed === 'added' ? 'its upgrade added it' : loss.allowed === 'marked' ? 'a marker or --accept-data-loss allows it' : 'it was there before the upgrade';
+
+/** One loss as a sentence. */
+export const describeDowngradeLoss = (l: DowngradeLoss): string =>
+  `the downgrade of ${l.revision} takes ${l.column === null ? `${l.rows} row(s) of ${l.table}` : `${l.rows} value(s) of ${l.table}.${l.column}`} on ${l.engine} (${lossReason(l)})`;
 
 const MARK = { passed: pc.green('✔'), failed: pc.red('✖'), skipped: pc.dim('-') };
 
@@ -65,7 +86,7 @@ export function ciOutcome(result: CiResult, written: string[]): Outcome {
     `devdb ci against ${result.base.name} (merge base ${result.base.mergeBase.slice(0, 12)}): ${result.migrations.length} new migration(s), ${result.models.length} model file(s) changed.`,
     ...result.checks.map((c) => `${MARK[c.status]} ${checkLabel(c)}: ${c.status}${c.message ? ` — ${c.message}` : ''}`),
     ...result.lint.flatMap(({ file, findings }) => findings.map((f) => `${f.severity} ${f.rule} (${file} line ${f.line}): ${f.message}`)),
-    ...result.downgradeLosses.map((l) => `the downgrade leaves ${l.after} of ${l.before} rows in ${l.table} on ${l.engine}`),
+    ...result.downgradeLosses.map(describeDowngradeLoss),
     ...(written.length > 0 ? [`reports: ${written.join(', ')}`] : []),
     exitCode === EXIT.ok ? 'devdb ci: every check passed.' : `devdb ci: ${result.checks.filter((c) => c.status === 'failed').map(checkLabel).join(', ')} failed.`,
   ];

@@ -1,5 +1,5 @@
 import { CI_CHECKS, type CiCheck, type CiCheckId, type CiResult } from './ci.js';
-import { checkLabel, ciExitCode } from './ci.js';
+import { checkLabel, ciExitCode, lossReason } from './ci.js';
 
 const ICON: Record<CiCheck['status'], string> = { passed: '✅ passed', failed: '❌ failed', skipped: '⏭️ skipped' };
 
@@ -40,8 +40,10 @@ export function ciMarkdown(result: CiResult): string {
     for (const f of findings) lines.push(`| \`${f.file}\` | ${f.line} | ${f.severity} | \`${f.rule}\` | ${cellText(`${f.message} ${f.suggestion}`)} |`);
   }
   if (result.downgradeLosses.length > 0) {
-    lines.push('', '### Downgrade losses', '');
-    for (const l of result.downgradeLosses) lines.push(`- ${l.engine}: the downgrade leaves ${l.after} of ${l.before} rows in \`${l.table}\``);
+    lines.push('', '### Downgrade losses', '', 'What each revision\'s downgrade takes away from the rows devdb put in its tables:', '', '| engine | revision | file | table | column | rows | allowed because |', '| --- | --- | --- | --- | --- | --- | --- |');
+    for (const l of result.downgradeLosses) {
+      lines.push(`| ${l.engine} | \`${l.revision}\` | \`${l.file}\` | \`${l.table}\` | ${l.column === null ? '(rows)' : `\`${l.column}\``} | ${l.rows} | ${l.allowed ? lossReason(l) : `⚠️ not allowed: ${lossReason(l)}`} |`);
+    }
   }
   return `${lines.join('\n')}\n`;
 }

@@ -1,13 +1,18 @@
 import { performance } from 'node:perf_hooks';
+import fs from 'fs-extra';
 import { DevdbError, failure } from '../errors.js';
 import { withoutRerunAdvice } from '../python/run.js';
 import { alembic } from '../presets/command.js';
 import { diffSchemas, type SchemaChange } from '../schema/diff.js';
 import type { Schema } from '../schema/model.js';
 import { engineFor } from '../engines/index.js';
+import type { Engine } from '../engines/engine.js';
+import type { DatabaseTarget } from '../engines/url.js';
+import { allowsLoss, readMarkers } from '../migration/markers.js';
 import { keptOnPurpose } from './downgrade.js';
 import { countRows, inspect, planOnBase } from './shared/round-trip.js';
-import { belowOf, lostRows, type Stair, type StairResult, type StairwayContext } from './shared/stairway.js';
+import { belowOf, downgradeLosses, lostRows, type Stair, type StairLoss, type StairResult, type StairwayContext, type Taken } from './shared/stairway.js';
+import { touchedTables } from './shared/values.js';
 import { runTool, shown, type Step, type StepIO } from './step.js';
 
 type Phase = 'upgrade' | 'downgrade' | 'reupgrade';
@@ -24,6 +29,13 @@ const ACTION: Record<Phase, string> = { upgrade: 'its upgrade', downgrade: 'its 
 /** Tables a script's function names, and those it drops. */
 const tablesOf = (stair: Stair, fn: 'upgrade' | 'downgrade', only?: string): string[] =>
   [...new Set((stair.script.functions?.[fn]?.ops ?? []).filter((op) => only === undefined || op.name === only).map((op) => op.table))].filter((t): t is string => typeof t === 'string');
+
+/** The rows and values of `tables` (those the revision touches) at one moment. */
+const take = async (engine: Engine, target: DatabaseTarget, tables: string[]): Promise<Taken> => ({ counts: await countRows(target), values: await engine.values(target, tables) });
+
+/** One loss, for the progress list. */
+const describeLoss = (loss: StairLoss): string =>
+  `${loss.column === null ? `${loss.table} loses ${loss.rows} row${loss.rows === 1 ? '' : 's'}` : `${loss.table}.${loss.column} loses ${loss.rows} value${loss.rows === 1 ? '' : 's'}`}${loss.allowed === 'added' ? ', which its upgrade added' : loss.allowed === 'marked' ? ', allowed' : ', which were there before its upgrade'}`;
 
 /** One revision's proof: upgrade to it, downgrade one step, upgrade again, each compared with what it must give. */
 class Proof {
@@ -91,9 +103,20 @@ async function prove(ctx: StairwayContext, stair: Stair, result: StairResult, io
       io.output(`${stair.revision}: irreversible, its downgrade and upgrade again are skipped`);
       return;
     }
+    // Rows with values in what the upgrade made (an added column, a new table), so what the downgrade takes away is counted.
+    const tables = touchedTables(stair.script).filter((t) => after.tables.some((table) => table.name === t));
+    await engine.seedRows(target, tables);
+    for (const seeded of await engine.seedShapes(target, tables)) {
+      if (seeded.inserted > 0) io.output(`${stair.revision}: ${seeded.table}: ${seeded.inserted} boundary row${seeded.inserted === 1 ? '' : 's'} inserted after the upgrade`);
+    }
+    const up = await take(engine, target, tables);
     await proof.alembic(phase, 'downgrade', belowOf(stair, ctx.walk.order));
     proof.compare(phase, before, await inspect(target), keptOnPurpose(stair.script));
-    const rowsDown = await countRows(target);
+    const down = await take(engine, target, tables);
+    const rowsDown = down.counts;
+    const markers = readMarkers(await fs.readFile(stair.file, 'utf8'));
+    result.losses = downgradeLosses(before, up, down, (table, column) => ctx.acceptDataLoss || allowsLoss(markers, table, column ?? undefined));
+    for (const loss of result.losses) io.output(`${stair.revision}: the downgrade: ${describeLoss(loss)}`);
     result.downgrade = 'passed';
     phase = 'reupgrade';
     await proof.alembic(phase, 'upgrade', stair.revision);

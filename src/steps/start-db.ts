@@ -48,7 +48,7 @@ async function downFromCommitted(ctx: StairwayContext, io: StepIO, first: Stair)
   if (index < 0) throw usageError(`The base built from the committed code is at ${at.join(', ') || 'no revision'}, which is not one revision of the working tree's history; commit or restore the migrations and run again.`);
   const goal = order.indexOf(first) - 1;
   const how = ctx.preset.setup === 'command' ? "with the project's setup command" : 'from the models';
-  const built = `the history does not start from an empty database (the ${ctx.preset.name} preset builds a new one ${how}), so the base is the committed head ${order[index]!.revision}, downgraded`;
+  const built = `the history does not start from an empty database (the ${ctx.preset.name} preset builds a new one ${how}), so the base is ${ctx.trip.base.revision ? `commit ${ctx.trip.base.revision.slice(0, 12)}'s head` : 'the committed head'} ${order[index]!.revision}, downgraded`;
   if (index < goal) {
     // The committed head is older than --from: up to just below it instead.
     await runTool(ctx, alembic(shown(ctx, ctx.trip.baseIni), 'upgrade', order[goal]!.revision), io, `the upgrade to ${order[goal]!.revision}`);

@@ -4,7 +4,9 @@ import { execa } from 'execa';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { alembicProject, projectEdits, CLI, devdb, git, tempDir, type AlembicProject } from '../support/devdb.js';
-import { parseJunit, validSarif } from '../support/ci-reports.js';
+import { ciWithReports, parseJunit, validSarif } from '../support/ci-reports.js';
+import { pythonWithDrivers } from '../support/drivers.js';
+import { SERVERS } from '../support/servers.js';
 
 // One small Alembic project in git, with a main branch and feature branches, taken through
 // what a pull request's CI job meets: a clean branch, a model change without its
@@ -15,16 +17,8 @@ let project: AlembicProject;
 let reports: string;
 const { run, commit, models, addColumn, migrate } = projectEdits(() => project);
 
-/** devdb ci with all three reports: its JSON report, and the reports as CI systems read them. */
-async function ci(name: string, env: Record<string, string> = {}) {
-  const file = (ext: string) => path.join(reports, `${name}.${ext}`);
-  const result = await devdb(['ci', '--json', '--junit', file('xml'), '--sarif', file('sarif'), '--markdown', file('md')], { cwd: project.root, env });
-  const report = JSON.parse(result.stdout);
-  const sarif = JSON.parse(fs.readFileSync(file('sarif'), 'utf8'));
-  expect(validSarif(sarif), JSON.stringify(validSarif.errors)).toBe(true);
-  const checks = Object.fromEntries((report.checks as { id: string; status: string; message?: string }[]).map((c) => [c.id, c]));
-  return { exitCode: result.exitCode, report, checks, junit: parseJunit(fs.readFileSync(file('xml'), 'utf8')).testsuites, sarif, markdown: fs.readFileSync(file('md'), 'utf8') };
-}
+/** devdb ci with all three reports, read back as CI reads them. */
+const ci = (name: string, env: Record<string, string> = {}) => ciWithReports(project.root, reports, name, { env });
 
 beforeAll(async () => {
   project = await alembicProject();
@@ -56,6 +50,18 @@ describe('devdb ci on a plain Alembic project in git', () => {
     expect(clean.markdown).toContain('| sqlite | ✅ passed | ✅ passed | ✅ passed | ✅ passed |');
     expect(clean.sarif.runs[0].results.map((r: { ruleId: string }) => r.ruleId)).toContain('lint/downgrade-drops-added-column');
     expect(fs.readFileSync(summary, 'utf8')).toBe(clean.markdown);
+    // The downgrade of the added column takes the values the walk put in it, which is what it may lose; main's head walked again is not the branch's.
+    expect(clean.report.downgradeLosses).toEqual([{ engine: 'sqlite', revision: expect.any(String), file: migration, table: 'notes', column: 'author', rows: 2, allowed: 'added' }]);
+    expect(clean.markdown).toContain(`| sqlite | \`${clean.report.downgradeLosses[0].revision}\` | \`${migration}\` | \`notes\` | \`author\` | 2 | its upgrade added it |`);
+
+    // Server engines with a virtualenv that has no driver for them: one sentence per engine naming the package, exit 2, never a pass.
+    const servers = { DEVDB_POSTGRES_URL: SERVERS.postgres, DEVDB_MYSQL_URL: SERVERS.mysql };
+    const driverless = await devdb(['ci', '--engine', 'all', '--json'], { cwd: project.root, env: servers });
+    expect(driverless.exitCode).toBe(2);
+    const unopened = (JSON.parse(driverless.stdout).checks as { id: string; engine: string; status: string; message: string }[]).filter((c) => c.id === 'verify' && c.engine !== 'sqlite');
+    expect(unopened.map((c) => [c.engine, c.status])).toEqual([['postgres', 'failed'], ['mysql', 'failed']]);
+    expect(unopened[0]?.message).toMatch(/has no PostgreSQL driver for SQLAlchemy; install one with ".* -m pip install psycopg2-binary"\.$/);
+    expect(unopened[1]?.message).toMatch(/has no MariaDB\/MySQL driver for SQLAlchemy; install one with ".* -m pip install PyMySQL"\.$/);
 
     // Every new migration is walked, not only the newest: the second one's downgrade drops the first one's column.
     await git(project.root, 'checkout', '-q', '-b', 'broken-downgrade');
@@ -119,25 +125,31 @@ describe('devdb ci on a plain Alembic project in git', () => {
     await commit('rebase onto tags');
 
     // The recipe as a team commits it, on a fresh clone: its run steps in order, as the GitHub job runs them. The
-    // install steps are what this machine has already (the shared virtualenv as .venv, the built CLI as devdb), the
-    // comment needs GitHub; no server variables are set here, so --engine all is SQLite only.
+    // install steps are what this machine has already (the shared virtualenv with the drivers the recipe installs as
+    // .venv, the built CLI as devdb), the comment needs GitHub; the job's server variables are those of its service
+    // containers, which are this machine's servers, so --engine all walks SQLite, PostgreSQL and MariaDB.
     const init = await run('init', '--ci', 'github');
     expect(init.exitCode, init.stderr).toBe(0);
     expect((await run('init', '--ci', 'github')).stderr).toMatch(/devdb\.yml exists already; devdb does not overwrite it/);
     await commit('devdb in CI');
     const clone = path.join(tempDir('ci-clone'), 'clone');
     await execa('git', ['clone', '-q', project.root, clone]);
-    fs.symlinkSync(path.dirname(path.dirname(project.python)), path.join(clone, '.venv'));
+    fs.symlinkSync(path.dirname(path.dirname(await pythonWithDrivers(project.python))), path.join(clone, '.venv'));
     const workflow = parse(fs.readFileSync(path.join(clone, '.github', 'workflows', 'devdb.yml'), 'utf8'));
+    const jobEnv = workflow.jobs.migrations.env as Record<string, string>;
+    expect([jobEnv.DEVDB_POSTGRES_URL, jobEnv.DEVDB_MYSQL_URL]).toEqual([SERVERS.postgres, SERVERS.mysql]);
     const steps = (workflow.jobs.migrations.steps as { name?: string; run?: string }[]).filter((s) => s.run && !['Install the project', 'Install devdb', 'Comment on the pull request'].includes(s.name ?? ''));
     expect(steps.map((s) => s.name)).toEqual(["Point devdb at the project's Python", 'devdb ci']);
     for (const step of steps) {
-      const job = await execa('bash', ['-e', '-c', `devdb() { node ${JSON.stringify(CLI)} "$@"; }\n${step.run}`], { cwd: clone, env: { BASE_REF: 'origin/main', NO_COLOR: '1' }, reject: false, timeout: 120_000 });
+      const job = await execa('bash', ['-e', '-c', `devdb() { node ${JSON.stringify(CLI)} "$@"; }\n${step.run}`], { cwd: clone, env: { ...jobEnv, BASE_REF: 'origin/main', NO_COLOR: '1' }, reject: false, timeout: 180_000 });
       expect(job.exitCode, `${step.name}: ${job.stderr}`).toBe(0);
       if (step.name === 'devdb ci') expect(job.stdout).toContain('devdb ci: every check passed.');
     }
-    expect(parseJunit(fs.readFileSync(path.join(clone, 'devdb-junit.xml'), 'utf8')).testsuites).toMatchObject({ tests: '5', failures: '0' });
+    // models and verify (main's head and the branch's migration) on each of the three engines, heads and lint once.
+    const recipe = parseJunit(fs.readFileSync(path.join(clone, 'devdb-junit.xml'), 'utf8')).testsuites;
+    expect(recipe).toMatchObject({ tests: '11', failures: '0' });
+    expect(recipe.testsuite.flatMap((suite) => suite.testcase.map((c) => c.name)).filter((name) => name.endsWith('on mysql'))).toHaveLength(3);
     expect(validSarif(JSON.parse(fs.readFileSync(path.join(clone, 'devdb.sarif'), 'utf8')))).toBe(true);
     expect(fs.readFileSync(path.join(clone, 'devdb-comment.md'), 'utf8')).toContain('## devdb ci: ✅ passed');
-  });
+  }, 300_000);
 });

@@ -1,8 +1,11 @@
 import fs from 'node:fs';
+import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import AjvDraft04 from 'ajv-draft-04';
 import ajvFormats from 'ajv-formats';
 import { XMLParser } from 'fast-xml-parser';
+import { expect } from 'vitest';
+import { devdb } from './devdb.js';
 
 // The SARIF 2.1.0 schema as @microsoft/jest-sarif ships it (rtm.5, draft-04): json.schemastore.org was out of reach when it was vendored.
 const SCHEMA = JSON.parse(fs.readFileSync(fileURLToPath(new URL('../fixtures/sarif-2.1.0-rtm.5.json', import.meta.url)), 'utf8'));
@@ -39,3 +42,18 @@ export const parseJunit = (xml: string) =>
   new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '', isArray: (name) => ['testsuite', 'testcase'].includes(name) }).parse(xml) as {
     testsuites: { name: string; tests: string; failures: string; errors: string; time: string; testsuite: JunitSuite[] };
   };
+
+/**
+ * devdb ci with all three reports, in `cwd`, writing them as `dir/name.*`: its JSON report,
+ * its checks by id (the last of each), and the reports as CI systems read them, the SARIF
+ * validated against the schema.
+ */
+export async function ciWithReports(cwd: string, dir: string, name: string, { env = {}, args = [] }: { env?: Record<string, string>; args?: string[] } = {}) {
+  const file = (ext: string) => path.join(dir, `${name}.${ext}`);
+  const result = await devdb(['ci', '--json', '--junit', file('xml'), '--sarif', file('sarif'), '--markdown', file('md'), ...args], { cwd, env });
+  const report = JSON.parse(result.stdout);
+  const sarif = JSON.parse(fs.readFileSync(file('sarif'), 'utf8'));
+  expect(validSarif(sarif), JSON.stringify(validSarif.errors)).toBe(true);
+  const checks = Object.fromEntries((report.checks as { id: string; status: string; message?: string }[]).map((c) => [c.id, c]));
+  return { exitCode: result.exitCode, stderr: result.stderr, report, checks, junit: parseJunit(fs.readFileSync(file('xml'), 'utf8')).testsuites, sarif, markdown: fs.readFileSync(file('md'), 'utf8') };
+}

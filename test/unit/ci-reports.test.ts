@@ -33,7 +33,10 @@ const failing: CiResult = {
       ],
     },
   ],
-  downgradeLosses: [{ engine: 'sqlite', table: 'notes', before: 3, after: 0 }],
+  downgradeLosses: [
+    { engine: 'sqlite', revision: 'abc', file: MIGRATION, table: 'notes', column: 'author', rows: 2, allowed: 'added' },
+    { engine: 'postgres', revision: 'abc', file: MIGRATION, table: 'notes', column: null, rows: 3, allowed: null },
+  ],
 };
 
 const passing: CiResult = {
@@ -92,7 +95,9 @@ describe('devdb ci reports', () => {
     expect(text).toContain('| postgres | ❌ failed | ❌ failed | ⏭️ skipped | ❌ failed |');
     expect(text).toContain(`- **one head, with the base branch** (\`${MIGRATION}:16\`): The migrations would have 2 heads (abc, def); re-parent the new migration onto the other head with "devdb rebase" \\| or merge.`);
     expect(text).toContain(`| \`${MIGRATION}\` | 22 | error | \`destructive-upgrade\` | upgrade() drops notes.body. Keep the column. |`);
-    expect(text).toContain('- sqlite: the downgrade leaves 0 of 3 rows in `notes`');
+    expect(text).toContain('| engine | revision | file | table | column | rows | allowed because |');
+    expect(text).toContain(`| sqlite | \`abc\` | \`${MIGRATION}\` | \`notes\` | \`author\` | 2 | its upgrade added it |`);
+    expect(text).toContain(`| postgres | \`abc\` | \`${MIGRATION}\` | \`notes\` | (rows) | 3 | ⚠️ not allowed: it was there before the upgrade |`);
     const clean = ciMarkdown(passing);
     expect(clean).toContain('## devdb ci: ✅ passed');
     expect(clean).not.toContain('### ');

@@ -2,6 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { isIrreversible } from '../../src/migration/irreversible.js';
 import type { MigrationScript } from '../../src/migration/script.js';
 import { parentsFirst, walkRange } from '../../src/migration/walk.js';
+import { collect } from '../../src/engines/values.js';
+import type { Schema } from '../../src/schema/model.js';
+import { downgradeLosses } from '../../src/steps/shared/stairway.js';
 
 const rev = (revision: string, ...downRevisions: string[]) => ({ revision, downRevisions });
 const ids = (list: { revision: string }[]) => list.map((r) => r.revision);
@@ -49,5 +52,33 @@ describe('an irreversible downgrade', () => {
     expect(isIrreversible(script(5), source("    if op.get_context().dialect.name == 'sqlite':\n        raise NotImplementedError"))).toBe(false);
     expect(isIrreversible(script(5), source("    op.drop_column('notes', 'title')"))).toBe(false);
     expect(isIrreversible(script(5), source('    pass'))).toBe(false);
+  });
+});
+
+describe('what a revision\'s downgrade takes away', () => {
+  const column = (name: string) => ({ name, type: 'VARCHAR(80)', nullable: true, primaryKey: name === 'id' });
+  const table = (name: string, columns: string[]) => ({ name, columns: columns.map(column), indexes: [], uniques: [], foreignKeys: [], checks: [] });
+  // Rows of [id, ...lengths]; -1 is NULL.
+  const values = (name: string, columns: string[], rows: number[][]) => collect(name, ['id'], columns, rows, rows.length);
+  const before = { tables: [table('notes', ['id', 'body']), table('tags', ['id'])] } as unknown as Schema;
+
+  it('counts the values of a column the upgrade added, the rows of a table it created, and marks data that was there before', () => {
+    const up = {
+      counts: { notes: 3, tags: 2, labels: 4 },
+      values: [values('notes', ['id', 'body', 'author'], [[1, 1, 4, 5], [2, 1, 4, -1], [3, 1, 4, 6]]), values('tags', ['id'], [[1, 1], [2, 1]])],
+    };
+    const down = { counts: { notes: 3, tags: 1 }, values: [values('notes', ['id', 'body'], [[1, 1, -1], [2, 1, 4], [3, 1, 4]]), values('tags', ['id'], [[1, 1]])] };
+    const marked = (t: string, c: string | null) => t === 'tags' && c === null;
+    expect(downgradeLosses(before, up, down, marked)).toEqual([
+      { table: 'tags', column: null, rows: 1, allowed: 'marked' },
+      { table: 'labels', column: null, rows: 4, allowed: 'added' },
+      { table: 'notes', column: 'body', rows: 1, allowed: null },
+      { table: 'notes', column: 'author', rows: 2, allowed: 'added' },
+    ]);
+  });
+
+  it('finds nothing when the downgrade takes nothing away', () => {
+    const taken = { counts: { notes: 1 }, values: [values('notes', ['id', 'body'], [[1, 1, 4]])] };
+    expect(downgradeLosses(before, taken, taken, () => false)).toEqual([]);
   });
 });

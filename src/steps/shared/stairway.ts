@@ -1,7 +1,9 @@
 import type { MigrationScript } from '../../migration/script.js';
 import type { SchemaChange } from '../../schema/diff.js';
 import type { Schema } from '../../schema/model.js';
+import type { TableValues } from '../../engines/values.js';
 import type { CycleContext, RowCounts } from './round-trip.js';
+import { vanished } from './values.js';
 
 /** One revision of the history, as the walk reads it. */
 export interface Stair {
@@ -25,6 +27,23 @@ export interface StairResult {
   reupgrade: StairStatus;
   ms: number;
   irreversible?: true;
+  /** What its downgrade took away from the rows the walk put in its tables (reported, not a failure). */
+  losses?: StairLoss[];
+}
+
+/** Values (or rows) a revision's downgrade takes away: found by comparing its tables after the upgrade with them after the downgrade. */
+export interface StairLoss {
+  table: string;
+  /** null: rows of the table, all of them when the downgrade drops it. */
+  column: string | null;
+  /** Rows whose value (or which) the downgrade took away. */
+  rows: number;
+  /**
+   * Why losing them is allowed: `added`, the revision's own upgrade added the column or
+   * table its downgrade drops (the normal case); `marked`, a `# devdb: allow data-loss`
+   * marker or --accept-data-loss; null, data that was there before the upgrade.
+   */
+  allowed: 'added' | 'marked' | null;
 }
 
 /** What the walk of the history (verify --all) learns and hands from step to step. */
@@ -70,4 +89,28 @@ export function lostRows(before: RowCounts, after: RowCounts, dropped: Set<strin
   return Object.entries(before)
     .filter(([table, n]) => !dropped.has(table) && (after[table] ?? 0) < n)
     .map(([table, n]) => `${table} ${n} → ${after[table] ?? 0}`);
+}
+
+/** A database's rows and values at one moment of a stair. */
+export interface Taken {
+  counts: RowCounts;
+  values: TableValues[];
+}
+
+/**
+ * What a downgrade took from `up` (after the upgrade) to `down` (after the downgrade):
+ * tables gone or with fewer rows, and columns whose values are gone or NULL; `before`,
+ * the schema before the upgrade, tells what the revision added itself.
+ */
+export function downgradeLosses(before: Schema, up: Taken, down: Taken, marked: (table: string, column: string | null) => boolean): StairLoss[] {
+  const had = (table: string, column: string | null): boolean => {
+    const found = before.tables.find((t) => t.name === table);
+    return found !== undefined && (column === null || found.columns.some((c) => c.name === column));
+  };
+  const allowed = (table: string, column: string | null): StairLoss['allowed'] => (!had(table, column) ? 'added' : marked(table, column) ? 'marked' : null);
+  const tables = Object.entries(up.counts)
+    .filter(([table, n]) => (down.counts[table] ?? 0) < n)
+    .map(([table, n]): StairLoss => ({ table, column: null, rows: n - (down.counts[table] ?? 0), allowed: allowed(table, null) }));
+  const columns = vanished(up.values, down.values).map(({ table, column, rows }): StairLoss => ({ table, column, rows, allowed: allowed(table, column) }));
+  return [...tables, ...columns];
 }
