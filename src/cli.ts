@@ -236,7 +236,7 @@ withCommon(
 withCommon(
   withWait(program.command('ci'))
     .description("one CI job's proof of a branch: models and migrations agree, one head with the target branch, every new migration up, down and up, lint of the new ones")
-    .option('--base-ref <ref>', 'the branch this one is merged into (default: the pull request\'s target in GitHub Actions or GitLab CI, else origin/HEAD, main or master)')
+    .option('--base-ref <ref>', 'the branch this one is merged into (default: the pull request\'s target in GitHub Actions or GitLab CI, else origin/HEAD, main or master; in Mercurial, default as pushed)')
     .addOption(new Option('--engine <name>', 'the engine to prove it on; "all" proves it on every configured engine').choices([...ENGINE_NAMES, 'all']))
     .option('--junit <file>', 'write the checks as JUnit XML').option('--sarif <file>', 'write lint findings and failed checks as SARIF 2.1.0').option('--markdown <file>', 'write a pull-request comment (also appended to $GITHUB_STEP_SUMMARY when set)'),
 ).action(async (options: CiOptions & Waits) => execute(options, async () => (await import('./commands/ci.js')).ci(options), { lock: 'ci', wait: options.wait, timeout: options.timeout }));
