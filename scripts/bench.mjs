@@ -61,6 +61,32 @@ const sequence = async (...steps) => {
 };
 
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const ms = (x) => `${Math.round(x)} ms`;
+
+/** What verify cannot go below with one Node and one Python (see the doc's "floor" section); ms. */
+async function verifyFloor(tb, opts, untimed, restore) {
+  const models = 'kallithea.model.db';
+  const node = [];
+  const python = [];
+  for (let i = 0; i <= 2 * runs; i += 1) {
+    const a = await timed(['node', cli, '--version'], opts);
+    const b = await timed([tb.python, '-c', `import alembic.command, ${models}`], opts);
+    if (i > 0) {
+      node.push(a.seconds * 1000);
+      python.push(b.seconds * 1000);
+    }
+  }
+  await restore();
+  await untimed('cycle', '--no-apply', '-m', MESSAGE);
+  const work = [];
+  for (let i = 0; i < 2 * runs; i += 1) {
+    const report = JSON.parse((await untimed('verify', '--json')).stdout);
+    work.push(report.steps.filter((step) => ['upgrade', 'downgrade', 'reupgrade'].includes(step.id)).reduce((sum, step) => sum + step.ms, 0));
+  }
+  await restore();
+  const floor = { models, node: median(node), python: median(python), work: median(work) };
+  return { ...floor, total: floor.node + floor.python + floor.work };
+}
 
 /**
  * What devdb's post-checkout hook adds to a checkout that needs no database change: git
@@ -231,7 +257,12 @@ async function main() {
   // After the pairs the reset cache holds the models' database, so status diffs it against the development database too.
   const status = await startup(['status'], tb.root);
   const hook = gearbox ? undefined : await checkoutHookCost(tb.root, env, () => untimed('hook', 'install'));
+  const floor = await verifyFloor(tb, opts, untimed, restore);
+  const verifyResult = results.find((r) => r.id === 'verify');
 
+  const floorText = `## The floor under verify
+
+What any tool that proves a migration with this project's Alembic must pay at least, each measured in this run (medians of ${2 * runs}): starting Node and devdb's command line (\`devdb --version\`) ${ms(floor.node)}; starting Python and importing Alembic and the project's models (\`python -c "import alembic.command, ${floor.models}"\`) ${ms(floor.python)}; the three Alembic commands' own work on the database, as devdb's upgrade, downgrade and upgrade-again steps time it (\`devdb verify --json\`, \`steps[].ms\`) ${ms(floor.work)}. One process of each kind, as devdb runs them: **${ms(floor.total)}**${verifyResult ? `, which is ${(floor.total / verifyResult.manualS / 1000).toFixed(2)}× the manual sequence (${verifyResult.manualS.toFixed(2)} s); devdb verify takes ${verifyResult.devdbS.toFixed(2)} s, ${(verifyResult.devdbS * 1000 / floor.total).toFixed(2)}× the floor` : ''}. The manual sequence pays the Python start and the import three times. Below this floor only a Python kept running between devdb runs could go, and it would have to prove after every edit that it holds no stale import.`;
   const met = (ok) => (ok ? 'met' : '**not met**');
   const rows = results.map((r) => {
     const ratio = r.devdbS / r.manualS;
@@ -260,10 +291,12 @@ ${sides}
 Every run starts from the same state: the development database before the change, no draft, no temp.db; for the unchanged reset, devdb's side first runs one untimed \`devdb reset\` (the manual side has nothing to reuse). devdb's cycle builds its model database from the reset cache when the models are those of the last reset, as after the reset pairs here and in the loop. The manual loop proves nothing by itself (no comparison with the models, no data, no lint) and upgrades the development database in place; devdb does all of that on copies. Most of each manual side's time is Python starting and importing Kallithea again for every command (${DIALECT.toolCost}).
 
 ${table}
+
+${floorText}
 ${gearbox ? '' : HISTORY}`;
   // A partial run (--only) prints its table but never replaces the record of a whole one.
   if (only === undefined) await fs.writeFile(path.join(repo, 'docs', DIALECT.doc), doc);
-  console.log(`\n${sides}\n\n${table}\n\nbench: ${only === undefined ? `wrote docs/${DIALECT.doc}` : `--only ${only}: docs/${DIALECT.doc} left as it was`}`);
+  console.log(`\n${sides}\n\n${table}\n\n${floorText}\n\nbench: ${only === undefined ? `wrote docs/${DIALECT.doc}` : `--only ${only}: docs/${DIALECT.doc} left as it was`}`);
   await fs.remove(path.dirname(dir));
 }
 
