@@ -31,15 +31,17 @@ export async function hookCheckout(args: string[], options: GlobalOptions): Prom
   const lock = await acquireLock(project.stateDir, 'hook checkout', { waitSeconds: 5, say: (line) => process.stderr.write(`${line}\n`) });
   holdLock(lock);
   try {
+    const left = await move.left();
+    if (left === move.entered) return unchanged('the checkout stayed on its branch');
     const ctx = await loadContext(options, { needPassword: false });
     watchContext(ctx);
     const { chosen } = await branchSnapshotFor(ctx, move.entered, known);
     if (!chosen) {
       throw usageError(
-        `The development database is at ${at}, which branch ${move.entered} does not have, and no snapshot of branch ${move.entered} fits this checkout, so it was left as it is: run "devdb branch restore NAME" with a branch whose snapshot fits (devdb branch list), or go back to ${move.left ?? 'the branch it came from'} and "alembic downgrade" it to a revision both branches have.`,
+        `The development database is at ${at}, which branch ${move.entered} does not have, and no snapshot of branch ${move.entered} fits this checkout, so it was left as it is: run "devdb branch restore NAME" with a branch whose snapshot fits (devdb branch list), or go back to ${left ?? 'the branch it came from'} and "alembic downgrade" it to a revision both branches have.`,
       );
     }
-    const tag = move.left ?? (await databaseBranch(ctx, known, 'unknown'));
+    const tag = left ?? (await databaseBranch(ctx, known, 'unknown'));
     const { safety } = await restoreBranchSnapshot(ctx, chosen, tag, (line) => process.stderr.write(`devdb: ${line}\n`));
     return {
       exitCode: EXIT.ok,

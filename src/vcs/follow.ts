@@ -1,4 +1,3 @@
-import { execFile } from 'node:child_process';
 import path from 'node:path';
 import fs from 'fs-extra';
 import { versionsFolder } from '../config/project-files.js';
@@ -9,7 +8,7 @@ import { keepNewestBranchSnapshots, listSnapshots, restoreSnapshot, takeSnapshot
 import { describeTarget } from '../engines/url.js';
 import { DevdbError, EXIT, usageError } from '../errors.js';
 import { readVersions } from '../migration/revisions.js';
-import { HG_LEAVING, type Vcs } from './index.js';
+import { HG_LEAVING, VCS_OPTIONS, type Vcs } from './index.js';
 
 /** Revisions of the migrations in this checkout, read without Python. */
 export async function checkoutRevisions(config: DevdbConfig, root: string): Promise<Set<string>> {
@@ -75,30 +74,47 @@ export const noSnapshotFor = (branch: string, count: number): DevdbError =>
     `${count === 0 ? `There is no snapshot of branch ${branch}` : `No snapshot of branch ${branch} is at a revision that exists in this checkout`}, so nothing was changed: run "devdb branch save ${branch}" while the development database holds that branch's data (devdb branch list shows the snapshots), or go back to the branch the database came from and "alembic downgrade" it to a revision both branches have.`,
   );
 
-/** A checkout that moved from one branch to another; `left` is unknown when the checkout was on no branch. */
+/**
+ * A checkout that moved to another branch. `left` is asked of git only when the database
+ * must change: it is undefined when the checkout was on no branch, and the same name as
+ * `entered` when the checkout stayed on its branch.
+ */
 export interface BranchMove {
-  left?: string;
   entered: string;
+  left(): Promise<string | undefined>;
 }
 
 const NO_COMMIT = /^0+$/;
 
+/** A git question through execa, loaded only when one is asked; undefined when git said no. */
+async function askGit(vcs: Vcs, args: string[]): Promise<string | undefined> {
+  const { execa } = await import('execa');
+  const result = await execa('git', args, { ...VCS_OPTIONS, cwd: vcs.top, timeout: 30_000, reject: false });
+  return result.exitCode === 0 ? String(result.stdout).trim() : undefined;
+}
+
 /**
- * A git question answered in milliseconds, with a deadline: node:child_process rather
- * than execa, whose import alone is a sixth of the checkout hook's budget. Undefined
- * when git said no.
+ * The branch HEAD is on, read from git's HEAD file, so that a checkout needing nothing starts
+ * no process (the hook's budget is 0.3 s, and loading execa alone costs a sixth of it); git
+ * itself is asked when the file does not say plainly (a reftable repository's HEAD is a stub).
+ * Undefined on a detached HEAD.
  */
-function quickGit(vcs: Vcs, args: string[]): Promise<string | undefined> {
-  return new Promise((resolve) => {
-    execFile('git', args, { cwd: vcs.top, timeout: 30_000, encoding: 'utf8' }, (error, stdout) => resolve(error ? undefined : stdout));
-  });
+async function headBranch(vcs: Vcs): Promise<string | undefined> {
+  const dotGit = path.join(vcs.top, '.git');
+  const linked = (await fs.stat(dotGit)).isFile() ? /^gitdir: (.+)$/m.exec(await fs.readFile(dotGit, 'utf8'))?.[1] : undefined;
+  const head = await fs.readFile(path.join(linked ? path.resolve(vcs.top, linked) : dotGit, 'HEAD'), 'utf8').catch(() => '');
+  const branch = /^ref: refs\/heads\/(.+)\n?$/.exec(head)?.[1];
+  if (branch && branch !== '.invalid') return branch;
+  if (/^[0-9a-f]{40,64}\n?$/.test(head)) return undefined;
+  return askGit(vcs, ['symbolic-ref', '--short', '-q', 'HEAD']).then((name) => name || undefined);
 }
 
 /**
  * Reads what a checkout hook was called for: git's post-checkout arguments (previous
  * HEAD, new HEAD, 1 for a branch checkout), Mercurial's update hook with the branch its
- * preupdate hook noted. Undefined when no branch changed: a file checkout, a clone, a
- * detached HEAD, a failed update, a move within one branch.
+ * preupdate hook noted. Undefined when no branch changed that can be told without git:
+ * a file checkout, a clone, a detached HEAD, a failed update, a move within one branch
+ * in Mercurial.
  */
 export async function branchMove(vcs: Vcs, args: string[]): Promise<BranchMove | undefined> {
   if (vcs.kind === 'hg') {
@@ -107,15 +123,18 @@ export async function branchMove(vcs: Vcs, args: string[]): Promise<BranchMove |
     const left = (await fs.readFile(leavingFile, 'utf8').catch(() => '')).trim();
     await fs.remove(leavingFile);
     const entered = (await fs.readFile(path.join(vcs.top, '.hg', 'branch'), 'utf8').catch(() => 'default')).trim() || 'default';
-    return left && left !== entered ? { left, entered } : undefined;
+    return left && left !== entered ? { entered, left: async () => left } : undefined;
   }
   const [previous, , flag] = args;
   if (flag !== '1' || previous === undefined || NO_COMMIT.test(previous)) return undefined;
-  const [entered, left] = await Promise.all([quickGit(vcs, ['symbolic-ref', '--short', '-q', 'HEAD']), quickGit(vcs, ['rev-parse', '--symbolic-full-name', '@{-1}'])]);
-  const enteredName = entered?.trim();
-  if (!enteredName) return undefined;
-  // @{-1} is the branch checked out before this one; a detached HEAD before has no full name.
-  const leftName = (left ?? '').trim().replace(/^refs\/heads\//, '');
-  if (leftName === enteredName) return undefined;
-  return { ...(leftName && !leftName.startsWith('refs/') ? { left: leftName } : {}), entered: enteredName };
+  const entered = await headBranch(vcs);
+  if (!entered) return undefined;
+  return {
+    entered,
+    // @{-1} is the branch checked out before this one; a detached HEAD before has no full name.
+    left: async () => {
+      const name = ((await askGit(vcs, ['rev-parse', '--symbolic-full-name', '@{-1}'])) ?? '').replace(/^refs\/heads\//, '');
+      return name && !name.startsWith('refs/') ? name : undefined;
+    },
+  };
 }
