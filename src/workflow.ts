@@ -219,7 +219,10 @@ export async function runLoop(nodes: Node[], render: RenderOptions): Promise<voi
           enabled: () => !fatal,
           task: (_: unknown, task) =>
             task.newListr(
-              node.lanes.map((lane) => ({ task: (__: unknown, inner) => inner.newListr(toTasks(lane.nodes, { lane: lane.engine, label: plain ? `[${lane.engine}] ` : '' }), { concurrent: false, exitOnError: false }) })),
+              // The first engine keeps the shared helper: a cycle's "Generate the draft" has already started it there.
+              node.lanes.map((lane, index) => ({
+                task: (__: unknown, inner) => inner.newListr(toTasks(lane.nodes, { lane: index === 0 ? undefined : lane.engine, label: plain ? `[${lane.engine}] ` : '' }), { concurrent: false, exitOnError: false }),
+              })),
               { concurrent: true, exitOnError: false },
             ),
         };
