@@ -5,8 +5,10 @@
 // nullable column, PostgreSQL and MariaDB on 127.0.0.1 (user root, no password).
 // Each round runs the four commands in turn, the order rotating from round to
 // round; medians of the rounds. Prints, per engine and for all, the wall time, the
-// CPU time of devdb and its tools (from /usr/bin/time) and where the time went
-// (the slowest steps), then the ratio all / sum; a benchmark, not a test.
+// CPU time of devdb and its tools (from /usr/bin/time; the servers' own work is not in
+// it), how busy the whole machine's cores were meanwhile (/proc/stat: other users'
+// work included) and where the time went (the slowest steps), then the ratio all /
+// sum; a benchmark, not a test.
 //
 //   node scripts/bench-engines.mjs [--runs N]     (default 5 rounds after one warm-up)
 import os from 'node:os';
@@ -63,14 +65,25 @@ async function project() {
 async function verify(root, engine) {
   const timed = await fs.pathExists(TIME);
   const [file, args] = timed ? [TIME, ['-f', '%e %U %S', 'node', CLI]] : ['node', [CLI]];
+  const before = await machineTicks();
   const started = performance.now();
   const result = await execa(file, [...args, 'verify', '--engine', engine, '--json'], { cwd: root, reject: false });
   const wall = (performance.now() - started) / 1000;
+  const after = await machineTicks();
+  const busy = (after.busy - before.busy) / Math.max(1, after.total - before.total);
   const report = JSON.parse(result.stdout);
   if (!report.ok) throw new Error(`verify --engine ${engine} failed: ${result.stdout.slice(0, 2000)}`);
   const [, user, sys] = timed ? result.stderr.trim().split('\n').pop().split(' ').map(Number) : [0, Number.NaN, Number.NaN];
   const steps = (report.engines ?? [report]).flatMap((e) => e.steps.map((s) => ({ engine: e.engine ?? engine, id: s.id, ms: s.ms })));
-  return { wall, cpu: user + sys, steps };
+  return { wall, cpu: user + sys, busy, steps };
+}
+
+/** The machine's CPU time so far, busy and in all, in clock ticks (Linux; zeros elsewhere). */
+async function machineTicks() {
+  const line = (await fs.readFile('/proc/stat', 'utf8').catch(() => 'cpu 0 0 0 0')).split('\n')[0];
+  const ticks = line.trim().split(/\s+/).slice(1).map(Number);
+  const total = ticks.reduce((sum, t) => sum + t, 0);
+  return { busy: total - (ticks[3] ?? 0) - (ticks[4] ?? 0), total };
 }
 
 const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
@@ -97,12 +110,13 @@ async function main() {
     // The order rotates, so no side always runs first after the machine was idle.
     for (const side of [...sides.slice(round % sides.length), ...sides.slice(0, round % sides.length)]) results[side].push(await verify(root, side));
   }
-  console.log('| run | wall time | CPU time (user + sys) | CPU / wall | slowest steps (s) |');
-  console.log('|---|---|---|---|---|');
+  console.log('| run | wall time | CPU time (user + sys) | CPU / wall | machine busy | slowest steps (s) |');
+  console.log('|---|---|---|---|---|---|');
   for (const side of sides) {
     const wall = median(results[side].map((r) => r.wall));
     const cpu = median(results[side].map((r) => r.cpu));
-    console.log(`| \`--engine ${side}\` | ${seconds(wall)} | ${seconds(cpu)} | ${(cpu / wall).toFixed(2)} | ${slowest(results[side])} |`);
+    const busy = median(results[side].map((r) => r.busy));
+    console.log(`| \`--engine ${side}\` | ${seconds(wall)} | ${seconds(cpu)} | ${(cpu / wall).toFixed(2)} | ${Math.round(busy * 100)} % | ${slowest(results[side])} |`);
   }
   const sum = ENGINES.reduce((total, engine) => total + median(results[engine].map((r) => r.wall)), 0);
   const all = median(results.all.map((r) => r.wall));
