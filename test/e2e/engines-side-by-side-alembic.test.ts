@@ -8,9 +8,10 @@ import { leftovers, stopAt } from '../support/faults.js';
 import { databasesLike, SERVERS } from '../support/servers.js';
 
 // devdb verify --engine all proves the newest migration on SQLite, PostgreSQL and
-// MariaDB side by side: each engine's outcome is its own, in the table and in --json, and
-// a Ctrl-C while all three run cleans up on every server. The small Alembic project, with
-// a committed chain and an uncommitted migration adding notes.label.
+// MariaDB side by side: each engine's outcome is its own, in the table and in --json; a
+// Ctrl-C while all three run cleans up on every server, and after a SIGKILL the next run
+// does. The small Alembic project, with a committed chain and an uncommitted migration
+// adding notes.label.
 
 interface EngineReport {
   engine: string;
@@ -105,6 +106,17 @@ describe('devdb verify --engine all proves the engines side by side', () => {
     expect(await onServers(), stopped.output).toEqual([]);
     expect(leftovers(project.root)).toEqual([]);
     expect(sha256(project.devDb)).toBe(devDb);
+  });
+
+  it.each(POINTS)('SIGKILL after "$at" leaves what the engines had made, and the next run recovers it on every server', async (point) => {
+    withUpgradeSql(undefined);
+    const stopped = await stopAt(['verify', '--engine', 'all'], point, 'SIGKILL', { cwd: project.root, env: {} });
+    expect(stopped.reached, stopped.output).toBe(true);
+    const next = await run('verify', '--engine', 'all', '--json');
+    expect(next.exitCode, next.stdout + next.stderr).toBe(0);
+    expect(engines(next.stdout).map((e) => `${e.engine}:${e.ok}`)).toEqual(['sqlite:true', 'postgres:true', 'mysql:true']);
+    expect(await onServers()).toEqual([]);
+    expect(leftovers(project.root)).toEqual([]);
   });
 
   it('then verify --engine all passes on all three', async () => {
