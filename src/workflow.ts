@@ -29,9 +29,9 @@ const STILL_RUNNING_MS = 10_000;
 
 /**
  * One engine's share of a loop: its own context and the records of its steps, apart
- * from every other engine's, so that engines could run side by side. An engine whose
+ * from every other engine's, so that engines run side by side (Lanes). An engine whose
  * context is made only when the loop gets there (a server checked only once the
- * draft passed on the first engine) is opened by a hook just before its groups.
+ * draft was generated on the first engine) is opened by a hook just before its groups.
  */
 export class EngineRun<C extends Context = Context> {
   readonly records: StepRecord[] = [];

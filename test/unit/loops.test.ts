@@ -60,7 +60,7 @@ describe('the loops as trees: their groups read as the documented loop', () => {
     expect(groups(resetLoop(context(), {}).nodes)).toEqual(['Prepare the throwaway database', 'Build the throwaway database']);
   });
 
-  it('the other engines of a cycle are opened only once the draft passed on the first, and the first engine drops its work whatever happened', async () => {
+  it('the other engines of a cycle are opened only once the first generated a draft, and the first engine drops its work whatever happened', async () => {
     const root = fs.mkdtempSync(path.join(os.tmpdir(), 'devdb-loops-'));
     const ctx = cycleContext({ ...context(), root, stateDir: path.join(root, '.devdb') }, undefined);
     fs.mkdirSync(path.join(ctx.stateDir, 'work'), { recursive: true });
