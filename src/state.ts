@@ -53,12 +53,23 @@ export async function readState(stateDir: string): Promise<State> {
   }
 }
 
-/** Changes the state with `change` and writes it atomically (temp file, then rename). */
-export async function updateState(stateDir: string, change: (state: State) => void): Promise<void> {
-  const state = await readState(stateDir);
-  change(state);
-  await fs.ensureDir(stateDir);
-  const file = stateFile(stateDir);
-  await fs.writeJson(`${file}.tmp`, state, { spaces: 2 });
-  await fs.rename(`${file}.tmp`, file);
+/** Updates in flight, by state folder: engines proven side by side record and drop databases at once, and no update may read what another is about to replace. */
+const updating = new Map<string, Promise<void>>();
+
+/** Changes the state with `change` and writes it atomically (temp file, then rename); updates in this process run one after another. */
+export function updateState(stateDir: string, change: (state: State) => void): Promise<void> {
+  const update = (updating.get(stateDir) ?? Promise.resolve()).then(async () => {
+    const state = await readState(stateDir);
+    change(state);
+    await fs.ensureDir(stateDir);
+    const file = stateFile(stateDir);
+    await fs.writeJson(`${file}.tmp`, state, { spaces: 2 });
+    await fs.rename(`${file}.tmp`, file);
+  });
+  const settled = update.catch(() => undefined);
+  updating.set(stateDir, settled);
+  void settled.then(() => {
+    if (updating.get(stateDir) === settled) updating.delete(stateDir);
+  });
+  return update;
 }

@@ -3,6 +3,8 @@ import { performance } from 'node:perf_hooks';
 import { Listr, ListrLogger, PRESET_TIMER, Spinner, type ListrTask } from 'listr2';
 import type { Context } from './context.js';
 import { stepClock, stepStarted, watchContext } from './interrupt.js';
+import { inLane } from './python/lane.js';
+import type { EngineName } from './schema/model.js';
 import type { Step } from './steps/step.js';
 
 export type StepStatus = 'passed' | 'failed' | 'skipped';
@@ -27,9 +29,9 @@ const STILL_RUNNING_MS = 10_000;
 
 /**
  * One engine's share of a loop: its own context and the records of its steps, apart
- * from every other engine's, so that engines could run side by side. An engine whose
+ * from every other engine's, so that engines run side by side (Lanes). An engine whose
  * context is made only when the loop gets there (a server checked only once the
- * draft passed on the first engine) is opened by a hook just before its groups.
+ * draft was generated on the first engine) is opened by a hook just before its groups.
  */
 export class EngineRun<C extends Context = Context> {
   readonly records: StepRecord[] = [];
@@ -85,7 +87,27 @@ export interface Hook {
   always?: true;
 }
 
-export type Node = Group | Hook;
+/** One engine's part of a loop, run beside the other engines' parts (they work on databases of their own). */
+export interface Lane {
+  engine: EngineName;
+  nodes: Node[];
+}
+
+/** Engines proven side by side: each lane's nodes in order, the lanes at once. */
+export interface Lanes {
+  lanes: Lane[];
+}
+
+export type Node = Group | Hook | Lanes;
+
+/** The engines' parts of a loop: side by side when there are several, else the one engine's nodes as they are. */
+export const sideBySide = (lanes: Lane[]): Node[] => (lanes.length === 1 ? lanes[0]!.nodes : [{ lanes }]);
+
+/** Where a task runs: the lane of engines side by side (its own helper, src/python/lane.ts) and the prefix of its plain lines. */
+interface Place {
+  lane?: EngineName;
+  label: string;
+}
 
 const SHOW_CURSOR = '\u001B[?25h';
 const HIDE_CURSOR = '\u001B[?25l';
@@ -121,97 +143,122 @@ interface Titled {
   title$: string;
 }
 
-/** A step as a listr2 task: its record, the interrupt handler's view of it, its clock, and the titles of the steps after it. */
-function stepTask<C extends Context>(step: Step<C>, at: { group: Group<C>; index: number; tasks: () => Titled[] }, enabled: Step<C>[], render: RenderOptions): ListrTask {
-  const { run, group } = at.group;
-  const ctx = run.ctx;
+/** What a step's task does with listr2: its output line, and saying it was skipped. */
+interface StepTask {
+  output: string;
+  skip: (message?: string) => void;
+}
+
+/** A step as a listr2 task, run in its engine's lane; once it ends, the titles of the steps after it are read again. */
+function stepTask<C extends Context>(step: Step<C>, at: { group: Group<C>; index: number; tasks: () => Titled[] }, enabled: Step<C>[], render: RenderOptions, place: Place): ListrTask {
+  const ctx = at.group.run.ctx;
   // A step may change what later ones do (verify's first step picks the base: a snapshot, the committed code), so their titles are read again before they start.
   const retitle = (): void => {
     enabled.slice(at.index + 1).forEach((later, offset) => {
       const task = at.tasks()[at.index + 1 + offset];
-      const title = later.title(ctx);
+      const title = place.label + later.title(ctx);
       if (task && task.title !== title) task.title$ = title;
     });
   };
   return {
-    title: step.title(ctx),
+    title: place.label + step.title(ctx),
     rendererOptions: { outputBar: render.verbose ? Infinity : false, persistentOutput: render.verbose },
-    task: async (_: unknown, task: { output: string; skip: (message?: string) => void }) => {
-      const started = performance.now();
-      const record: StepRecord = { id: step.id, title: step.title(ctx), status: 'passed', ms: 0, group };
-      run.records.push(record);
-      try {
-        const reason = step.skip ? await step.skip(ctx) : false;
-        if (reason) {
-          record.status = 'skipped';
-          record.reason = reason;
-          task.skip(reason);
-          return;
-        }
-        stepStarted(ctx, { step, title: record.title });
-        const stopClock = stepClock();
-        // Plain lines (CI, hooks): a long migration would otherwise be silence.
-        const ticker = render.json || process.stdout.isTTY ? undefined : setInterval(() => (task.output = `still running (${Math.round((performance.now() - started) / 1000)} s)`), STILL_RUNNING_MS);
-        try {
-          await step.run(ctx, { output: (line) => (task.output = line) });
-        } finally {
-          stopClock();
-          clearInterval(ticker);
-        }
-      } catch (error) {
-        record.status = 'failed';
-        run.error ??= error;
-        throw error;
-      } finally {
-        stepStarted(ctx, undefined);
-        record.ms = Math.round(performance.now() - started);
-        retitle();
-      }
-    },
+    task: (_: unknown, task: StepTask) => inLane(place.lane, () => runStep(step, at.group, task, render, place.label)).finally(retitle),
   };
+}
+
+/** Runs one step: its record in its engine's run, the interrupt handler's view of it, its clock. */
+async function runStep<C extends Context>(step: Step<C>, { run, group }: Group<C>, task: StepTask, render: RenderOptions, label: string): Promise<void> {
+  const ctx = run.ctx;
+  const started = performance.now();
+  const record: StepRecord = { id: step.id, title: step.title(ctx), status: 'passed', ms: 0, group };
+  run.records.push(record);
+  try {
+    const reason = step.skip ? await step.skip(ctx) : false;
+    if (reason) {
+      record.status = 'skipped';
+      record.reason = reason;
+      task.skip(reason);
+      return;
+    }
+    stepStarted(ctx, { step, title: record.title });
+    const stopClock = stepClock(ctx);
+    // Plain lines (CI, hooks): a long migration would otherwise be silence.
+    const ticker = render.json || process.stdout.isTTY ? undefined : setInterval(() => (task.output = `${label}still running (${Math.round((performance.now() - started) / 1000)} s)`), STILL_RUNNING_MS);
+    try {
+      await step.run(ctx, { output: (line) => (task.output = label + line) });
+    } finally {
+      stopClock();
+      clearInterval(ticker);
+    }
+  } catch (error) {
+    record.status = 'failed';
+    run.error ??= error;
+    throw error;
+  } finally {
+    stepStarted(ctx, undefined);
+    record.ms = Math.round(performance.now() - started);
+  }
 }
 
 /**
  * Runs a loop once, as one listr2 list of groups with their steps as subtasks. Each
  * step's status and time go to its engine's records, failure or not. A group runs only
  * while its engine has no failure; a hook's failure leaves out everything after it but
- * the clean-up hooks, then is thrown.
+ * the clean-up hooks, then is thrown. Lanes run at once, each its nodes in order; their
+ * plain lines (no TTY) start with the engine's name, as they interleave.
  */
 export async function runLoop(nodes: Node[], render: RenderOptions): Promise<void> {
   let fatal: { error: unknown } | undefined;
   const spinner = new PausableSpinner();
-  const tasks = nodes.map((node): ListrTask => {
-    if ('hook' in node) {
+  const plain = !render.json && !process.stdout.isTTY;
+  const toTasks = (list: Node[], place: Place): ListrTask[] =>
+    list.map((node): ListrTask => {
+      if ('lanes' in node) {
+        return {
+          enabled: () => !fatal,
+          task: (_: unknown, task) =>
+            task.newListr(
+              // The first engine keeps the shared helper: a cycle's "Generate the draft" has already started it there.
+              node.lanes.map((lane, index) => ({
+                task: (__: unknown, inner) => inner.newListr(toTasks(lane.nodes, { lane: index === 0 ? undefined : lane.engine, label: plain ? `[${lane.engine}] ` : '' }), { concurrent: false, exitOnError: false }),
+              })),
+              { concurrent: true, exitOnError: false },
+            ),
+        };
+      }
+      if ('hook' in node) {
+        return {
+          enabled: () => (node.always || !fatal) && (node.when?.() ?? true),
+          task: async () => {
+            try {
+              await inLane(place.lane, () => node.run(spinner));
+            } catch (error) {
+              fatal ??= { error };
+            }
+          },
+        };
+      }
       return {
-        enabled: () => (node.always || !fatal) && (node.when?.() ?? true),
-        task: async () => {
-          try {
-            await node.run(spinner);
-          } catch (error) {
-            fatal ??= { error };
-          }
+        title: node.group,
+        enabled: () => !fatal && !node.run.error && (node.when?.() ?? true),
+        task: async (_: unknown, task) => {
+          // Known before the first title prints: a signal while a step decides whether to skip still reports on this project.
+          watchContext(node.run.ctx);
+          const steps = typeof node.steps === 'function' ? node.steps() : node.steps;
+          const enabled = steps.filter((step) => step.enabled?.(node.run.ctx) ?? true);
+          let titled: Titled[] = [];
+          const sub = task.newListr(
+            enabled.map((step, index) => stepTask(step, { group: node, index, tasks: () => titled }, enabled, render, place)),
+            // A nested list takes its parent's options: in a lane, its steps must still run one after another.
+            { concurrent: false, exitOnError: true },
+          );
+          titled = sub.tasks;
+          return sub;
         },
       };
-    }
-    return {
-      title: node.group,
-      enabled: () => !fatal && !node.run.error && (node.when?.() ?? true),
-      task: async (_: unknown, task) => {
-        // Known before the first title prints: a signal while a step decides whether to skip still reports on this project.
-        watchContext(node.run.ctx);
-        const steps = typeof node.steps === 'function' ? node.steps() : node.steps;
-        const enabled = steps.filter((step) => step.enabled?.(node.run.ctx) ?? true);
-        let titled: Titled[] = [];
-        const list = task.newListr(
-          enabled.map((step, index) => stepTask(step, { group: node, index, tasks: () => titled }, enabled, render)),
-          { exitOnError: true },
-        );
-        titled = list.tasks;
-        return list;
-      },
-    };
-  });
-  const list = new Listr(tasks, {
+    });
+  const list = new Listr(toTasks(nodes, { label: '' }), {
     renderer: render.json ? 'silent' : 'default',
     fallbackRenderer: render.json ? 'silent' : 'simple',
     rendererOptions: { timer: PRESET_TIMER, collapseSkips: false, collapseSubtasks: false, showErrorMessage: false, spinner },

@@ -14,7 +14,7 @@ export interface VerifyOptions extends NewestOptions, WalkChoices {
  * generating one: finds the database it starts from (the development database, the
  * snapshot taken before it was applied, or the committed code), rebuilds the
  * throwaway database from the models, then runs the round trip — on one engine,
- * or with --engine all on each configured engine in turn (src/loops/verify.ts).
+ * or with --engine all on each configured engine, side by side (src/loops/verify.ts).
  * With --all it walks the whole history instead, revision by revision (src/loops/stairway.ts).
  */
 export async function verify(options: VerifyOptions): Promise<Outcome> {

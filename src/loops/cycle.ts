@@ -13,7 +13,7 @@ import { preflight } from '../steps/preflight.js';
 import { replaceDraft } from '../steps/replace-draft.js';
 import type { CycleContext } from '../steps/shared/round-trip.js';
 import type { Step } from '../steps/step.js';
-import { EngineRun, type Hook, type Node } from '../workflow.js';
+import { EngineRun, sideBySide, type Hook, type Node } from '../workflow.js';
 import { cycleContext, dropEngineWork, openEngine, proveOn, proveSteps, roundTripSteps, unlessNoChange } from './engines.js';
 
 /** What the user chose for a cycle, besides the engines. */
@@ -62,16 +62,16 @@ export interface CycleLoop {
 }
 
 /**
- * The cycle as one tree: "Generate the draft" on the first engine, "Prove it on" each
- * engine (the others with their own throwaway INI, base and model database first),
- * then "Apply" — only when every engine passed. Each engine's databases are dropped
- * as soon as its part ends; the other engines' contexts are made only once the draft
- * passed on the first.
+ * The cycle as one tree: "Generate the draft" on the first engine, then "Prove it on"
+ * each engine, side by side (the others with their own throwaway INI, base and model
+ * database first), then "Apply" — only when every engine passed. Each engine's
+ * databases are dropped as soon as its part ends; the other engines' contexts are made
+ * only once there is a draft to prove.
  */
 export function cycleLoop(ctx: CycleContext, engines: EngineName[], options: CycleChoices, load: (engine: EngineName) => Promise<Context>): CycleLoop {
   const home = new EngineRun(ctx);
+  // Set by autogenerate, the last step of "Generate the draft": so the draft passed its generation.
   const drafted = (): boolean => ctx.trip.migration !== undefined;
-  const provedHome = (): boolean => !home.error && drafted();
   const others = engines.slice(1).map((engine) => {
     const run = new EngineRun(async () => {
       const other = cycleContext(await load(engine), options.base === 'vcs' ? 'vcs' : undefined, options.strict);
@@ -83,10 +83,11 @@ export function cycleLoop(ctx: CycleContext, engines: EngineName[], options: Cyc
   const apply = applySteps(options);
   const nodes: Node[] = [
     { group: 'Generate the draft', run: home, steps: generateSteps(options) },
-    ...(options.edit ? [editDraft(ctx, provedHome)] : []),
-    proveOn(ctx.engine, home, roundTripSteps.map(unlessNoChange), drafted),
-    dropEngineWork(ctx.engine, home),
-    ...others.flatMap(({ engine, run }) => [openEngine(engine, run, provedHome), proveOn(engine, run, proveSteps, provedHome), dropEngineWork(engine, run)]),
+    ...(options.edit ? [editDraft(ctx, drafted)] : []),
+    ...sideBySide([
+      { engine: ctx.engine, nodes: [proveOn(ctx.engine, home, roundTripSteps.map(unlessNoChange), drafted), dropEngineWork(ctx.engine, home)] },
+      ...others.map(({ engine, run }) => ({ engine, nodes: [openEngine(engine, run, drafted), proveOn(engine, run, proveSteps, drafted), dropEngineWork(engine, run)] })),
+    ]),
     ...(apply.length > 0 ? [{ group: 'Apply', run: home, steps: apply, when: () => drafted() && !ctx.trip.noChange && others.every((o) => o.run.opened && !o.run.error) }] : []),
   ];
   return { nodes, runs: () => [home, ...others.filter((o) => o.run.opened).map((o) => o.run)] };

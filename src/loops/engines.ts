@@ -15,7 +15,7 @@ import { reupgrade } from '../steps/reupgrade.js';
 import { rows } from '../steps/rows.js';
 import { seedRows } from '../steps/seed-rows.js';
 import { dropServerWork } from '../steps/shared/databases.js';
-import { newRoundTrip, type CycleContext } from '../steps/shared/round-trip.js';
+import { newRoundTrip, workFolder, type CycleContext } from '../steps/shared/round-trip.js';
 import type { Step } from '../steps/step.js';
 import { upgrade } from '../steps/upgrade.js';
 import { values } from '../steps/values.js';
@@ -73,7 +73,7 @@ export const openEngine = (engine: EngineName, run: EngineRun<CycleContext>, whe
   ...(when ? { when } : {}),
 });
 
-/** When an engine's part of the loop ends, passed or failed: drops what it made there (the base, its work folder, server databases). */
+/** When an engine's part of the loop ends, passed or failed: drops what it made there (the base, its work folder, server databases); .devdb/work goes with the last engine's folder. */
 export const dropEngineWork = (engine: EngineName, run: EngineRun<CycleContext>): Hook => ({
   hook: `drop the work on ${engine}`,
   always: true,
@@ -82,6 +82,10 @@ export const dropEngineWork = (engine: EngineName, run: EngineRun<CycleContext>)
     const { ctx } = run;
     ctx.trip.dropped.push(...(await dropServerWork(ctx, [ctx.trip.baseDb, ctx.throwawayDb])));
     if (ctx.trip.baseDb.file) await dropOwned(ctx.stateDir, ctx.trip.baseDb);
-    await fs.remove(path.join(ctx.stateDir, 'work'));
+    await fs.remove(workFolder(ctx));
+    // Another engine still working keeps its folder, and so the parent: only an empty one is removed.
+    await fs.rmdir(path.dirname(workFolder(ctx))).catch((error: NodeJS.ErrnoException) => {
+      if (error.code !== 'ENOTEMPTY' && error.code !== 'ENOENT') throw error;
+    });
   },
 });

@@ -10,7 +10,7 @@ import type { StairwayContext, Walk } from '../steps/shared/stairway.js';
 import { stair } from '../steps/stair.js';
 import { startDb } from '../steps/start-db.js';
 import type { Step } from '../steps/step.js';
-import { EngineRun, runLoop, type Node } from '../workflow.js';
+import { EngineRun, runLoop, sideBySide, type Node } from '../workflow.js';
 import { cycleContext, dropEngineWork, enginesFor, openEngine } from './engines.js';
 import type { VerifyOptions } from './verify.js';
 
@@ -51,8 +51,8 @@ const startSteps = (ctx: StairwayContext): Step<StairwayContext>[] => [
 ];
 
 /**
- * verify --all as one tree: on each engine in turn, "Find the start" then "Walk the
- * history", one line per revision; an engine that fails does not stop the next.
+ * verify --all as one tree: on each engine, side by side, "Find the start" then "Walk
+ * the history", one line per revision; an engine that fails does not stop the others.
  */
 export function stairwayLoop(first: Context, engines: EngineName[], choices: WalkChoices, load: (engine: EngineName) => Promise<Context>): { nodes: Node[]; runs: EngineRun<StairwayContext>[] } {
   const several = engines.length > 1;
@@ -60,12 +60,17 @@ export function stairwayLoop(first: Context, engines: EngineName[], choices: Wal
     engine,
     run: new EngineRun<StairwayContext>(engine === first.engine ? stairwayContext(first, choices) : async () => stairwayContext(await load(engine), choices)),
   }));
-  const nodes = lanes.flatMap(({ engine, run }): Node[] => [
-    openEngine(engine, run),
-    { group: `Find where the walk starts${several ? ` on ${engine}` : ''}`, run, steps: () => startSteps(run.ctx) },
-    { group: `Walk the history on ${engine}`, run, steps: () => run.ctx.walk.stairs.map(stair) },
-    dropEngineWork(engine, run),
-  ]);
+  const nodes = sideBySide(
+    lanes.map(({ engine, run }) => ({
+      engine,
+      nodes: [
+        openEngine(engine, run),
+        { group: `Find where the walk starts${several ? ` on ${engine}` : ''}`, run, steps: () => startSteps(run.ctx) },
+        { group: `Walk the history on ${engine}`, run, steps: () => run.ctx.walk.stairs.map(stair) },
+        dropEngineWork(engine, run),
+      ],
+    })),
+  );
   return { nodes, runs: lanes.map((lane) => lane.run) };
 }
 

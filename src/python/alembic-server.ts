@@ -8,6 +8,7 @@ import { trackChild } from '../children.js';
 import { formatCommand } from '../presets/command.js';
 import { PRESETS } from '../presets/index.js';
 import { redact } from '../redact.js';
+import { currentLane } from './lane.js';
 import { eachLine } from './lines.js';
 import { PYTHON_ENV } from './run.js';
 
@@ -237,9 +238,9 @@ function parse(line: string): { hello: { python: string } } | { exit: number } |
 
 const servers = new Map<string, AlembicServer>();
 
-/** The shared helper for this Python and folder, started on first use (execa loads then: a run without Python never loads it). */
+/** The shared helper for this Python, folder and lane (src/python/lane.ts), started on first use (execa loads then: a run without Python never loads it). */
 async function serverFor(python: string, cwd: string): Promise<AlembicServer> {
-  const key = `${python}\0${cwd}`;
+  const key = `${python}\0${cwd}\0${currentLane()}`;
   let server = servers.get(key);
   if (!server) {
     server = new AlembicServer((await import('execa')).execa, python, cwd);

@@ -8,7 +8,7 @@ import { snapshotTarget } from '../engines/snapshots.js';
 import { describeTarget, type DatabaseTarget } from '../engines/url.js';
 import { usageError } from '../errors.js';
 import { baseRevision, detectVcs, exportCommitted } from '../vcs/index.js';
-import type { CycleContext } from './shared/round-trip.js';
+import { workFolder, type CycleContext } from './shared/round-trip.js';
 import { fromEmptyHint } from './setup-db.js';
 import { clearDatabase } from './shared/databases.js';
 import { hereAs, iniUrlFor, urlSectionsToSet } from './shared/ini.js';
@@ -48,7 +48,7 @@ async function aimScriptsAtExport(ctx: Context, ini: string, exported: string): 
 async function buildFromCommitted(ctx: CycleContext, io: StepIO): Promise<void> {
   const vcs = detectVcs(ctx.root);
   if (!vcs) throw usageError(`--base vcs needs the project to be in git or Mercurial, and ${ctx.root} is in neither; use the development database as the base instead.`);
-  const exported = path.join(ctx.stateDir, 'work', 'export');
+  const exported = path.join(workFolder(ctx), 'export');
   await fs.remove(exported);
   await exportCommitted(vcs, exported, ctx.trip.base.revision);
   const root = path.join(exported, path.relative(vcs.top, ctx.root));
@@ -81,7 +81,7 @@ export const baseDb: Step<CycleContext> = {
         : 'base-db: copy the development database as the base database',
   plan: (ctx) => {
     const base = describeTarget(ctx.trip.baseDb, ctx.root);
-    if (ctx.trip.base.kind === 'vcs') return [`export the committed code to ${shown(ctx, path.join(ctx.stateDir, 'work', 'export'))} and build ${base} there`];
+    if (ctx.trip.base.kind === 'vcs') return [`export the committed code to ${shown(ctx, path.join(workFolder(ctx), 'export'))} and build ${base} there`];
     const how = ctx.engine === 'sqlite' ? 'SQLite backup API' : ctx.engine === 'postgres' ? 'CREATE DATABASE … TEMPLATE' : 'table by table';
     return [`copy ${describeTarget(ctx.devDb, ctx.root)} to ${base} (${how})`, `write ${shown(ctx, ctx.trip.baseIni)}`];
   },

@@ -11,7 +11,8 @@ import { cycleContext, enginesFor } from '../../src/loops/engines.js';
 import { resetLoop } from '../../src/loops/reset.js';
 import { verifyLoop } from '../../src/loops/verify.js';
 import type { Step } from '../../src/steps/step.js';
-import { EngineRun, runLoop, type Node } from '../../src/workflow.js';
+import { currentLane } from '../../src/python/lane.js';
+import { EngineRun, runLoop, sideBySide, type Node } from '../../src/workflow.js';
 
 const silent = { json: true, verbose: false };
 
@@ -35,7 +36,7 @@ function step(id: string, ran: string[], fails = false): Step {
   };
 }
 
-const groups = (nodes: Node[]): string[] => nodes.flatMap((node) => ('group' in node ? [node.group] : []));
+const groups = (nodes: Node[]): string[] => nodes.flatMap((node) => ('group' in node ? [node.group] : 'lanes' in node ? node.lanes.flatMap((lane) => groups(lane.nodes)) : []));
 const outcome = (run: EngineRun) => run.records.map((r) => `${r.group} / ${r.id}: ${r.status}`);
 
 describe('the loops as trees: their groups read as the documented loop', () => {
@@ -59,7 +60,7 @@ describe('the loops as trees: their groups read as the documented loop', () => {
     expect(groups(resetLoop(context(), {}).nodes)).toEqual(['Prepare the throwaway database', 'Build the throwaway database']);
   });
 
-  it('the other engines of a cycle are opened only once the draft passed on the first, and the first engine drops its work whatever happened', async () => {
+  it('the other engines of a cycle are opened only once the first generated a draft, and the first engine drops its work whatever happened', async () => {
     const root = fs.mkdtempSync(path.join(os.tmpdir(), 'devdb-loops-'));
     const ctx = cycleContext({ ...context(), root, stateDir: path.join(root, '.devdb') }, undefined);
     fs.mkdirSync(path.join(ctx.stateDir, 'work'), { recursive: true });
@@ -114,6 +115,51 @@ describe('runLoop: one list of groups, records per engine', () => {
       silent,
     );
     expect(ran).toEqual(['then', 'late']);
+  });
+
+  it('engines side by side: the lanes run at once, each in order and the later ones in a helper lane of their own, and one lane failing stops only itself', async () => {
+    const ran: string[] = [];
+    const lanes: string[] = [];
+    // Each lane's first step waits for the other's to start: lanes run one after the other would never get past it.
+    const deferred = () => {
+      let resolve: () => void = () => undefined;
+      const promise = new Promise<void>((done) => (resolve = done));
+      return { promise, resolve };
+    };
+    type Deferred = ReturnType<typeof deferred>;
+    const started = { a: deferred(), b: deferred() };
+    const meet = (id: string, mine: Deferred, theirs: Deferred, fails = false): Step => ({
+      ...step(id, ran, fails),
+      run: async () => {
+        lanes.push(`${id}@${currentLane()}`);
+        mine.resolve();
+        await theirs.promise;
+        ran.push(id);
+        if (fails) throw new Error(`${id} failed`);
+      },
+    });
+    const a = new EngineRun(context('postgres'));
+    const b = new EngineRun(context('mysql'));
+    await runLoop(
+      sideBySide([
+        { engine: 'postgres', nodes: [{ group: 'A', run: a, steps: [meet('a1', started.a, started.b, true), step('a2', ran)] }, { hook: 'drop a', always: true, run: async () => void ran.push('drop a') }] },
+        { engine: 'mysql', nodes: [{ group: 'B', run: b, steps: [meet('b1', started.b, started.a), step('b2', ran)] }, { group: 'B again', run: b, steps: [step('b3', ran)] }] },
+      ]),
+      silent,
+    );
+    // The first lane keeps the shared helper (''), as a cycle's generation has started it.
+    expect(lanes.sort()).toEqual(['a1@', 'b1@mysql']);
+    expect(ran.filter((id) => id.startsWith('a') || id === 'drop a')).toEqual(['a1', 'drop a']);
+    expect(ran.filter((id) => id.startsWith('b'))).toEqual(['b1', 'b2', 'b3']);
+    expect(outcome(a)).toEqual(['A / a1: failed']);
+    expect(outcome(b)).toEqual(['B / b1: passed', 'B / b2: passed', 'B again / b3: passed']);
+    expect(currentLane()).toBe('');
+  });
+
+  it('one engine is no lanes: its nodes as they are, run in the shared helper', () => {
+    const run = new EngineRun(context());
+    const nodes: Node[] = [{ group: 'only', run, steps: [] }];
+    expect(sideBySide([{ engine: 'sqlite', nodes }])).toBe(nodes);
   });
 
   it("a hook's failure leaves out everything after it but the clean-up, then is the loop's error", async () => {

@@ -91,9 +91,12 @@ export interface CycleContext extends Context {
   trip: RoundTrip;
 }
 
-/** The round trip's working files: the base database (.devdb/work/base.db, or devdb's …_base on the server), and the base INI beside the throwaway INI. */
+/** An engine's working folder, .devdb/work/ENGINE: engines proven side by side never share one. */
+export const workFolder = (ctx: Context): string => path.join(ctx.stateDir, 'work', ctx.engine);
+
+/** The round trip's working files: the base database (.devdb/work/sqlite/base.db, or devdb's …_base on the server), and the base INI beside the throwaway INI. */
 export function newRoundTrip(ctx: Context): RoundTrip {
-  const file = path.join(ctx.stateDir, 'work', 'base.db');
+  const file = path.join(workFolder(ctx), 'base.db');
   const stem = path.basename(ctx.throwawayIni, path.extname(ctx.throwawayIni));
   return {
     baseIni: path.join(path.dirname(ctx.throwawayIni), `${stem}.devdb-base.ini`),
