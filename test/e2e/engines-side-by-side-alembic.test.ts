@@ -89,8 +89,10 @@ describe('devdb verify --engine all proves the engines side by side', () => {
     expect(await onServers()).toEqual([]);
   });
 
-  // Points where several engines are at work at once; each stop must clean up after all of them.
-  const POINTS = ['[postgres] base-db', '[mysql] model-db', '[postgres] upgrade', '[mysql] downgrade'].map((at) => ({ at: starts(at), delayMs: 0 }));
+  // Points where several engines are at work at once, one while the servers' databases are being made and
+  // one while they are being proven; each stop must clean up after all of them. Every single step's stop is
+  // proven one engine at a time in faults-verify and faults-cycle.
+  const POINTS = ['[postgres] base-db', '[mysql] downgrade'].map((at) => ({ at: starts(at), delayMs: 0 }));
 
   it.each(POINTS)('Ctrl-C after "$at" stops every engine, leaves no database on either server and nothing in .devdb', async (point) => {
     withUpgradeSql(undefined);
