@@ -322,6 +322,8 @@ The peer pair, \`npm run bench -- --only peer-verify\` on the same day (load abo
 
 Alternating pairs, medians, on this busy 2-core machine (other engineers' tests ran alongside, so absolute times move from run to run; the ratios in the table are what counts).
 
+- Kallithea's model database on SQLite built with \`create_all\` on \`kallithea.model.db\` when the reset cache misses (models edited since the last reset), instead of \`kallithea-cli db-create\` with its rows: the model-db step 1.2–2.1 s → 0.16–0.27 s, \`cycle --no-apply\` after a model edit 5.7 s (one run) → 2.3 s (three runs), load 2–3. The pairs above hit the reset cache and do not show it; a test proves the two schemas identical.
+
 - The revisions read in the helper the round trip starts anyway (\`templates/alembic_server.py\` runs \`alembic_revisions.py\` as \`__main__\`), then model-db's \`create_from_models.py\` in it too: two Python starts and two imports of the project fewer per run. \`devdb verify\` on the Kallithea testbed 5.2–5.5 s → 3.6–4.7 s (3 pairs, load 6); on the small Alembic project 1.5–2.2 s → 1.1–1.3 s (3 pairs, load 5); the peer pair went from 1.55× pytest-alembic (2.59 s against 1.67 s) to 0.95× (0.98 s against 1.04 s, 7 runs, load 5).
 
 - One long-lived Python helper per devdb run (\`templates/alembic_server.py\`) runs the \`alembic\` and \`kallithea-cli\` commands in-process: Kallithea is imported once. A reset after a model change went from 2.38 s to about 1.5 s; before it, devdb's reset was slower than the manual commands.
