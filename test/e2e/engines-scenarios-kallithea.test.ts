@@ -51,8 +51,8 @@ describe('the cycle scenarios on PostgreSQL and MariaDB, against a real Kallithe
 
   it('an index alone', async () => {
     editModels(tb.root, "        Index('r_repo_name_idx', 'repo_name'),", "        Index('r_repo_type_idx', 'repo_type'),");
-    const { exitCode, report, stderr } = await all('cycle', '--no-apply', '-m', 'repositories: index repo_type');
-    expect(exitCode, stderr).toBe(0);
+    const { exitCode, report, stdout } = await all('cycle', '--no-apply', '-m', 'repositories: index repo_type');
+    expect(exitCode, stdout).toBe(0);
     expect(verdicts(report)).toEqual(['sqlite:true', 'postgres:true', 'mysql:true']);
   });
 
