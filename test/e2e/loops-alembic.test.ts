@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
 import { alembicProject, devdb } from '../support/devdb.js';
 
@@ -50,5 +51,28 @@ describe('the loops as one list of groups, as plain lines (no TTY) and as JSON',
     const verify = await run('verify');
     expect(verify.exitCode, verify.stderr).toBe(0);
     expectNested(verify.stdout, verifyReport);
+  });
+});
+
+describe("the helper's exit", () => {
+  it("runs the exit handlers the project's env.py registers, and is gone when devdb is (it skips only the interpreter's teardown)", async () => {
+    const project = await alembicProject();
+    const run = (...args: string[]) => devdb(args, { cwd: project.root });
+    expect((await run('init', '--yes', '--python', project.python)).exitCode).toBe(0);
+    const marker = path.join(project.root, 'exit handlers ran');
+    const envPy = path.join(project.root, 'migrations', 'env.py');
+    fs.appendFileSync(envPy, `\nimport atexit\natexit.register(lambda: open(${JSON.stringify(marker)}, "a").write("ran\\n"))\n`);
+    const reset = await run('reset', '--no-cache');
+    expect(reset.exitCode, reset.stderr).toBe(0);
+    expect(fs.readFileSync(marker, 'utf8').split('\n').filter(Boolean).length).toBeGreaterThan(0);
+    const python = await execa('pgrep', ['-f', 'alembic_server.py'], { reject: false });
+    const cwd = (pid: string): string => {
+      try {
+        return fs.readlinkSync(`/proc/${pid}/cwd`);
+      } catch {
+        return '';
+      }
+    };
+    expect(python.stdout.split('\n').filter((pid) => pid && cwd(pid).startsWith(project.root))).toEqual([]);
   });
 });
