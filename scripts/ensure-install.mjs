@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // Makes `npm test` and `npm run demo` work on a fresh clone: installs the locked
 // dependencies (npm ci, which also builds dist/ through "prepare") when they are
-// missing, and builds dist/ when it is older than src/. Node built-ins only: it
+// missing, and builds dist/ when it is older than src/ or its bundled dependencies
+// older than package-lock.json. Node built-ins only: it
 // runs before node_modules exists.
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -23,4 +24,7 @@ const newest = (dir) =>
     .filter((entry) => entry.isFile())
     .reduce((max, entry) => Math.max(max, fs.statSync(path.join(entry.parentPath, entry.name)).mtimeMs), 0);
 const cli = path.join(root, 'dist', 'cli.js');
-if (!fs.existsSync(cli) || fs.statSync(cli).mtimeMs < newest(path.join(root, 'src'))) run('run', 'build');
+const mtime = (file) => (fs.existsSync(file) ? fs.statSync(file).mtimeMs : 0);
+// The dependencies bundled into dist/node_modules (scripts/bundle-deps.mjs) are rebuilt when the lock file changed after them.
+const bundled = path.join(root, 'dist', 'node_modules', 'execa', 'package.json');
+if (mtime(cli) < newest(path.join(root, 'src')) || mtime(bundled) < mtime(path.join(root, 'package-lock.json'))) run('run', 'build');
