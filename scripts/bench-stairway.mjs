@@ -11,47 +11,18 @@ import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { execa } from 'execa';
 import fs from 'fs-extra';
+import { addChain } from './bench/chain.mjs';
 
 const REPO = fileURLToPath(new URL('..', import.meta.url));
 const CLI = path.join(REPO, 'dist', 'cli.js');
 const RUNS = 3;
-
-const script = (id, parent, column) => `"""notes: add ${column}"""
-from alembic import op
-import sqlalchemy as sa
-
-revision = '${id}'
-down_revision = '${parent}'
-branch_labels = None
-depends_on = None
-
-
-def upgrade():
-    op.add_column('notes', sa.Column('${column}', sa.String(length=40), nullable=True))
-
-
-def downgrade():
-    with op.batch_alter_table('notes') as batch_op:
-        batch_op.drop_column('${column}')
-`;
 
 /** The small project with a chain of `length` revisions, committed, devdb initialised. */
 async function chainOf(length) {
   const root = path.join(await fs.mkdtemp(path.join(os.tmpdir(), 'devdb-stairway-bench-')), 'project');
   await execa('node', [path.join(REPO, 'scripts', 'alembic-project.mjs'), root]);
   const { python } = await fs.readJson(path.join(root, 'project.json'));
-  const versions = path.join(root, 'migrations', 'versions');
-  const columns = [];
-  let parent = '0001';
-  for (let i = 2; i <= length; i += 1) {
-    const id = String(i).padStart(4, '0');
-    const column = `c${id}`;
-    await fs.writeFile(path.join(versions, `${id}_notes_add_${column}.py`), script(id, parent, column));
-    columns.push(`    ${column} = Column(String(40), nullable=True)`);
-    parent = id;
-  }
-  const models = path.join(root, 'app', 'models.py');
-  await fs.writeFile(models, (await fs.readFile(models, 'utf8')).replace('    body = Column(String(200))\n', `    body = Column(String(200))\n${columns.map((c) => `${c}\n`).join('')}`));
+  await addChain(root, length);
   await execa('node', [CLI, 'init', '--yes', '--python', python], { cwd: root });
   const git = (...args) => execa('git', args, { cwd: root });
   await git('add', '-A');

@@ -23,6 +23,8 @@ const runs = Number(process.argv[process.argv.indexOf('--runs') + 1]) || 5;
 const cli = path.join(repo, 'dist', 'cli.js');
 const scripts = path.join(repo, 'scripts', 'bench');
 const MESSAGE = 'bench: add note';
+/** Revisions in the chain of the verify --all peer pair (the issue asks for at least 6). */
+const CHAIN = 8;
 const gearbox = process.argv.includes('--dialect') && process.argv[process.argv.indexOf('--dialect') + 1] === 'gearbox';
 /** What differs between the dialects: the testbed, the documented reset commands, the report. */
 const DIALECT = gearbox
@@ -224,6 +226,17 @@ async function main() {
       prepare: async () => undefined,
       manual: () => timed([peer.python, '-m', 'pytest', '--test-alembic', '-q', '-p', 'no:cacheprovider'], peer.opts),
       devdb: () => timed(['node', cli, 'verify'], peer.opts),
+    });
+    const chain = await peerProject(path.join(path.dirname(dir), 'peer-chain'), (args, options) => execa('node', [cli, ...args], options), { chain: CHAIN });
+    pairs.push({
+      id: 'peer-verify-all',
+      what: `verify --all vs pytest-alembic (a chain of ${CHAIN} revisions)`,
+      manualIs: `pytest-alembic's \`test_up_down_consistency\` and \`test_upgrade\` (\`pytest --test-alembic -k …\`) on the small project with a chain of ${CHAIN} generated revisions (each adds a column, its downgrade drops it)`,
+      devdbIs: '`devdb verify --all` on the same chain (every revision up, down and up again from its parent, schema compared and rows checked at every step)',
+      goal: 1.0,
+      prepare: async () => undefined,
+      manual: () => timed([chain.python, '-m', 'pytest', '--test-alembic', '-q', '-p', 'no:cacheprovider', '-k', 'test_up_down_consistency or test_upgrade'], chain.opts),
+      devdb: () => timed(['node', cli, 'verify', '--all'], chain.opts),
     });
   }
   const only = process.argv.includes('--only') ? process.argv[process.argv.indexOf('--only') + 1] : undefined;

@@ -1,7 +1,8 @@
-// The peer pair of `npm run bench`: devdb verify against pytest-alembic's four default
+// The peer pairs of `npm run bench`: devdb verify against pytest-alembic's four default
 // tests (test_single_head_revision, test_upgrade, test_model_definitions_match_ddl,
 // test_up_down_consistency) on the small Alembic project of scripts/alembic-project.mjs,
-// with the same draft migration in place. pytest-alembic is configured as its
+// with the same draft migration in place; and devdb verify --all against pytest-alembic's
+// test_up_down_consistency and test_upgrade on a chain of revisions. pytest-alembic is configured as its
 // documentation says: an `alembic_engine` fixture in conftest.py, and an env.py that
 // uses the engine pytest-alembic hands it through `config.attributes["connection"]`.
 import os from 'node:os';
@@ -9,6 +10,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { execa } from 'execa';
 import fs from 'fs-extra';
+import { addChain } from './chain.mjs';
 
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const PINS = ['alembic==1.20.1', 'SQLAlchemy==2.0.58', 'pytest==8.4.2', 'pytest-alembic==0.13.1'];
@@ -55,8 +57,11 @@ const ONLINE = `def run_migrations_online() -> None:
 
 if context.is_offline_mode():`;
 
-/** The small project with a draft adding a nullable column, set up for both sides. */
-export async function peerProject(dir, devdb) {
+/**
+ * The small project set up for both sides: with `chain`, a chain of that many committed
+ * revisions (scripts/bench/chain.mjs) and no draft; without, a draft adding a nullable column.
+ */
+export async function peerProject(dir, devdb, { chain } = {}) {
   const venv = await peerVenv();
   await execa('node', [path.join(repo, 'scripts', 'alembic-project.mjs'), dir]);
   const project = await fs.readJson(path.join(dir, 'project.json'));
@@ -68,10 +73,18 @@ export async function peerProject(dir, devdb) {
   await fs.writeFile(envPy, env.slice(0, start) + ONLINE + env.slice(end + 'if context.is_offline_mode():'.length));
   // pytest-alembic attaches its tests to tests/conftest.py (its pytest_alembic_tests_path default).
   await fs.outputFile(path.join(dir, 'tests', 'conftest.py'), CONFTEST);
-  const models = path.join(dir, 'app', 'models.py');
-  await fs.writeFile(models, `${await fs.readFile(models, 'utf8')}`.replace('    body = Column(String(200))\n', '    body = Column(String(200))\n    bench_note = Column(String(40))\n'));
   const opts = { cwd: dir, env: { NO_COLOR: '1' } };
-  await devdb(['init', '--yes', '--preset', 'alembic', '--python', project.python], opts);
-  await devdb(['cycle', '--no-apply', '-m', 'bench peer note'], opts);
+  if (chain) {
+    await addChain(dir, chain);
+    await devdb(['init', '--yes', '--preset', 'alembic', '--python', project.python], opts);
+    const git = (...args) => execa('git', args, { cwd: dir });
+    await git('add', '-A');
+    await git('-c', 'user.name=bench', '-c', 'user.email=bench@example.com', 'commit', '-q', '-m', `a chain of ${chain}`);
+  } else {
+    const models = path.join(dir, 'app', 'models.py');
+    await fs.writeFile(models, (await fs.readFile(models, 'utf8')).replace('    body = Column(String(200))\n', '    body = Column(String(200))\n    bench_note = Column(String(40))\n'));
+    await devdb(['init', '--yes', '--preset', 'alembic', '--python', project.python], opts);
+    await devdb(['cycle', '--no-apply', '-m', 'bench peer note'], opts);
+  }
   return { dir, python: path.join(venv, 'bin', 'python'), opts };
 }
