@@ -13,7 +13,7 @@
 // issue's goals, and writes docs/benchmarks.md (docs/benchmarks-gearbox.md).
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { execa } from 'execa';
 import fs from 'fs-extra';
 import { peerProject } from './bench/peer.mjs';
@@ -45,21 +45,28 @@ const DIALECT = gearbox
       toolCost: 'about 0.55 s per `alembic` call, 0.8–1.2 s per `kallithea-cli` call',
     };
 
-/** Runs argv under /usr/bin/time; returns seconds and peak RSS in MiB. */
+const NODE_RSS = path.join(scripts, 'node-rss.mjs');
+
+/** Runs argv under /usr/bin/time; returns seconds, peak RSS in MiB of the largest process, and of the largest Node process (0 if none ran). */
 async function timed(argv, options) {
+  const rssFile = path.join(os.tmpdir(), `devdb-bench-rss-${process.pid}`);
+  await fs.remove(rssFile);
+  const env = { ...options.env, NODE_OPTIONS: `--import=${pathToFileURL(NODE_RSS).href}`, DEVDB_BENCH_NODE_RSS: rssFile };
   const started = performance.now();
-  const result = await execa('/usr/bin/time', ['-f', '%M', ...argv], { ...options, reject: false });
+  const result = await execa('/usr/bin/time', ['-f', '%M', ...argv], { ...options, env, reject: false });
   const seconds = (performance.now() - started) / 1000;
   if (result.exitCode !== 0) throw new Error(`bench: ${argv.join(' ')} failed:\n${result.stdout}\n${result.stderr}`);
   const kib = Number(result.stderr.trim().split('\n').pop());
-  return { seconds, mib: kib / 1024 };
+  const nodeKib = (await fs.pathExists(rssFile)) ? Math.max(...(await fs.readFile(rssFile, 'utf8')).split('\n').filter(Boolean).map(Number)) : 0;
+  await fs.remove(rssFile);
+  return { seconds, mib: kib / 1024, nodeMib: nodeKib / 1024 };
 }
 
 /** Several timed commands as one sample: their times add up, the peak is the largest. */
 const sequence = async (...steps) => {
   const parts = [];
   for (const step of steps) parts.push(await step());
-  return { seconds: parts.reduce((sum, p) => sum + p.seconds, 0), mib: Math.max(...parts.map((p) => p.mib)) };
+  return { seconds: parts.reduce((sum, p) => sum + p.seconds, 0), mib: Math.max(...parts.map((p) => p.mib)), nodeMib: Math.max(...parts.map((p) => p.nodeMib)) };
 };
 
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
@@ -254,19 +261,24 @@ async function main() {
       }
     }
     const m = (side, pick) => median(samples[side].map(pick));
-    results.push({ ...pair, manualS: m('manual', (s) => s.seconds), devdbS: m('devdb', (s) => s.seconds), manualMib: m('manual', (s) => s.mib), devdbMib: m('devdb', (s) => s.mib) });
+    results.push({ ...pair, manualS: m('manual', (s) => s.seconds), devdbS: m('devdb', (s) => s.seconds), manualMib: m('manual', (s) => s.mib), devdbMib: m('devdb', (s) => s.mib), nodeMib: Math.max(...samples.devdb.map((s) => s.nodeMib)) });
   }
   await restore();
 
   // Start-up: one after another (never side by side), after a warm-up.
-  const startup = async (args, cwd) => {
+  const startupNodeMib = [];
+  const startupOf = async (argv, cwd) => {
     const times = [];
     for (let i = 0; i <= 2 * runs; i += 1) {
-      const { seconds } = await timed(['node', cli, ...args], { cwd, env });
+      const { seconds, nodeMib } = await timed(argv, { cwd, env });
       if (i > 0) times.push(seconds);
+      startupNodeMib.push(nodeMib);
     }
     return median(times) * 1000;
   };
+  const startup = (args, cwd) => startupOf(['node', cli, ...args], cwd);
+  // What no Node program started this way can go below.
+  const bareNode = await startupOf(['node', '-e', '0'], tb.root);
   const help = await startup(['--help'], tb.root);
   const check = await startup(['check'], tb.root);
   // After the pairs the reset cache holds the models' database, so status diffs it against the development database too.
@@ -282,22 +294,24 @@ What any tool that proves a migration with this project's Alembic must pay at le
   const rows = results.map((r) => {
     const ratio = r.devdbS / r.manualS;
     const goal = r.goal === undefined ? '' : `≤ ${r.goal}×: ${met(ratio <= r.goal)}`;
-    return `| ${r.what} | ${r.manualS.toFixed(2)} s | ${r.devdbS.toFixed(2)} s | ${ratio.toFixed(2)}× | ${goal} | ${r.manualMib.toFixed(0)} / ${r.devdbMib.toFixed(0)} MiB |`;
+    return `| ${r.what} | ${r.manualS.toFixed(2)} s | ${r.devdbS.toFixed(2)} s | ${ratio.toFixed(2)}× | ${goal} | ${r.manualMib.toFixed(0)} / ${r.devdbMib.toFixed(0)} MiB (Node ${r.nodeMib.toFixed(0)}) |`;
   });
+  const nodeMib = Math.max(...results.map((r) => r.nodeMib), ...startupNodeMib);
   const table = [
-    '| pair | manual | devdb | devdb/manual | goal | peak RSS manual / devdb |',
+    "| pair | manual | devdb | devdb/manual | goal | peak RSS manual / devdb (devdb's own Node) |",
     '|---|---|---|---|---|---|',
     ...rows,
-    `| \`devdb --help\` | | ${help.toFixed(0)} ms | | ≤ 100 ms: ${met(help <= 100)} | |`,
+    `| \`devdb --help\` (beside it, \`node -e 0\` timed the same way) | ${bareNode.toFixed(0)} ms | ${help.toFixed(0)} ms | +${(help - bareNode).toFixed(0)} ms | ≤ 100 ms: ${met(help <= 100)} | |`,
     `| \`devdb check\`, nothing staged | | ${check.toFixed(0)} ms | | ≤ 200 ms: ${met(check <= 200)} | |`,
     `| \`devdb status\` | | ${status.toFixed(0)} ms | | ≤ 300 ms: ${met(status <= 300)} | |`,
+    `| peak RSS of devdb's own Node process, any command above | | ${nodeMib.toFixed(0)} MiB | | ≤ 100 MiB: ${met(nodeMib <= 100)} | |`,
     ...(hook ? [`| what the checkout hook adds to a \`git checkout\` that needs no database change | ${hook.bare.toFixed(0)} ms | ${hook.hooked.toFixed(0)} ms | +${hook.added.toFixed(0)} ms | ≤ +300 ms: ${met(hook.added <= 300)} | |`] : []),
   ].join('\n');
   const sides = results.map((r) => `- **${r.what}**: manual = ${r.manualIs}; devdb = ${r.devdbIs}.`).join('\n');
   const machine = `${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}, load average ${os.loadavg()[0].toFixed(1)} at the end`;
   const doc = `# Benchmarks${gearbox ? ': the gearbox dialect' : ''}
 
-From one \`npm run bench${gearbox ? ' -- --dialect gearbox' : ''}\` run on ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC, ${machine}: ${DIALECT.testbedIs}, the same model change (a nullable column) on both sides, ${runs} runs per side after a warm-up with the two sides alternating, medians of wall time. Peak RSS is that of each side's largest process. Start-up times are medians of ${2 * runs} runs one after another${gearbox ? '' : `; the checkout hook's cost is the median of ${4 * runs} \`git checkout\`s between two branches at the same commit with devdb's post-checkout hook against as many without any hook, alternating`}.
+From one \`npm run bench${gearbox ? ' -- --dialect gearbox' : ''}\` run on ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC, ${machine}: ${DIALECT.testbedIs}, the same model change (a nullable column) on both sides, ${runs} runs per side after a warm-up with the two sides alternating, medians of wall time. Peak RSS is that of each side's largest process (for devdb usually the Python it starts), and apart from it that of devdb's own Node process (\`scripts/bench/node-rss.mjs\`, loaded into it with \`NODE_OPTIONS=--import\`). Start-up times are medians of ${2 * runs} runs one after another${gearbox ? '' : `; the checkout hook's cost is the median of ${4 * runs} \`git checkout\`s between two branches at the same commit with devdb's post-checkout hook against as many without any hook, alternating`}.
 
 What each side of a pair runs (the manual side is the documented sequence as plain shell scripts in \`scripts/bench/\`, each command on the database the documentation names; devdb checks far more in the same time):
 
