@@ -166,6 +166,14 @@ def execute(message):
     return 0
 
 
+def flush_all(streams):
+    for stream in streams:
+        try:
+            stream.flush()
+        except Exception:  # a stream the tool closed or replaced with something odd
+            pass
+
+
 def serve():
     # The helper lives for one devdb run: the cyclic collector only slows importing a
     # large project (it runs thousands of times while Kallithea's modules load).
@@ -180,11 +188,7 @@ def serve():
     for raw in iter(requests.readline, b""):
         message = json.loads(raw.decode("utf-8"))
         code = execute(message)
-        for stream in (sys.stdout, sys.stderr, out, err):
-            try:
-                stream.flush()
-            except Exception:  # a stream the tool closed or replaced with something odd
-                pass
+        flush_all((sys.stdout, sys.stderr, out, err))
         sys.stdout, sys.stderr = out, err
         write_all(1, (message["end"] + "\n").encode("utf-8"))
         send({"exit": code})
@@ -192,11 +196,7 @@ def serve():
     # a large project takes about 0.1 s (Kallithea) of freeing objects nobody reads: the
     # exit handlers (logging's flush among them) run, the teardown is skipped.
     atexit._run_exitfuncs()
-    for stream in (sys.stdout, sys.stderr, out, err):
-        try:
-            stream.flush()
-        except Exception:  # as above
-            pass
+    flush_all((sys.stdout, sys.stderr, out, err))
     os._exit(0)
 
 
