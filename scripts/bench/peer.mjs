@@ -74,16 +74,15 @@ export async function peerProject(dir, devdb, { chain } = {}) {
   // pytest-alembic attaches its tests to tests/conftest.py (its pytest_alembic_tests_path default).
   await fs.outputFile(path.join(dir, 'tests', 'conftest.py'), CONFTEST);
   const opts = { cwd: dir, env: { NO_COLOR: '1' } };
+  const models = path.join(dir, 'app', 'models.py');
+  if (chain) await addChain(dir, chain);
+  else await fs.writeFile(models, (await fs.readFile(models, 'utf8')).replace('    body = Column(String(200))\n', '    body = Column(String(200))\n    bench_note = Column(String(40))\n'));
+  await devdb(['init', '--yes', '--preset', 'alembic', '--python', project.python], opts);
   if (chain) {
-    await addChain(dir, chain);
-    await devdb(['init', '--yes', '--preset', 'alembic', '--python', project.python], opts);
     const git = (...args) => execa('git', args, { cwd: dir });
     await git('add', '-A');
     await git('-c', 'user.name=bench', '-c', 'user.email=bench@example.com', 'commit', '-q', '-m', `a chain of ${chain}`);
   } else {
-    const models = path.join(dir, 'app', 'models.py');
-    await fs.writeFile(models, (await fs.readFile(models, 'utf8')).replace('    body = Column(String(200))\n', '    body = Column(String(200))\n    bench_note = Column(String(40))\n'));
-    await devdb(['init', '--yes', '--preset', 'alembic', '--python', project.python], opts);
     await devdb(['cycle', '--no-apply', '-m', 'bench peer note'], opts);
   }
   return { dir, python: path.join(venv, 'bin', 'python'), opts };

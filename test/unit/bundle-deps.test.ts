@@ -10,8 +10,10 @@ const packages = fs.existsSync(BUNDLED) ? fs.readdirSync(BUNDLED) : [];
 
 describe('the dependencies bundled into dist/node_modules (scripts/bundle-deps.mjs)', () => {
   it('are there, one per package devdb imports, better-sqlite3 (a native addon) not among them', () => {
+    const { dependencies } = JSON.parse(fs.readFileSync(path.join(REPO, 'package.json'), 'utf8')) as { dependencies: Record<string, string> };
     expect(packages).toContain('execa');
     expect(packages).not.toContain('better-sqlite3');
+    expect(packages.sort()).toEqual(Object.keys(dependencies).filter((name) => name !== 'better-sqlite3').sort());
   });
 
   it.each(packages)('%s: each entry exports the very names the package gives an importer, at its version', async (pkg) => {
