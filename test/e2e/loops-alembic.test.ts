@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
+import { closeAlembicServers, runInProcess } from '../../src/python/alembic-server.js';
 import { alembicProject, devdb } from '../support/devdb.js';
 
 type Report = { ok: boolean; steps: { id: string; title: string; status: string; group: string }[] };
@@ -74,5 +75,35 @@ describe("the helper's exit", () => {
       }
     };
     expect(python.stdout.split('\n').filter((pid) => pid && cwd(pid).startsWith(project.root))).toEqual([]);
+  });
+});
+
+describe('the helper across the commands of one run', () => {
+  it("reuses Alembic's parser for different commands and after a bad one, and runs a revision edited between two commands as edited (same size, same mtime)", async () => {
+    const project = await alembicProject();
+    const alembic = { name: 'alembic', path: path.join(path.dirname(project.python), 'alembic') };
+    const run = async (...args: string[]) => runInProcess(project.python, project.root, alembic, ['-c', project.devIni, ...args], []);
+    try {
+      const revision = path.join(project.root, 'migrations', 'versions', '0001_initial_tables.py');
+      const original = fs.readFileSync(revision, 'utf8');
+      const stamp = fs.statSync(revision);
+      const saying = (word: string) => {
+        fs.writeFileSync(revision, `print("devdb-compiled-${word}")\n${original}`);
+        fs.utimesSync(revision, stamp.atime, stamp.mtime);
+      };
+      saying('first');
+      const first = await run('history');
+      expect(first.exitCode, first.lines.join('\n')).toBe(0);
+      expect(first.lines).toContain('devdb-compiled-first');
+      expect((await run('no-such-command')).exitCode).toBe(2);
+      saying('other');
+      const again = await run('heads');
+      expect(again.exitCode, again.lines.join('\n')).toBe(0);
+      expect(again.lines).toContain('devdb-compiled-other');
+      expect(again.lines.join('\n')).toContain('0001 (head)');
+      expect(again.lines).not.toContain('devdb-compiled-first');
+    } finally {
+      closeAlembicServers();
+    }
   });
 });
