@@ -40,6 +40,20 @@ interface Waits {
 /** A command that writes takes the project's lock under this name, waiting for another run up to --wait seconds. */
 interface Writes extends Waits {
   lock: string;
+  /** It runs Alembic in devdb's helper whatever happens: the helper starts as soon as the configuration is read. */
+  helper?: true;
+}
+
+/** Starts devdb's helper where the run will use it, before the command's modules load; a Python that does not run is the command's to report. */
+async function startHelper(config: { python: string; devIni: string }, root: string): Promise<void> {
+  const [{ pythonAndAlembicDir }, { startEarly }] = await Promise.all([import('./python/locate.js'), import('./python/alembic-server.js')]);
+  let place: { python: string; alembicDir: string };
+  try {
+    place = pythonAndAlembicDir(config, root);
+  } catch {
+    return;
+  }
+  await startEarly(place.python, place.alembicDir);
 }
 
 /**
@@ -58,7 +72,8 @@ async function execute(options: Common, command: () => Promise<Outcome>, writes?
       setStepTimeout(timeoutSeconds(writes.timeout));
       const [{ acquireLock, DEFAULT_WAIT_SECONDS }, { loadConfig }] = await Promise.all([import('./lock.js'), import('./config/load.js')]);
       const seconds = waitSeconds(writes.wait, DEFAULT_WAIT_SECONDS);
-      const { root } = await loadConfig(options.config, process.cwd());
+      const { root, config } = await loadConfig(options.config, process.cwd());
+      if (writes.helper) await startHelper(config, root);
       const lock = await acquireLock(path.join(root, '.devdb'), writes.lock, { waitSeconds: seconds, say: (line) => process.stderr.write(`${line}\n`) });
       holdLock(lock);
       release = () => lock.release();
@@ -165,7 +180,7 @@ withCommon(
     .option('--strict', 'an irreversible downgrade (raise NotImplementedError) fails instead of being skipped')
     .option('--dry-run', 'print the steps and commands, change nothing'),
 ).action(async (options: CycleOptions & Waits) => {
-  await execute(options, async () => (await import('./commands/cycle.js')).cycle(options), options.dryRun ? undefined : { lock: 'cycle', wait: options.wait, timeout: options.timeout });
+  await execute(options, async () => (await import('./commands/cycle.js')).cycle(options), options.dryRun ? undefined : { lock: 'cycle', wait: options.wait, timeout: options.timeout, helper: true });
 });
 
 withCommon(
@@ -179,7 +194,7 @@ withCommon(
     .option('--strict', 'an irreversible downgrade (raise NotImplementedError) fails instead of being skipped')
     .option('--accept-data-loss', 'let the upgrade drop columns and tables that hold data (else it needs a "# devdb: allow data-loss TABLE[.COLUMN]" marker)'),
 ).action(async (options: VerifyOptions & Waits) => {
-  await execute(options, async () => (await import('./commands/verify.js')).verify(options), { lock: 'verify', wait: options.wait, timeout: options.timeout });
+  await execute(options, async () => (await import('./commands/verify.js')).verify(options), { lock: 'verify', wait: options.wait, timeout: options.timeout, helper: true });
 });
 
 withCommon(

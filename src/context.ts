@@ -12,7 +12,7 @@ import { presetFor } from './presets/index.js';
 import { driverScheme } from './python/drivers.js';
 import type { Preset } from './presets/preset.js';
 import { assertThrowawayInside } from './config/paths.js';
-import { checkPython, requireTool } from './python/locate.js';
+import { pythonAndAlembicDir, requireTool } from './python/locate.js';
 import { checkPythonVersion, pythonVersion } from './python/version.js';
 
 /** Flags every command shares. */
@@ -119,7 +119,7 @@ export async function loadContext(options: GlobalOptions & EngineOptions, { need
   const { file, root, config } = await loadConfig(options.config, process.cwd());
   const preset = presetFor(config);
   preset.checkSource?.(root);
-  const python = checkPython(config.python, root);
+  const { python, alembicDir } = pythonAndAlembicDir(config, root);
   checkPythonVersion(python, await pythonVersion(python), preset.name);
   for (const tool of preset.tools) requireTool(python, tool, preset.name);
   const devIni = path.resolve(root, config.devIni);
@@ -128,7 +128,6 @@ export async function loadContext(options: GlobalOptions & EngineOptions, { need
   if (devIni === throwawayIni) {
     throw usageError(`"throwawayIni" and "devIni" in ${file} are the same file ${devIni}; give the throwaway its own INI, such as temp.ini.`);
   }
-  const alembicDir = path.dirname(devIni);
   const iniDb = databaseOf(await readIni(devIni, 'development INI'), preset, alembicDir);
   const devDb = config.devDb ? developmentTarget(config.devDb, root, `"devDb" in ${file}`) : iniDb;
   if (!devDb) {

@@ -1,6 +1,6 @@
 """Run a project's Python tools in one long-lived process, for devdb.
 
-    python alembic_server.py
+    python alembic_server.py [MODULE ...]
 
 Runs on Python 2.7 and 3.6+. The protocol with devdb is private: requests come
 on fd 0 and replies go to fd 3, and both are moved at start to descriptors no
@@ -9,7 +9,8 @@ devdb reads as the tools' output, so whatever prints -- Python code, C code, a
 subprocess or os.system and their children -- is captured (and redacted by
 devdb), never taken for a protocol message.
 
-The first reply is {"hello": {"python": "3.11.7"}}. Each request is one JSON
+The first reply is {"hello": {"python": "3.11.7"}}; the MODULEs are imported
+next, before the first request is read. Each request is one JSON
 line:
 
     {"tool": "alembic", "path": "/venv/bin/alembic", "args": ["-c", "temp.ini", "upgrade", "head"], "end": "NONCE"}
@@ -221,7 +222,16 @@ def flush_all(streams):
             pass
 
 
-def serve():
+def warm(modules):
+    """Imports what the first request will, while devdb itself is still starting; the request then finds them loaded."""
+    for name in modules:
+        try:
+            __import__(name)
+        except Exception:  # the request that needs it fails the same way, and says so
+            pass
+
+
+def serve(modules):
     # The helper lives for one devdb run: the cyclic collector only slows importing a
     # large project (it runs thousands of times while Kallithea's modules load).
     gc.disable()
@@ -233,6 +243,7 @@ def serve():
         write_all(replies, (json.dumps(message) + "\n").encode("utf-8"))
 
     send({"hello": {"python": platform.python_version()}})
+    warm(modules)
     for raw in iter(requests.readline, b""):
         message = json.loads(raw.decode("utf-8"))
         code = execute(message)
@@ -249,4 +260,4 @@ def serve():
 
 
 if __name__ == "__main__":
-    serve()
+    serve(sys.argv[1:])

@@ -74,13 +74,16 @@ class AlembicServer {
   private readonly exited: Promise<string>;
   /** The sentence for a request devdb killed the helper over, past its deadline. */
   private overdue: string | undefined;
+  /** It was sent a request: until then it has run nothing of the project's, and closing it may kill it. */
+  private used = false;
 
   constructor(
     execa: typeof import('execa').execa,
     private readonly python: string,
     cwd: string,
+    warm: readonly string[],
   ) {
-    this.child = execa(python, [SERVER], { cwd, stdio: ['pipe', 'pipe', 'pipe', 'pipe'], buffer: false, reject: false, env: PYTHON_ENV });
+    this.child = execa(python, [SERVER, ...warm], { cwd, stdio: ['pipe', 'pipe', 'pipe', 'pipe'], buffer: false, reject: false, env: PYTHON_ENV });
     // Stopped by devdb (Ctrl-C, --timeout) is not a helper that died on its own.
     trackChild({ kill: (signal) => ((this.stoppedBy = signal ?? 'SIGTERM'), this.child.kill(signal)), then: (done, failed) => this.child.then(done, failed) });
     // A helper that could not start, or is gone, fails the command waiting on it (below), not devdb.
@@ -199,6 +202,7 @@ class AlembicServer {
    */
   run(request: Request, shown: string, secrets: readonly string[], onLine: (line: string) => void, deadline?: Deadline): Promise<{ exitCode: number; lines: string[] }> {
     for (const secret of secrets) if (secret) this.secrets.add(secret);
+    this.used = true;
     const task = this.queue.then(async () => {
       await this.ready();
       if (this.gone) {
@@ -216,8 +220,9 @@ class AlembicServer {
     return task;
   }
 
-  /** Ends the helper: its requests close, so it exits after its last command; killed if it does not. */
+  /** Ends the helper: its requests close, so it exits after its last command; killed if it does not, or at once when it ran none. */
   close(): void {
+    if (!this.used) this.child.kill('SIGTERM');
     this.child.stdin.end();
     setTimeout(() => this.child.kill('SIGKILL'), CLOSE_SECONDS * 1000).unref();
   }
@@ -239,14 +244,27 @@ function parse(line: string): { hello: { python: string } } | { exit: number } |
 const servers = new Map<string, AlembicServer>();
 
 /** The shared helper for this Python, folder and lane (src/python/lane.ts), started on first use (execa loads then: a run without Python never loads it). */
-async function serverFor(python: string, cwd: string): Promise<AlembicServer> {
+async function serverFor(python: string, cwd: string, warm: readonly string[] = []): Promise<AlembicServer> {
   const key = `${python}\0${cwd}\0${currentLane()}`;
   let server = servers.get(key);
   if (!server) {
-    server = new AlembicServer((await import('execa')).execa, python, cwd);
+    server = new AlembicServer((await import('execa')).execa, python, cwd, warm);
     servers.set(key, server);
   }
   return server;
+}
+
+/** What every command of Alembic, and devdb's revision reader, imports first: about half a second of SQLAlchemy and Alembic. */
+const ALEMBIC_MODULES = ['alembic.config', 'alembic.command', 'alembic.script'];
+
+/**
+ * Starts the helper that runs Alembic from `cwd` now, for a command that will use it
+ * whatever happens: its Python starts and imports Alembic while devdb is still loading
+ * the command's own modules, instead of after. A Python that cannot run is left to the
+ * command to report; a helper no request reached is killed when devdb ends.
+ */
+export async function startEarly(python: string, cwd: string): Promise<void> {
+  await serverFor(python, cwd, ALEMBIC_MODULES);
 }
 
 /**

@@ -47,6 +47,14 @@ export function checkPython(python: string, root: string): string {
   return resolved;
 }
 
+/**
+ * The project's Python and the folder Alembic runs in (the development INI's), where devdb's
+ * helper runs: src/context.ts for the run, and the CLI to start the helper early.
+ */
+export function pythonAndAlembicDir(config: { python: string; devIni: string }, root: string): { python: string; alembicDir: string } {
+  return { python: checkPython(config.python, root), alembicDir: path.dirname(path.resolve(root, config.devIni)) };
+}
+
 /** A tool's path: next to the Python (a virtualenv's bin), else on PATH; undefined when neither has it. */
 export function findTool(python: string, tool: string): string | undefined {
   const beside = path.join(path.dirname(python), tool);

@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { execa } from 'execa';
+import { execaSync } from 'execa';
 import { describe, expect, it } from 'vitest';
 import { closeAlembicServers, runInProcess } from '../../src/python/alembic-server.js';
 import { alembicProject, devdb } from '../support/devdb.js';
@@ -55,6 +55,19 @@ describe('the loops as one list of groups, as plain lines (no TTY) and as JSON',
   });
 });
 
+/** The pids of devdb's helpers running in `root` (their working folder is in it). */
+function helpersIn(root: string): string[] {
+  const cwd = (pid: string): string => {
+    try {
+      return fs.readlinkSync(`/proc/${pid}/cwd`);
+    } catch {
+      return '';
+    }
+  };
+  const found = execaSync('pgrep', ['-f', 'alembic_server.py'], { reject: false });
+  return String(found.stdout).split('\n').filter((pid) => pid && cwd(pid).startsWith(root));
+}
+
 describe("the helper's exit", () => {
   it("runs the exit handlers the project's env.py registers, and is gone when devdb is (it skips only the interpreter's teardown)", async () => {
     const project = await alembicProject();
@@ -66,15 +79,19 @@ describe("the helper's exit", () => {
     const reset = await run('reset', '--no-cache');
     expect(reset.exitCode, reset.stderr).toBe(0);
     expect(fs.readFileSync(marker, 'utf8').split('\n').filter(Boolean).length).toBeGreaterThan(0);
-    const python = await execa('pgrep', ['-f', 'alembic_server.py'], { reject: false });
-    const cwd = (pid: string): string => {
-      try {
-        return fs.readlinkSync(`/proc/${pid}/cwd`);
-      } catch {
-        return '';
-      }
-    };
-    expect(python.stdout.split('\n').filter((pid) => pid && cwd(pid).startsWith(project.root))).toEqual([]);
+    expect(helpersIn(project.root)).toEqual([]);
+  });
+
+  it('verify starts the helper before it reads the project; when the project is wrong, the helper that got no request is gone with devdb', async () => {
+    const project = await alembicProject();
+    const run = (...args: string[]) => devdb(args, { cwd: project.root });
+    expect((await run('init', '--yes', '--python', project.python)).exitCode).toBe(0);
+    const config = path.join(project.root, 'devdb.json');
+    fs.writeFileSync(config, JSON.stringify({ ...JSON.parse(fs.readFileSync(config, 'utf8')), devIni: 'no-such.ini' }));
+    const verify = await run('verify');
+    expect(verify.exitCode).toBe(2);
+    expect(verify.stderr).toContain('The development INI');
+    expect(helpersIn(project.root)).toEqual([]);
   });
 });
 
