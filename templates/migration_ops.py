@@ -1,12 +1,12 @@
-"""Read one Alembic migration script without running it and print what it does.
+"""Read Alembic migration scripts without running them and print what they do.
 
-    python migration_ops.py SCRIPT
+    python migration_ops.py SCRIPT [SCRIPT ...]
 
-Parses the file with `ast` (nothing is imported, so neither the project nor
-Alembic needs to be installed) and prints one JSON object: the revision, its
-down_revision, and for upgrade() and downgrade() the `op.*` and `batch_op.*`
-calls they make, each with its line, table, column and the literal keyword
-arguments devdb's lint reads. A script that does not parse gives "syntaxError"
+Parses each file with `ast` (nothing is imported, so neither the project nor
+Alembic needs to be installed) and prints one JSON object per script, a line
+each: the revision, its down_revision, and for upgrade() and downgrade() the
+`op.*` and `batch_op.*` calls they make, each with its line, table, column and
+the literal keyword arguments devdb's lint reads. A script that does not parse gives "syntaxError"
 and null functions. Stdlib only; runs on Python 2.7 and 3.6+.
 """
 import ast
@@ -233,6 +233,7 @@ def main(path):
 
 
 if __name__ == "__main__":
-    if len(sys.argv) != 2:
-        sys.exit("usage: migration_ops.py SCRIPT")
-    main(sys.argv[1])
+    if len(sys.argv) < 2:
+        sys.exit("usage: migration_ops.py SCRIPT [SCRIPT ...]")
+    for each in sys.argv[1:]:
+        main(each)

@@ -51,7 +51,7 @@ const editDraft = (ctx: CycleContext, when: () => boolean): Hook => ({
   run: async (terminal) => {
     const migration = ctx.trip.migration!;
     await terminal.alone(() => openEditor(migration.file));
-    migration.script = await readMigration(ctx.python, migration.file);
+    migration.script = await readMigration(ctx.python, migration.file, ctx.alembicDir);
   },
 });
 

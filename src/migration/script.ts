@@ -67,27 +67,17 @@ interface ReaderOutput {
   syntaxError: { line: number; message: string } | null;
 }
 
-/** Reads a migration script's revisions and the operations of its upgrade() and downgrade(), with the project's Python. */
-export async function readMigration(python: string, file: string): Promise<MigrationScript> {
+/**
+ * Reads a migration script's revisions and the operations of its upgrade() and downgrade(),
+ * with the project's Python: in a process of its own, or with `helperIn`, in devdb's helper
+ * running in that folder (readMigrations).
+ */
+export async function readMigration(python: string, file: string, helperIn?: string): Promise<MigrationScript> {
   if (!(await fs.pathExists(file))) {
     throw usageError(`The migration script ${file} does not exist; give the path of a file in the project's versions folder.`);
   }
-  // -E -s (Python 2 has no -I): the reader needs only the stdlib, so nothing from the environment should run first.
-  const result = await execa(python, [...ISOLATED, READER, file], { reject: false, stdin: 'ignore', timeout: PROBE_MS });
-  if (result.failed && (result as { code?: string }).code === 'ENOENT') {
-    throw usageError(`${python} could not be started (not found); set "python" in devdb.json to the project's Python.`);
-  }
-  if (result.timedOut) throw failure(`Reading ${file} with ${python} did not finish within ${PROBE_MS / 1000} s; check that this Python starts (run it by hand).`);
-  if (result.exitCode !== 0) {
-    throw failure(`Reading ${file} with ${python} failed (exit code ${result.exitCode}); check that it is Python 2.7 or 3.6+.`, result.stderr);
-  }
-  let output: ReaderOutput;
-  try {
-    output = JSON.parse(result.stdout) as ReaderOutput;
-  } catch {
-    throw failure(`Reading ${file} with ${python} printed something other than JSON; check that nothing in that Python prints on start-up.`, result.stdout);
-  }
-  return scriptFrom(file, output);
+  const [script] = await readMigrations(python, [file], helperIn);
+  return script!;
 }
 
 /** The reader's JSON for `file` as devdb names it; a script without upgrade() is refused. */
@@ -101,17 +91,40 @@ function scriptFrom(file: string, output: ReaderOutput): MigrationScript {
   return { ...revisions, functions: { upgrade: functions.upgrade, downgrade: functions.downgrade }, syntaxError: null };
 }
 
-// Loads the reader once and prints one line of JSON per script named after it.
-const READ_ALL = 'import runpy, sys\nmain = runpy.run_path(sys.argv[1])["main"]\nfor path in sys.argv[2:]:\n    main(path)';
+/** The reader's run: its exit code and the lines it printed, one JSON object per script. */
+interface ReaderRun {
+  exitCode: number | undefined;
+  lines: string[];
+  detail: string;
+}
+
+const readerTimeout = (python: string, files: string[]): string =>
+  `Reading ${files.length === 1 ? files[0] : `${files.length} migration scripts`} with ${python} did not finish within ${PROBE_MS / 1000} s; check that this Python starts (run it by hand).`;
+
+/** The reader as a Python of its own: -E -s (Python 2 has no -I), since it needs only the stdlib and nothing from the environment should run first. */
+async function readAlone(python: string, files: string[]): Promise<ReaderRun> {
+  const result = await execa(python, [...ISOLATED, READER, ...files], { reject: false, stdin: 'ignore', timeout: PROBE_MS });
+  if (result.failed && (result as { code?: string }).code === 'ENOENT') {
+    throw usageError(`${python} could not be started (not found); set "python" in devdb.json to the project's Python.`);
+  }
+  if (result.timedOut) throw failure(readerTimeout(python, files));
+  return { exitCode: result.exitCode, lines: result.stdout.split('\n'), detail: result.stderr || result.stdout };
+}
+
+/** The reader in devdb's helper (which verify and cycle start anyway): no Python start of its own. */
+async function readInHelper(python: string, files: string[], cwd: string): Promise<ReaderRun> {
+  const { runInProcess, PYTHON_FILE } = await import('../python/alembic-server.js');
+  const result = await runInProcess(python, cwd, { name: PYTHON_FILE, path: READER }, files, [], undefined, { ms: PROBE_MS, message: readerTimeout(python, files) });
+  return { exitCode: result.exitCode, lines: result.lines, detail: result.lines.join('\n') };
+}
 
 /** readMigration for many scripts in one Python process (a whole history: one process instead of one per script). */
-export async function readMigrations(python: string, files: string[]): Promise<MigrationScript[]> {
+export async function readMigrations(python: string, files: string[], helperIn?: string): Promise<MigrationScript[]> {
   if (files.length === 0) return [];
-  const result = await execa(python, [...ISOLATED, '-c', READ_ALL, READER, ...files], { reject: false, stdin: 'ignore', timeout: PROBE_MS });
-  if (result.timedOut) throw failure(`Reading ${files.length} migration scripts with ${python} did not finish within ${PROBE_MS / 1000} s; check that this Python starts (run it by hand).`);
-  const lines = result.stdout.split('\n').filter((line) => line.trim() !== '');
-  if (result.exitCode !== 0 || lines.length !== files.length) {
-    throw failure(`Reading the migration scripts with ${python} failed (exit code ${result.exitCode}); check that it is Python 2.7 or 3.6+.`, result.stderr || result.stdout);
+  const run = helperIn === undefined ? await readAlone(python, files) : await readInHelper(python, files, helperIn);
+  const lines = run.lines.filter((line) => line.trim() !== '');
+  if (run.exitCode !== 0 || lines.length !== files.length) {
+    throw failure(`Reading ${files.length === 1 ? files[0] : 'the migration scripts'} with ${python} failed (exit code ${run.exitCode}); check that it is Python 2.7 or 3.6+.`, run.detail);
   }
   return files.map((file, i) => {
     try {

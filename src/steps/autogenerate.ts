@@ -51,7 +51,7 @@ export function autogenerate({ message }: { message: string }): Step<CycleContex
       if (!file || !(await fs.pathExists(file))) {
         throw new DevdbError('autogenerate ran but devdb could not find the script it wrote; look for it in the versions folder and run "devdb verify".', { exitCode: EXIT.failed, detail: output });
       }
-      const script = await readMigration(ctx.python, file);
+      const script = await readMigration(ctx.python, file, ctx.alembicDir);
       if (script.functions?.upgrade.empty) {
         await fs.remove(file);
         await updateState(ctx.stateDir, (state) => {

@@ -9,7 +9,7 @@ import type { Stair, StairwayContext } from './shared/stairway.js';
 import { shown, type Step } from './step.js';
 
 async function readStairs(ctx: StairwayContext, revisions: { revision: string; downRevisions: string[]; path: string }[]): Promise<Stair[]> {
-  const scripts = await readMigrations(ctx.python, revisions.map((r) => r.path));
+  const scripts = await readMigrations(ctx.python, revisions.map((r) => r.path), ctx.alembicDir);
   return Promise.all(
     revisions.map(async (r, i) => {
       const script = scripts[i]!;

@@ -21,14 +21,15 @@ export const findNewest: Step<CycleContext> = {
   run: async (ctx) => {
     const file = (await singleHead(ctx))?.path;
     if (!file) throw usageError('There is no migration to verify yet; run "devdb cycle -m MESSAGE" to generate one.');
-    const script = await readMigration(ctx.python, path.resolve(ctx.root, file));
+    const script = await readMigration(ctx.python, path.resolve(ctx.root, file), ctx.alembicDir);
     ctx.trip.migration = { file: script.file, script };
     const parent = typeof script.downRevision === 'string' ? script.downRevision : undefined;
     if (!parent) throw usageError(`The newest migration ${shown(ctx, file)} has ${script.downRevision ? 'several parents (a merge)' : 'no parent'}; devdb verifies a migration that follows exactly one other.`);
     const vcs = detectVcs(ctx.root);
-    const committed = vcs !== undefined && (await isCommitted(vcs, file));
+    // Asked only where the answer decides: a development database at the parent needs no VCS.
+    const committed = async (): Promise<boolean> => vcs !== undefined && (await isCommitted(vcs, file));
     if (ctx.trip.base.kind === 'vcs') {
-      if (!committed || ctx.trip.base.revision) return;
+      if (ctx.trip.base.revision || !(await committed())) return;
       throw usageError(
         `The newest migration ${shown(ctx, file)} is committed, so the committed code cannot give the database before it; verify it on ${ctx.devDb.engine}, where the development database or its snapshot is the base.`,
       );
@@ -40,7 +41,7 @@ export const findNewest: Step<CycleContext> = {
       ctx.trip.base = { kind: 'snapshot', snapshot };
       return;
     }
-    if (vcs && !committed) {
+    if (vcs && !(await committed())) {
       ctx.trip.base.kind = 'vcs';
       return;
     }

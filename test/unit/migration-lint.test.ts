@@ -4,7 +4,8 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DevdbError, EXIT } from '../../src/errors.js';
 import { lintMigration, type LintContext, type LintFinding } from '../../src/migration/lint/index.js';
-import { readMigration, type MigrationScript, type ParsedMigration } from '../../src/migration/script.js';
+import { closeAlembicServers } from '../../src/python/alembic-server.js';
+import { readMigration, readMigrations, type MigrationScript, type ParsedMigration } from '../../src/migration/script.js';
 
 let dir: string;
 let written = 0;
@@ -144,6 +145,19 @@ describe('reading a migration script without importing it', () => {
     const script = await read(source);
     expect(script.functions).toBeNull();
     expect(script.syntaxError?.line).toBeGreaterThanOrEqual(lineOf(source, 'op.add_column'));
+  });
+
+  it("reads the same in devdb's helper as in a Python of its own, several scripts in one run, a broken one among them", async () => {
+    fs.writeFileSync(path.join(dir, 'a.py'), draft("    op.add_column('users', sa.Column('note', sa.String(20)))\n", "    op.drop_column('users', 'note')\n"));
+    fs.writeFileSync(path.join(dir, 'b.py'), 'def upgrade(:\n');
+    const files = [path.join(dir, 'a.py'), path.join(dir, 'b.py')];
+    try {
+      const inHelper = await readMigrations('python3', files, dir);
+      expect(inHelper).toEqual(await readMigrations('python3', files));
+      expect(inHelper.map((s) => s.syntaxError === null)).toEqual([true, false]);
+    } finally {
+      closeAlembicServers();
+    }
   });
 
   it('refuses a missing file, a file without upgrade() and a Python that does not exist', async () => {

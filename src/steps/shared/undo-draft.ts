@@ -29,7 +29,7 @@ async function scriptToUndo(draft: Draft): Promise<{ file: string; putBack: bool
 export async function undoDraft(ctx: CycleContext, draft: Draft, why: { before: Snapshot | undefined; reason: string }, io: StepIO): Promise<void> {
   const safety = await takeSnapshot(ctx.stateDir, ctx.devDb, `before undoing ${draft.revision} with its downgrade`);
   const script = await scriptToUndo(draft);
-  const parent = (await readMigration(ctx.python, script.file)).downRevision;
+  const parent = (await readMigration(ctx.python, script.file, ctx.alembicDir)).downRevision;
   await updateState(ctx.stateDir, (state) => {
     if (state.draft) state.draft.undoing = safety.id;
   });
