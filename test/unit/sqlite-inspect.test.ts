@@ -128,6 +128,27 @@ describe('inspecting a SQLite database', () => {
     expect((await tableOf(altered, 't'))?.columns.map((c) => c.name)).toEqual(['id', 'name', 'added']);
     expect(diffSchemas(await sqliteInspector(created).inspect(), await sqliteInspector(altered).inspect())).toEqual([]);
   });
+
+  it('inspects again what changed since: a schema changed in place, a file replaced by another, and a copy the caller changed', async () => {
+    const file = database(SCHEMA);
+    const first = await sqliteInspector(file).inspect();
+    const names = first.tables.map((t) => t.name);
+    const orgs = () => altered.tables.find((t) => t.name === 'orgs')!;
+    first.tables.pop();
+    first.tables[0]!.columns[0]!.name = 'changed by the caller';
+    const again = await sqliteInspector(file).inspect();
+    expect(again.tables.map((t) => t.name)).toEqual(names);
+    expect(again.tables[0]!.columns[0]!.name).not.toBe('changed by the caller');
+    const db = new Database(file);
+    db.exec('ALTER TABLE orgs ADD COLUMN motto TEXT; CREATE INDEX ix_orgs_motto ON orgs (motto)');
+    db.close();
+    const altered = await sqliteInspector(file).inspect();
+    expect(orgs().columns.map((c) => c.name)).toContain('motto');
+    expect(orgs().indexes.map((i) => i.name)).toContain('ix_orgs_motto');
+    fs.copyFileSync(database('CREATE TABLE orgs (id INTEGER PRIMARY KEY, name VARCHAR(9))'), file);
+    const replaced = await sqliteInspector(file).inspect();
+    expect(replaced.tables.map((t) => [t.name, t.columns.map((c) => `${c.name} ${c.type}`)])).toEqual([['orgs', ['id INTEGER', 'name VARCHAR(9)']]]);
+  });
 });
 
 describe('copying a SQLite database', () => {

@@ -178,8 +178,26 @@ function inspectTable(db: Db, row: TableRow): Table {
   };
 }
 
-/** Reads the whole schema of an open database. */
-export const inspectDatabase = (db: Db): Schema => ({ engine: 'sqlite', tables: tableRows(db).map((row) => inspectTable(db, row)) });
+/**
+ * Schemas read, by the text of the database's sqlite_master: all inspectTable reads
+ * (columns, indexes, keys, checks, table options) follows from the definitions there,
+ * so the same text is the same schema, in whichever file. A round trip inspects the
+ * same few schemas a dozen times: one query instead of several per table.
+ */
+const inspected = new Map<string, Schema>();
+const KEPT = 16;
+
+/** Reads the whole schema of an open database (a copy the caller may change). */
+export function inspectDatabase(db: Db): Schema {
+  const definitions = JSON.stringify(query('querying the schema', () => db.prepare('SELECT type, name, tbl_name, sql FROM sqlite_master').raw().all()));
+  let schema = inspected.get(definitions);
+  if (!schema) {
+    schema = { engine: 'sqlite', tables: tableRows(db).map((row) => inspectTable(db, row)) };
+    inspected.set(definitions, schema);
+    if (inspected.size > KEPT) inspected.delete(inspected.keys().next().value as string);
+  }
+  return structuredClone(schema);
+}
 
 /** An Inspector over a SQLite file, opened read-only for each inspection. */
 export function sqliteInspector(file: string): Inspector {
