@@ -85,5 +85,5 @@ export async function peerProject(dir, devdb, { chain } = {}) {
   } else {
     await devdb(['cycle', '--no-apply', '-m', 'bench peer note'], opts);
   }
-  return { dir, python: path.join(venv, 'bin', 'python'), opts };
+  return { dir, python: path.join(venv, 'bin', 'python'), projectPython: project.python, opts };
 }
