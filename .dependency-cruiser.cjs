@@ -11,7 +11,7 @@ const layers = [
   ['running', '(workflow|interrupt)\\.js$|report/'],
   ['loops', 'loops/'],
   ['commands', 'commands/'],
-  ['cli', 'cli\\.js$'],
+  ['cli', '(cli|main|early)\\.js$'],
 ].map(([name, pattern]) => [name, `^dist/(${pattern})`]);
 
 const reachingUp = layers.slice(0, -1).map(([name, from], index) => ({

@@ -82,7 +82,7 @@ describe("the helper's exit", () => {
     expect(helpersIn(project.root)).toEqual([]);
   });
 
-  it('verify starts the helper before it reads the project; when the project is wrong, the helper that got no request is gone with devdb', async () => {
+  it('verify starts the helper before it reads the project; when the project or the command line is wrong, the helper that got no request is gone with devdb', async () => {
     const project = await alembicProject();
     const run = (...args: string[]) => devdb(args, { cwd: project.root });
     expect((await run('init', '--yes', '--python', project.python)).exitCode).toBe(0);
@@ -91,6 +91,12 @@ describe("the helper's exit", () => {
     const verify = await run('verify');
     expect(verify.exitCode).toBe(2);
     expect(verify.stderr).toContain('The development INI');
+    expect(helpersIn(project.root)).toEqual([]);
+    fs.writeFileSync(config, JSON.stringify({ ...JSON.parse(fs.readFileSync(config, 'utf8')), devIni: 'alembic.ini' }));
+    // The helper starts before the command line is parsed: a wrong option still ends the run, and the helper with it.
+    const wrong = await run('verify', '--no-such-option');
+    expect(wrong.exitCode).toBe(2);
+    expect(wrong.stderr).toContain("unknown option '--no-such-option'");
     expect(helpersIn(project.root)).toEqual([]);
   });
 });
