@@ -8,29 +8,51 @@
 export type IniLineKind = 'blank' | 'comment' | 'section' | 'key' | 'continuation';
 
 export interface IniLine {
-  kind: IniLineKind;
+  readonly kind: IniLineKind;
   /** The line without its line ending. */
-  text: string;
-  eol: string;
+  readonly text: string;
+  readonly eol: string;
   /** Section name for 'section' lines; the section a line belongs to otherwise. */
-  section: string | undefined;
+  readonly section: string | undefined;
   /** Lower-cased key for 'key' and 'continuation' lines (ConfigParser lower-cases keys). */
-  key?: string;
+  readonly key?: string;
   /** 1-based line number. */
-  number: number;
+  readonly number: number;
 }
 
 export interface IniProblem {
   line: number;
-  text: string;
+  readonly text: string;
   reason: string;
 }
 
 const SECTION = /^\[([^\]]+)\]\s*([#;].*)?$/;
 const KEY = /^([^=:\s[][^=:]*?)\s*[=:]/;
 
+export interface IniScan {
+  readonly lines: readonly IniLine[];
+  readonly problems: readonly IniProblem[];
+}
+
+// One run reads and edits the same few INI files a dozen times (Kallithea's has 500
+// lines): a scan is kept by the exact text, and is read-only, so sharing it is safe.
+const scans = new Map<string, IniScan>();
+const KEEP_SCANS = 8;
+
 /** Splits INI text into classified lines, and lists what ConfigParser would reject. */
-export function scanIni(text: string): { lines: IniLine[]; problems: IniProblem[] } {
+export function scanIni(text: string): IniScan {
+  const kept = scans.get(text);
+  if (kept) return kept;
+  const scan = scanText(text);
+  for (const line of scan.lines) Object.freeze(line);
+  Object.freeze(scan.lines);
+  Object.freeze(scan.problems);
+  if (scans.size >= KEEP_SCANS) scans.delete(scans.keys().next().value as string);
+  scans.set(text, scan);
+  return scan;
+}
+
+function scanText(text: string): IniScan {
   const lines: IniLine[] = [];
   const problems: IniProblem[] = [];
   const seen = new Set<string>();
@@ -82,10 +104,10 @@ export function scanIni(text: string): { lines: IniLine[]; problems: IniProblem[
   return { lines, problems };
 }
 
-const join = (lines: IniLine[]): string => lines.map((l) => l.text + l.eol).join('');
+const join = (lines: readonly IniLine[]): string => lines.map((l) => l.text + l.eol).join('');
 
 /** The dominant line ending of a file, for lines devdb adds. */
-function lineEnding(lines: IniLine[]): string {
+function lineEnding(lines: readonly IniLine[]): string {
   const crlf = lines.filter((l) => l.eol === '\r\n').length;
   return crlf > lines.length / 2 ? '\r\n' : '\n';
 }

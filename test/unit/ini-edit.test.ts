@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { rawValue, scanIni, setIniValue } from '../../src/config/ini-edit.js';
+import { rawValue, scanIni, setIniValue, type IniLine } from '../../src/config/ini-edit.js';
 import { setSqlLogging } from '../../src/steps/sql-log.js';
 
 const kallithea = fs.readFileSync(new URL('../fixtures/kallithea-0.7.0/development.ini', import.meta.url), 'utf8');
@@ -60,6 +60,18 @@ describe('editing an INI in place', () => {
 
   it('keeps an inline ; or # as part of the value, as ConfigParser does', () => {
     expect(rawValue('[a]\nurl = postgresql://u:p;w#x@h/db\n', 'a', 'url')).toBe('postgresql://u:p;w#x@h/db');
+  });
+
+  it('shares one read-only scan of the same text between callers, and edits never leak into it', () => {
+    const before = rawValue(kallithea, 'app:main', 'sqlalchemy.url');
+    const edited = setIniValue(kallithea, 'app:main', 'sqlalchemy.url', 'sqlite:///other.db');
+    expect(scanIni(kallithea)).toBe(scanIni(kallithea));
+    expect(() => (scanIni(kallithea).lines as IniLine[]).push(scanIni(edited).lines[0]!)).toThrow(TypeError);
+    expect(() => Object.assign(scanIni(kallithea).lines[0]!, { text: 'x' })).toThrow(TypeError);
+    expect(rawValue(kallithea, 'app:main', 'sqlalchemy.url')).toBe(before);
+    expect(rawValue(edited, 'app:main', 'sqlalchemy.url')).toBe('sqlite:///other.db');
+    for (let i = 0; i < 20; i += 1) expect(rawValue(`[a]\nk = ${i}\n`, 'a', 'k')).toBe(String(i));
+    expect(rawValue(kallithea, 'app:main', 'sqlalchemy.url')).toBe(before);
   });
 
   it('reports what ConfigParser would reject', () => {
