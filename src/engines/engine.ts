@@ -24,6 +24,8 @@ export interface SeedResult {
  */
 export interface Engine {
   readonly name: EngineName;
+  /** Loads what the engine's first real work will (SQLite: its driver), so that a caller waiting on something else can let it load meanwhile. */
+  warm(): Promise<void>;
   /** Whether the database exists (SQLite: the file). */
   exists(target: DatabaseTarget): Promise<boolean>;
   /**

@@ -1,6 +1,7 @@
 import path from 'node:path';
 import fs from 'fs-extra';
 import type { Context } from '../context.js';
+import { engineFor } from '../engines/index.js';
 import { dropOwned } from '../engines/ownership.js';
 import { ENGINE_NAMES, type EngineName } from '../schema/model.js';
 import { usageError } from '../errors.js';
@@ -51,6 +52,13 @@ export function enginesFor(ctx: Context, asked: EngineName | 'all' | undefined):
 /** A round-trip context; the base comes from the development database only when it lives on the same engine. */
 export function cycleContext(context: Context, base: 'dev' | 'vcs' | undefined, strict = false): CycleContext {
   const ctx: CycleContext = { ...context, trip: { ...newRoundTrip(context), strict } };
+  // Every round trip reads its databases with the engine's driver: it loads now, while the
+  // first steps wait on the project's Python. One that cannot load fails where it is used.
+  for (const name of new Set([ctx.engine, ctx.devDb.engine])) {
+    engineFor(name)
+      .then((engine) => engine.warm())
+      .catch(() => undefined);
+  }
   if (base === 'dev' && ctx.devDb.engine !== ctx.engine) {
     throw usageError(`--base dev needs the development database on ${ctx.engine}, and it is on ${ctx.devDb.engine}; use --base vcs (the default there) to build the base from the committed code.`);
   }

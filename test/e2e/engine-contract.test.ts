@@ -341,6 +341,12 @@ describe.each([sqliteBed(), postgresBed(), mysqlBed()].map((bed) => [bed.name, b
     expect(changes.map((c) => c.message)).toEqual(expected.changed);
   });
 
+  it('loads what its first work needs ahead of use, any number of times', async () => {
+    await engine.warm();
+    await engine.warm();
+    expect(await engine.countRows(target('inline'))).toEqual(expect.any(Object));
+  });
+
   it('reads the Alembic revisions, counts rows and seeds tables with foreign keys, NOT NULL and CHECKs', async () => {
     const db = target('inline');
     expect(await engine.revisions(db)).toEqual(['3f2a9c1b7d10']);

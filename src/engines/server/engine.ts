@@ -61,10 +61,12 @@ function seedDatabase(dialect: ServerDialect, query: Query): SeedDatabase {
 }
 
 /** The operations both server engines do alike. */
-export function sharedHalf(dialect: ServerDialect, reach: Reach): Pick<Engine, 'name' | 'inspect' | 'fingerprint' | 'countRows' | 'values' | 'seedRows' | 'seedShapes' | 'revisions'> {
+export function sharedHalf(dialect: ServerDialect, reach: Reach): Pick<Engine, 'name' | 'warm' | 'inspect' | 'fingerprint' | 'countRows' | 'values' | 'seedRows' | 'seedShapes' | 'revisions'> {
   const { inDatabase, exists } = reach;
   return {
     name: dialect.name,
+    // The driver came with the engine's module.
+    warm: async () => {},
     inspect: async (target) => dialect.inspector(inDatabase(target)).inspect(),
     fingerprint: (target) => dialect.fingerprint(inDatabase(target)),
 

@@ -28,6 +28,9 @@ const sqlite = () => import('./database.js');
 export function sqliteEngine(): Engine {
   return {
     name: 'sqlite',
+    warm: async () => {
+      await sqlite();
+    },
     exists: async (target) => fs.pathExists(fileOf(target)),
     create: async () => {},
     marker: async (target) => {
