@@ -1,5 +1,5 @@
 import path from 'node:path';
-import fs from 'fs-extra';
+import fs from 'node:fs';
 import { usageError } from '../errors.js';
 import { detectVcs } from '../vcs/index.js';
 

@@ -1,5 +1,5 @@
 import path from 'node:path';
-import fs from 'fs-extra';
+import fs from 'node:fs';
 import { realFile } from '../engines/url.js';
 import { usageError } from '../errors.js';
 
@@ -52,7 +52,7 @@ function committed(result: { exitCode?: number; timedOut: boolean; command: stri
 /** Writes the committed tree (of `revision`, by default the checkout's) into `dest` (a new folder), without touching the working copy. */
 export async function exportCommitted(vcs: Vcs, dest: string, revision = baseRevision(vcs)): Promise<void> {
   const { execa } = await import('execa');
-  await fs.ensureDir(dest);
+  await fs.promises.mkdir(dest, { recursive: true });
   if (vcs.kind === 'hg') {
     await execa('hg', ['archive', '-r', revision, '--type', 'files', dest], { ...VCS_OPTIONS, cwd: vcs.top });
     return;
