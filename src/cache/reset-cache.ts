@@ -35,6 +35,8 @@ export interface CacheEntry {
   createdAt: string;
   /** What the tools printed when the cached database was built, step by step. */
   output: Record<string, string>;
+  /** The hashes its key was made of (an entry an older devdb stored has none). */
+  inputs?: CacheInputs;
 }
 
 const cacheDir = (ctx: Context): string => path.join(ctx.stateDir, 'cache', 'reset');
@@ -104,6 +106,20 @@ export async function findEntry(ctx: Context, key: string): Promise<CacheEntry |
 }
 
 /**
+ * A cached database whose schema is the one setup-db would make now, for a preset whose
+ * setup-db schema is create_all on the models: the models, tools and configuration are
+ * those it was built from, and only what adds rows or a stamp differs (the migrations:
+ * db-create stamps the head; the repositories: repo-scan adds rows). The newest such.
+ */
+export async function findSameSchema(ctx: Context, inputs: CacheInputs): Promise<CacheEntry | undefined> {
+  const dir = cacheDir(ctx);
+  const keys = (await readdir(dir).catch(() => [] as string[])).filter((f) => f.endsWith('.json')).map((f) => f.slice(0, -'.json'.length));
+  const entries = (await Promise.all(keys.map((key) => findEntry(ctx, key)))).filter((entry): entry is CacheEntry => entry !== undefined);
+  const same = entries.filter(({ inputs: built }) => built !== undefined && built.models === inputs.models && built.config === inputs.config && built.tools === inputs.tools);
+  return same.sort((a, b) => (a.createdAt < b.createdAt ? 1 : a.createdAt > b.createdAt ? -1 : 0))[0];
+}
+
+/**
  * The only engine-specific part of the cache: copies a database into one that must
  * not exist yet. Into the cache, SQLite's backup API (the throwaway database may be
  * in use); out of it, a plain exclusive file copy, as nothing ever writes a cached file.
@@ -126,7 +142,8 @@ const sqliteTarget = (file: string): DatabaseTarget => ({ engine: 'sqlite', url:
 export const restoreEntry = (ctx: Context, entry: CacheEntry): Promise<void> => copyThrowaway(sqliteTarget(entry.file), ctx.throwawayDb, 'restore');
 
 /** Keeps the throwaway database just built under `key`, then drops all but the newest few entries. */
-export async function storeEntry(ctx: Context, key: string, output: Record<string, string>): Promise<void> {
+export async function storeEntry(ctx: Context, inputs: CacheInputs, output: Record<string, string>): Promise<void> {
+  const key = cacheKey(inputs);
   const dir = cacheDir(ctx);
   await mkdir(dir, { recursive: true });
   const partial = path.join(dir, `${key}.${process.pid}.partial`);
@@ -137,7 +154,7 @@ export async function storeEntry(ctx: Context, key: string, output: Record<strin
   } finally {
     await rm(partial, { force: true });
   }
-  const entry: Omit<CacheEntry, 'file' | 'key'> = { createdAt: new Date().toISOString(), output };
+  const entry: Omit<CacheEntry, 'file' | 'key'> = { createdAt: new Date().toISOString(), output, inputs };
   await writeFile(path.join(dir, `${key}.json`), `${JSON.stringify(entry, null, 2)}\n`);
   await prune(dir);
 }

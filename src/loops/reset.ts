@@ -65,7 +65,8 @@ export function resetLoop(ctx: Context, options: ResetChoices): { nodes: Node[];
       hook: 'store the database in the cache',
       when: () => !run.error && cache.key !== undefined && !cache.hit,
       run: async () => {
-        if (cacheKey(await cacheInputs(ctx)) === cache.key) await storeEntry(ctx, cache.key as string, output);
+        const inputs = await cacheInputs(ctx);
+        if (cacheKey(inputs) === cache.key) await storeEntry(ctx, inputs, output);
       },
     },
   ];

@@ -1,4 +1,4 @@
-import { cacheable, cacheInputs, cacheKey, findEntry } from '../cache/reset-cache.js';
+import { cacheable, cacheInputs, cacheKey, findEntry, findSameSchema } from '../cache/reset-cache.js';
 import { recordOwned } from '../engines/ownership.js';
 import { describeTarget } from '../engines/url.js';
 import { CREATE_FROM_MODELS } from '../presets/alembic.js';
@@ -40,7 +40,15 @@ async function createFromModels(ctx: CycleContext, io: StepIO): Promise<void> {
  * than db-create with its rows; else setup-db runs.
  */
 async function buildLikeSetupDb(ctx: CycleContext, io: StepIO): Promise<void> {
-  const entry = cacheable(ctx) ? await findEntry(ctx, cacheKey(await cacheInputs(ctx))) : undefined;
+  const inputs = cacheable(ctx) ? await cacheInputs(ctx) : undefined;
+  const entry = inputs ? await findEntry(ctx, cacheKey(inputs)) : undefined;
+  // A draft or a new migration changes the key, not the schema db-create makes.
+  const sameSchema = !entry && inputs && schemaFromModels(ctx) ? await findSameSchema(ctx, inputs) : undefined;
+  if (sameSchema) {
+    await restoreCached(ctx, sameSchema);
+    io.output(`setup-db's schema served from the cache (${shown(ctx, sameSchema.file)}): the models, tools and configuration are those a reset built it from, and only the migrations or repositories differ, which add a stamp and rows, not tables`);
+    return;
+  }
   if (!entry && schemaFromModels(ctx)) {
     await createFromModels(ctx, io);
     io.output('built with create_all from the models: setup-db would make the same schema, and only the schema is compared');

@@ -158,7 +158,7 @@ describe('the reset cache on the Kallithea testbed', () => {
     );
   });
 
-  it("cycle's model database comes from the cache when the models are those of the last reset, and from create_all after a change", async () => {
+  it("cycle's model database comes from the cache when the models are those of the last reset, and from create_all after a change; verify's too with the draft in place", async () => {
     const dbPy = path.join(tb.root, 'kallithea', 'model', 'db.py');
     const versions = path.join(tb.root, 'kallithea', 'alembic', 'versions');
     const original = fs.readFileSync(dbPy, 'utf8');
@@ -182,6 +182,18 @@ describe('the reset cache on the Kallithea testbed', () => {
       expect(unchanged).toMatch(/setup-db served from the cache \(\.devdb\/cache\/reset\/[0-9a-f]+\.db\): nothing it depends on changed since a reset built it/);
       expect(unchanged).not.toContain('Database set up successfully.');
       expect(unchanged).not.toContain('built with create_all');
+
+      // The draft is a migration the reset did not have: another key, the same tables.
+      const drafted = await run(['cycle', '--no-apply', '-m', 'cache probe cycle']);
+      expect(drafted.exitCode, drafted.stderr).toBe(0);
+      const verified = await run(['verify', '--verbose']);
+      expect(verified.exitCode, verified.stderr).toBe(0);
+      expect(verified.stdout).toMatch(/setup-db's schema served from the cache \(\.devdb\/cache\/reset\/[0-9a-f]+\.db\): the models, tools and configuration are those a reset built it from/);
+      expect(verified.stdout).not.toContain('built with create_all');
+      editModels(tb.root, '    cycle_probe = Column(Unicode(40), nullable=True)', '    cycle_probe_two = Column(Unicode(40), nullable=True)');
+      const moved = await run(['verify', '--verbose']);
+      expect(moved.stdout).toContain('built with create_all from the models');
+      expect(moved.stdout).not.toContain('served from the cache');
     } finally {
       fs.writeFileSync(dbPy, original);
       for (const draft of drafts()) fs.rmSync(path.join(versions, draft));

@@ -1,3 +1,5 @@
+import fs from 'node:fs';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { devdb, editModels, kallitheaTestbed } from '../support/devdb.js';
 
@@ -18,6 +20,17 @@ describe('devdb status on the Kallithea testbed', () => {
     expect(report.drift).toEqual({ checked: true, source: 'cache', changes: [] });
     expect(report.throwaway).toEqual({ sqlite: 1 });
     expect(report.next).toBe('nothing to do: the development database is at head and matches the models.');
+
+    // A draft changes the reset cache's key, not the tables: the drift is still read from the cache.
+    const draft = path.join(tb.root, 'kallithea', 'alembic', 'versions', 'd0d0d0d0d0d0_status_probe.py');
+    fs.writeFileSync(draft, "revision = 'd0d0d0d0d0d0'\ndown_revision = '7ba0d2cad930'\n\n\ndef upgrade():\n    pass\n\n\ndef downgrade():\n    pass\n");
+    try {
+      const drafted = JSON.parse((await run('status', '--json')).stdout);
+      expect(drafted.migrations).toMatchObject({ heads: ['d0d0d0d0d0d0'] });
+      expect(drafted.drift).toEqual({ checked: true, source: 'cache', changes: [] });
+    } finally {
+      fs.rmSync(draft);
+    }
 
     editModels(tb.root, '    repo_name = Column(Unicode(255), nullable=False, unique=True)', '    note = Column(Unicode(255), nullable=True)');
     const moved = JSON.parse((await run('status', '--json')).stdout);
