@@ -4,7 +4,7 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
 import { copyDatabase, countRows, seedRows, sqliteInspector } from '../../src/engines/sqlite/database.js';
-import { query } from '../../src/engines/sqlite/inspect.js';
+import { inspectDatabase, query } from '../../src/engines/sqlite/inspect.js';
 import { diffSchemas } from '../../src/schema/diff.js';
 import type { Table } from '../../src/schema/model.js';
 
@@ -148,6 +148,20 @@ describe('inspecting a SQLite database', () => {
     fs.copyFileSync(database('CREATE TABLE orgs (id INTEGER PRIMARY KEY, name VARCHAR(9))'), file);
     const replaced = await sqliteInspector(file).inspect();
     expect(replaced.tables.map((t) => [t.name, t.columns.map((c) => `${c.name} ${c.type}`)])).toEqual([['orgs', ['id INTEGER', 'name VARCHAR(9)']]]);
+  });
+
+  it('inspects one connection again after DDL on it: its prepared queries and the parents of its keys are read afresh', () => {
+    const db = new Database(database('CREATE TABLE orgs (id INTEGER PRIMARY KEY, name TEXT); CREATE TABLE users (id INTEGER PRIMARY KEY, org_id INTEGER REFERENCES orgs)'));
+    try {
+      const key = (schema: ReturnType<typeof inspectDatabase>) => schema.tables.find((t) => t.name === 'users')!.foreignKeys[0]!.refColumns;
+      expect(key(inspectDatabase(db))).toEqual(['id']);
+      db.exec('CREATE TABLE orgs_new (code TEXT PRIMARY KEY, name TEXT); DROP TABLE orgs; ALTER TABLE orgs_new RENAME TO orgs; ALTER TABLE users ADD COLUMN motto TEXT');
+      const again = inspectDatabase(db);
+      expect(key(again)).toEqual(['code']);
+      expect(again.tables.find((t) => t.name === 'users')!.columns.map((c) => c.name)).toEqual(['id', 'org_id', 'motto']);
+    } finally {
+      db.close();
+    }
   });
 });
 

@@ -68,10 +68,29 @@ export const userTables = (db: Db): string[] => tableRows(db).map((row) => row.n
 
 const GENERATED: Record<number, string> = { 2: 'virtual', 3: 'stored' };
 
+/** The per-table queries of an inspection, prepared once per connection: a schema of 40 tables runs each about 40 times. */
+const PER_TABLE = {
+  columns: 'SELECT name, type, "notnull", dflt_value, pk, hidden FROM pragma_table_xinfo(?) WHERE hidden <> 1 ORDER BY cid',
+  indexList: 'SELECT name, "unique", origin FROM pragma_index_list(?) ORDER BY name',
+  indexInfo: 'SELECT name FROM pragma_index_info(?) ORDER BY seqno',
+  foreignKeys: 'SELECT id, "table", "from", "to", on_update, on_delete FROM pragma_foreign_key_list(?) ORDER BY id DESC, seq',
+  parentColumns: 'SELECT name, pk FROM pragma_table_info(?) ORDER BY cid',
+};
+const prepared = new WeakMap<Db, Record<keyof typeof PER_TABLE, Database.Statement>>();
+
+function statement(db: Db, which: keyof typeof PER_TABLE): Database.Statement {
+  let all = prepared.get(db);
+  if (!all) {
+    all = Object.fromEntries(Object.entries(PER_TABLE).map(([key, sql]) => [key, db.prepare(sql)])) as Record<keyof typeof PER_TABLE, Database.Statement>;
+    prepared.set(db, all);
+  }
+  return all[which];
+}
+
 function columns(db: Db, table: string): Column[] {
   type Row = { name: string; type: string; notnull: number; dflt_value: string | null; pk: number; hidden: number };
   const rows = query(`querying "${table}" columns`, () =>
-    db.prepare('SELECT name, type, "notnull", dflt_value, pk, hidden FROM pragma_table_xinfo(?) WHERE hidden <> 1 ORDER BY cid').all(table) as Row[],
+    statement(db, 'columns').all(table) as Row[],
   );
   return rows.map((row) => ({
     name: row.name,
@@ -91,14 +110,23 @@ interface IndexRow {
 
 function indexRows(db: Db, table: string): (IndexRow & { columns: string[] })[] {
   return query(`querying "${table}" indexes`, () => {
-    const list = db.prepare('SELECT name, "unique", origin FROM pragma_index_list(?) ORDER BY name').all(table) as IndexRow[];
-    const info = db.prepare('SELECT name FROM pragma_index_info(?) ORDER BY seqno');
+    const list = statement(db, 'indexList').all(table) as IndexRow[];
+    const info = statement(db, 'indexInfo');
     return list.map((row) => ({
       ...row,
       // An expression part of an index has no column name.
       columns: (info.all(row.name) as { name: string | null }[]).map((part) => part.name ?? '<expression>'),
     }));
   });
+}
+
+type ParentColumns = Map<string, { name: string; pk: number }[]>;
+
+/** A referenced table's columns, read once per inspection: most keys of a schema point at a few tables (Kallithea's at users and repositories). */
+function parentColumns(db: Db, table: string, known: ParentColumns): { name: string; pk: number }[] {
+  let columns = known.get(table);
+  if (!columns) known.set(table, (columns = statement(db, 'parentColumns').all(table) as { name: string; pk: number }[]));
+  return columns;
 }
 
 const sameColumns = (a: string[], b: string[]): boolean =>
@@ -124,11 +152,10 @@ function uniques(rows: (IndexRow & { columns: string[] })[], ddl: TableDdl): Uni
 const canonical = (names: string[], columns: string[]): string[] =>
   names.map((name) => columns.find((column) => column.toLowerCase() === name.toLowerCase()) ?? name);
 
-function foreignKeys(db: Db, table: string, own: Column[], ddl: TableDdl): ForeignKey[] {
+function foreignKeys(db: Db, table: string, own: Column[], ddl: TableDdl, parents: ParentColumns): ForeignKey[] {
   type Row = { id: number; table: string; from: string; to: string | null; on_update: string; on_delete: string };
   return query(`querying "${table}" foreign keys`, () => {
-    const rows = db.prepare('SELECT id, "table", "from", "to", on_update, on_delete FROM pragma_foreign_key_list(?) ORDER BY id DESC, seq').all(table) as Row[];
-    const parentColumns = db.prepare('SELECT name, pk FROM pragma_table_info(?) ORDER BY cid');
+    const rows = statement(db, 'foreignKeys').all(table) as Row[];
     const byId = new Map<number, Row[]>();
     for (const row of rows) byId.set(row.id, [...(byId.get(row.id) ?? []), row]);
     return [...byId.values()].map((parts) => {
@@ -137,7 +164,7 @@ function foreignKeys(db: Db, table: string, own: Column[], ddl: TableDdl): Forei
         parts.map((part) => part.from),
         own.map((column) => column.name),
       );
-      const parent = parentColumns.all(first.table) as { name: string; pk: number }[];
+      const parent = parentColumns(db, first.table, parents);
       // "REFERENCES parent" without columns means the parent's primary key.
       const refColumns = parts.every((part) => part.to !== null)
         ? canonical(
@@ -160,7 +187,7 @@ function foreignKeys(db: Db, table: string, own: Column[], ddl: TableDdl): Forei
   });
 }
 
-function inspectTable(db: Db, row: TableRow): Table {
+function inspectTable(db: Db, row: TableRow, parents: ParentColumns): Table {
   const ddl = query(`parsing "${row.name}" definition`, () => parseCreateTable(row.sql ?? ''));
   const indexList = indexRows(db, row.name);
   const attributes: Record<string, string> = {};
@@ -172,7 +199,7 @@ function inspectTable(db: Db, row: TableRow): Table {
     columns: own,
     indexes: indexes(indexList),
     uniques: uniques(indexList, ddl),
-    foreignKeys: foreignKeys(db, row.name, own, ddl),
+    foreignKeys: foreignKeys(db, row.name, own, ddl, parents),
     checks: ddl.checks,
     ...(Object.keys(attributes).length > 0 ? { attributes } : {}),
   };
@@ -192,7 +219,8 @@ export function inspectDatabase(db: Db): Schema {
   const definitions = JSON.stringify(query('querying the schema', () => db.prepare('SELECT type, name, tbl_name, sql FROM sqlite_master').raw().all()));
   let schema = inspected.get(definitions);
   if (!schema) {
-    schema = { engine: 'sqlite', tables: tableRows(db).map((row) => inspectTable(db, row)) };
+    const parents: ParentColumns = new Map();
+    schema = { engine: 'sqlite', tables: tableRows(db).map((row) => inspectTable(db, row, parents)) };
     inspected.set(definitions, schema);
     if (inspected.size > KEPT) inspected.delete(inspected.keys().next().value as string);
   }
