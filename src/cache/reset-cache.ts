@@ -106,17 +106,20 @@ export async function findEntry(ctx: Context, key: string): Promise<CacheEntry |
 }
 
 /**
- * A cached database whose schema is the one setup-db would make now, for a preset whose
- * setup-db schema is create_all on the models: the models, tools and configuration are
- * those it was built from, and only what adds rows or a stamp differs (the migrations:
- * db-create stamps the head; the repositories: repo-scan adds rows). The newest such.
+ * The cached database to read setup-db's schema from: the one for these inputs, else, for a
+ * preset whose setup-db schema is create_all on the models, the newest built from the same
+ * models, tools and configuration. Only a stamp and rows tell those apart (db-create stamps
+ * the head of the migrations; repo-scan adds the repositories), and only the schema is read.
  */
-export async function findSameSchema(ctx: Context, inputs: CacheInputs): Promise<CacheEntry | undefined> {
-  const dir = cacheDir(ctx);
-  const keys = (await readdir(dir).catch(() => [] as string[])).filter((f) => f.endsWith('.json')).map((f) => f.slice(0, -'.json'.length));
+export async function findSchemaEntry(ctx: Context, inputs: CacheInputs): Promise<{ entry: CacheEntry; exact: boolean } | undefined> {
+  const exact = await findEntry(ctx, cacheKey(inputs));
+  if (exact) return { entry: exact, exact: true };
+  if (!ctx.preset.schemaFromModels) return undefined;
+  const keys = (await readdir(cacheDir(ctx)).catch(() => [] as string[])).filter((f) => f.endsWith('.json')).map((f) => f.slice(0, -'.json'.length));
   const entries = (await Promise.all(keys.map((key) => findEntry(ctx, key)))).filter((entry): entry is CacheEntry => entry !== undefined);
   const same = entries.filter(({ inputs: built }) => built !== undefined && built.models === inputs.models && built.config === inputs.config && built.tools === inputs.tools);
-  return same.sort((a, b) => (a.createdAt < b.createdAt ? 1 : a.createdAt > b.createdAt ? -1 : 0))[0];
+  const newest = same.sort((a, b) => (a.createdAt < b.createdAt ? 1 : a.createdAt > b.createdAt ? -1 : 0))[0];
+  return newest ? { entry: newest, exact: false } : undefined;
 }
 
 /**

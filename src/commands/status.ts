@@ -1,6 +1,6 @@
 import path from 'node:path';
 import fs from 'fs-extra';
-import { cacheable, cacheInputs, cacheKey, findEntry, findSameSchema } from '../cache/reset-cache.js';
+import { cacheable, cacheInputs, findSchemaEntry } from '../cache/reset-cache.js';
 import { readProject, type Project } from '../project.js';
 import { versionsFolder } from '../config/project-files.js';
 import { loadContext, PASSWORD_ENV, throwawayTarget, type Context, type GlobalOptions } from '../context.js';
@@ -94,9 +94,7 @@ async function driftFacts(project: Project, options: StatusOptions, database: St
   } else {
     const cache = cacheContext(project);
     if ('reason' in cache) return { checked: false, reason: `${cache.reason}; ${RUN_DRIFT}` };
-    const inputs = await cacheInputs(cache.ctx);
-    // Only the schema is compared: a draft or a new migration changes the key, not the tables.
-    const entry = (await findEntry(cache.ctx, cacheKey(inputs))) ?? (cache.ctx.preset.schemaFromModels ? await findSameSchema(cache.ctx, inputs) : undefined);
+    const entry = (await findSchemaEntry(cache.ctx, await cacheInputs(cache.ctx)))?.entry;
     if (!entry) return { checked: false, reason: `no model database in the reset cache matches the current model files; ${RUN_DRIFT}` };
     model = await (await engineFor('sqlite')).inspect({ engine: 'sqlite', url: `sqlite:///${entry.file}`, file: entry.file });
   }

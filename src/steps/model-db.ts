@@ -1,4 +1,4 @@
-import { cacheable, cacheInputs, cacheKey, findEntry, findSameSchema } from '../cache/reset-cache.js';
+import { cacheable, cacheInputs, findSchemaEntry } from '../cache/reset-cache.js';
 import { recordOwned } from '../engines/ownership.js';
 import { describeTarget } from '../engines/url.js';
 import { CREATE_FROM_MODELS } from '../presets/alembic.js';
@@ -34,29 +34,25 @@ async function createFromModels(ctx: CycleContext, io: StepIO): Promise<void> {
 
 /**
  * The model database of a preset whose setup-db takes the admin options: only its schema is
- * read, so a reset's cached copy is restored when nothing setup-db reads changed (it never
- * stores: only a reset, which runs repo-scan too, fills the cache); else create_all builds it
- * where that is known to be setup-db's schema (Kallithea on SQLite), a second or more faster
- * than db-create with its rows; else setup-db runs.
+ * read, so a reset's cached copy is restored when it has setup-db's schema (it never stores:
+ * only a reset, which runs repo-scan too, fills the cache); else create_all builds it where
+ * that is known to be setup-db's schema (Kallithea on SQLite), a second or more faster than
+ * db-create with its rows; else setup-db runs.
  */
 async function buildLikeSetupDb(ctx: CycleContext, io: StepIO): Promise<void> {
-  const inputs = cacheable(ctx) ? await cacheInputs(ctx) : undefined;
-  const entry = inputs ? await findEntry(ctx, cacheKey(inputs)) : undefined;
-  // A draft or a new migration changes the key, not the schema db-create makes.
-  const sameSchema = !entry && inputs && schemaFromModels(ctx) ? await findSameSchema(ctx, inputs) : undefined;
-  if (sameSchema) {
-    await restoreCached(ctx, sameSchema);
-    io.output(`setup-db's schema served from the cache (${shown(ctx, sameSchema.file)}): the models, tools and configuration are those a reset built it from, and only the migrations or repositories differ, which add a stamp and rows, not tables`);
-    return;
-  }
-  if (!entry && schemaFromModels(ctx)) {
+  const found = cacheable(ctx) ? await findSchemaEntry(ctx, await cacheInputs(ctx)) : undefined;
+  if (!found && schemaFromModels(ctx)) {
     await createFromModels(ctx, io);
     io.output('built with create_all from the models: setup-db would make the same schema, and only the schema is compared');
     return;
   }
-  if (!entry) return setupDb().run(ctx, io);
-  await restoreCached(ctx, entry);
-  io.output(`setup-db served from the cache (${shown(ctx, entry.file)}): nothing it depends on changed since a reset built it`);
+  if (!found) return setupDb().run(ctx, io);
+  await restoreCached(ctx, found.entry);
+  io.output(
+    found.exact
+      ? `setup-db served from the cache (${shown(ctx, found.entry.file)}): nothing it depends on changed since a reset built it`
+      : `setup-db's schema served from the cache (${shown(ctx, found.entry.file)}): the models, tools and configuration are those a reset built it from, and only the migrations or repositories differ, which add a stamp and rows, not tables`,
+  );
 }
 
 /**
