@@ -21,9 +21,9 @@ export interface IniLine {
 }
 
 export interface IniProblem {
-  line: number;
+  readonly line: number;
   readonly text: string;
-  reason: string;
+  readonly reason: string;
 }
 
 const SECTION = /^\[([^\]]+)\]\s*([#;].*)?$/;
