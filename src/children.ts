@@ -32,3 +32,19 @@ export async function stopChildren(): Promise<number> {
   }
   return running.length;
 }
+
+const closers: (() => unknown)[] = [];
+
+/**
+ * Registers what must be closed once a command is done (the helpers' processes, the engines'
+ * pools), by the module that can open it, when it loads: the command line closes what was
+ * loaded and loads nothing to close what never was.
+ */
+export function closeWhenDone(close: () => unknown): void {
+  closers.push(close);
+}
+
+/** Closes everything registered, in the order it was, each once per call. */
+export async function closeAll(): Promise<void> {
+  for (const close of closers) await close();
+}

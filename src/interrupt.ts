@@ -4,10 +4,8 @@ import fs from 'fs-extra';
 import { stopChildren } from './children.js';
 import type { Context } from './context.js';
 import { EXIT } from './errors.js';
-import { listSnapshots } from './engines/snapshots.js';
 import type { Lock } from './lock.js';
-import { dropOnServer } from './steps/shared/databases.js';
-import { shown, type CleanUp, type Step } from './steps/step.js';
+import type { CleanUp, Step } from './steps/step.js';
 
 // Ctrl-C (SIGINT), SIGTERM and SIGHUP stop a run cleanly: the tools devdb started are
 // stopped, what the interrupted steps were making is removed (their cleanUp: one step per
@@ -141,6 +139,8 @@ async function cleanUp(cause: Cause, running: RunningStep[]): Promise<void> {
   const contexts = run?.contexts ?? [];
   const ctx = contexts[0];
   if (ctx) {
+    // Only a run that made a context has anything of these to clean: a read-only command does not load them.
+    const [{ shown }, { dropOnServer }, { listSnapshots }] = await Promise.all([import('./steps/step.js'), import('./steps/shared/databases.js'), import('./engines/snapshots.js')]);
     const work = path.join(ctx.stateDir, 'work');
     await attempt({
       what: `remove ${shown(ctx, work)}`,

@@ -73,8 +73,7 @@ async function execute(options: Common, command: () => Promise<Outcome>, writes?
     process.exitCode = report.exitCode;
   } finally {
     release();
-    (await import('./python/alembic-server.js')).closeAlembicServers();
-    await (await import('./engines/index.js')).closeEngines();
+    await (await import('./children.js')).closeAll();
   }
 }
 

@@ -1,3 +1,4 @@
+import { closeWhenDone } from '../children.js';
 import type { EngineName } from '../schema/model.js';
 import type { Engine } from './engine.js';
 
@@ -25,3 +26,5 @@ export async function closeEngines(): Promise<void> {
   engines.clear();
   await Promise.all(open.map((engine) => engine.close()));
 }
+
+closeWhenDone(closeEngines);

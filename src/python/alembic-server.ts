@@ -4,7 +4,7 @@ import type { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import type { ResultPromise } from 'execa';
 import { DevdbError, EXIT, usageError } from '../errors.js';
-import { trackChild } from '../children.js';
+import { closeWhenDone, trackChild } from '../children.js';
 import { formatCommand } from '../presets/command.js';
 import { PRESETS } from '../presets/index.js';
 import { redact } from '../redact.js';
@@ -286,3 +286,5 @@ export function closeAlembicServers(): void {
   for (const server of servers.values()) server.close();
   servers.clear();
 }
+
+closeWhenDone(closeAlembicServers);
