@@ -89,17 +89,21 @@ const stepsMs = (report, ids) => ids.reduce((sum, id) => sum + (report.steps.fin
 // first upgrade may still be importing the env's modules, so the upgrade again is counted twice.
 const ROUND_TRIP = ['downgrade', 'reupgrade*2'];
 
+// The floors' Python: the project's imports with the cyclic collector off, as devdb's helper
+// imports them (any tool could; it takes about a seventh off Kallithea's import).
+const importing = (modules) => `import gc; gc.disable(); import ${modules}`;
+
 // devdb's own bundles of execa and commander, for the floors of a Node tool.
 const EXECA = pathToFileURL(path.join(repo, 'dist', 'node_modules', 'execa', 'index.js')).href;
 const commander = pathToFileURL(path.join(repo, 'dist', 'node_modules', 'commander', 'index.js')).href;
 
 /**
  * What a Node program pays before Python can start importing (ms): one `node` that loads
- * devdb's execa and through it runs `python -c "import IMPORTS"`, less that Python alone.
+ * devdb's execa and through it runs the same `python -c`, less that Python alone.
  * A command-line tool in Node, as devdb is, cannot start its Python sooner.
  */
 async function nodeBeforePython(python, imports, opts, alone) {
-  const code = `const { execa } = await import(${JSON.stringify(EXECA)}); await execa(${JSON.stringify(python)}, ['-c', ${JSON.stringify(`import ${imports}`)}]);`;
+  const code = `const { execa } = await import(${JSON.stringify(EXECA)}); await execa(${JSON.stringify(python)}, ['-c', ${JSON.stringify(importing(imports))}]);`;
   const both = await medianOf(2 * runs, async () => (await timed(['node', '--input-type=module', '-e', code], opts)).seconds * 1000);
   return Math.max(0, both - alone);
 }
@@ -114,7 +118,7 @@ async function kallitheaFloors(tb, opts, untimed, restore, changeModels) {
   const models = 'kallithea.model.db';
   const count = 2 * runs;
   const node = await medianOf(count, async () => (await timed(['node', cli, '--version'], opts)).seconds * 1000);
-  const python = await medianOf(count, async () => (await timed([tb.python, '-c', `import alembic.command, ${models}`], opts)).seconds * 1000);
+  const python = await medianOf(count, async () => (await timed([tb.python, '-c', importing(`alembic.command, ${models}`)], opts)).seconds * 1000);
   const start = await nodeBeforePython(tb.python, `alembic.command, ${models}`, opts, python);
   const json = async (...args) => JSON.parse((await untimed(...args, '--json')).stdout);
   const reset = await medianOf(count, async () => {
@@ -140,7 +144,7 @@ async function kallitheaFloors(tb, opts, untimed, restore, changeModels) {
 /** The same floor for verify on the small Alembic project of the peer pair (ms). */
 async function peerFloor(peer) {
   const count = 2 * runs;
-  const python = await medianOf(count, async () => (await timed([peer.projectPython, '-c', 'import alembic.command, app.models'], peer.opts)).seconds * 1000);
+  const python = await medianOf(count, async () => (await timed([peer.projectPython, '-c', importing('alembic.command, app.models')], peer.opts)).seconds * 1000);
   const work = await medianOf(count, async () => stepsMs(JSON.parse((await execa('node', [cli, 'verify', '--json'], peer.opts)).stdout), ROUND_TRIP));
   const start = await nodeBeforePython(peer.projectPython, 'alembic.command, app.models', peer.opts, python);
   return { python, work, start, total: python + work, nodeTotal: python + work + start };
@@ -354,9 +358,9 @@ async function main() {
     });
   const floorText = `## The floors
 
-What no tool that proves a migration with this project's Alembic can go below, each part measured in this run (medians of ${2 * runs}): one Python start that imports Alembic and the project's models (\`python -c "import alembic.command, ${kallithea.models}"\` ${ms(kallithea.python)}${peerVerify ? `; on the small project, \`import alembic.command, app.models\` ${ms(peerVerify.python)}` : ''}), plus the Alembic commands' own work on the database as devdb's steps time them once everything is imported (\`--json\`, \`steps[].ms\`): for verify its downgrade and twice its upgrade-again ${ms(kallithea.work.verify)}${peerVerify ? ` (small project ${ms(peerVerify.work)})` : ''}, for cycle its autogenerate and the same three ${ms(kallithea.work.cycle)}. A reset after a model change cannot go below its setup-db and repo-scan steps (the first pays the one Python start and import) ${ms(kallithea.floors['reset-changed'])}, and the loop is the three floors added. The manual sequences pay the Python start and the import once per command.
+What no tool that proves a migration with this project's Alembic can go below, each part measured in this run (medians of ${2 * runs}): one Python start that imports Alembic and the project's models with the cyclic collector off, as devdb's helper does (\`python -c "${importing(`alembic.command, ${kallithea.models}`)}"\` ${ms(kallithea.python)}${peerVerify ? `; on the small project, \`${importing('alembic.command, app.models')}\` ${ms(peerVerify.python)}` : ''}), plus the Alembic commands' own work on the database as devdb's steps time them once everything is imported (\`--json\`, \`steps[].ms\`): for verify its downgrade and twice its upgrade-again ${ms(kallithea.work.verify)}${peerVerify ? ` (small project ${ms(peerVerify.work)})` : ''}, for cycle its autogenerate and the same three ${ms(kallithea.work.cycle)}. A reset after a model change cannot go below its setup-db and repo-scan steps (the first pays the one Python start and import) ${ms(kallithea.floors['reset-changed'])}, and the loop is the three floors added. The manual sequences pay the Python start and the import once per command.
 
-A tool written for Node, as devdb is (TypeScript, its processes through execa), pays more before its Python can start: Node's own start, execa's load and the spawn. Measured as one \`node\` that imports devdb's bundled execa and through it runs the same \`python -c\`, less that Python alone: ${ms(kallithea.start)} on Kallithea${peerVerify ? `, ${ms(peerVerify.start)} on the small project` : ''} (\`devdb --version\` takes ${ms(kallithea.node)}). "A Node tool's floor" adds that once per devdb run; devdb starts its helper that early (before its command line loads), and loads the rest of itself while Python imports. Its helper imports with Python's cyclic collector off, which \`python -c\` does not, so devdb can come in just under that floor. For \`devdb --help\` the floor is a Node program that parses its command line with commander, as devdb does (a well-kept library, not hand-written parsing): see its row above.
+A tool written for Node, as devdb is (TypeScript, its processes through execa), pays more before its Python can start: Node's own start, execa's load and the spawn. Measured as one \`node\` that imports devdb's bundled execa and through it runs the same \`python -c\`, less that Python alone: ${ms(kallithea.start)} on Kallithea${peerVerify ? `, ${ms(peerVerify.start)} on the small project` : ''} (\`devdb --version\` takes ${ms(kallithea.node)}). "A Node tool's floor" adds that once per devdb run; devdb starts its helper that early (before its command line loads), and loads the rest of itself while Python imports. For \`devdb --help\` the floor is a Node program that parses its command line with commander, as devdb does (a well-kept library, not hand-written parsing): see its row above.
 
 | pair | floor | floor / manual (the lowest ratio possible) | a Node tool's floor, / manual | devdb | the goal |
 |---|---|---|---|---|---|
