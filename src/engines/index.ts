@@ -9,22 +9,27 @@ const REGISTRY: Record<EngineName, () => Promise<Engine>> = {
   mysql: async () => (await import('./mysql/engine.js')).mysqlEngine(),
 };
 
-const engines = new Map<EngineName, Engine>();
+// The promise is kept, not the engine: callers that ask at once (engines side by side, a
+// driver warming while a step starts) share one engine and so one set of server pools.
+const engines = new Map<EngineName, Promise<Engine>>();
 
 /** The engine for `name`, made once. */
-export async function engineFor(name: EngineName): Promise<Engine> {
-  const loaded = engines.get(name);
-  if (loaded) return loaded;
-  const engine = await REGISTRY[name]();
-  engines.set(name, engine);
+export function engineFor(name: EngineName): Promise<Engine> {
+  let engine = engines.get(name);
+  if (!engine) {
+    engine = REGISTRY[name]();
+    engines.set(name, engine);
+  }
   return engine;
 }
 
 /** Closes every engine's connections, so the process can exit. */
 export async function closeEngines(): Promise<void> {
-  const open = [...engines.values()];
+  const made = [...engines.values()];
   engines.clear();
-  await Promise.all(open.map((engine) => engine.close()));
+  // One whose module failed to load has nothing open; its caller was told.
+  const open = await Promise.all(made.map((engine) => engine.catch(() => undefined)));
+  await Promise.all(open.map((engine) => engine?.close()));
 }
 
 closeWhenDone(closeEngines);
